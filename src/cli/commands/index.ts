@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+
+/** A function that adds one command (and its subcommands) to the root program. */
+export type RegisterCommand = (program: Command) => void;
+
+/** Every top-level command, in the order `sluice --help` lists them. */
+export const registry: RegisterCommand[] = [];
