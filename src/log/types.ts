@@ -1,0 +1,95 @@
+/**
+ * The contract of the segment log: what src/group, src/client and src/broker may rely on. The implementation lives
+ * beside this file; nothing here does I/O.
+ *
+ * Offsets and timestamps are JavaScript numbers: int64 on disk and on the wire, but safe integers (< 2^53) in
+ * practice, which keeps the hot path free of bigint arithmetic. Timestamps are milliseconds since the epoch.
+ */
+
+/** `0`: resolve once handed to the log; `1`: once written to the page cache; `-1`/`'all'`: once fsynced. */
+export type Acks = 0 | 1 | -1 | 'all';
+
+export interface Header {
+  key: string;
+  value: Buffer | null;
+}
+
+/** A record as a producer hands it to the log. A null value is a tombstone (compaction deletes its key). */
+export interface AppendRecord {
+  key?: Buffer | null;
+  value: Buffer | null;
+  headers?: Header[];
+  /** CreateTime; defaults to the time of the append. */
+  timestamp?: number;
+}
+
+/** A record read back, with the offset the log assigned. `key` and `value` may share memory with a read buffer. */
+export interface LogRecord {
+  offset: number;
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Header[];
+}
+
+export interface AppendOptions {
+  /** Durability of this append; defaults to the topic's `flush.*` policy with acks=1. */
+  acks?: Acks;
+}
+
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+  /** The broker time when the topic uses LogAppendTime, else -1 (as Kafka's ProduceResponse). */
+  logAppendTime: number;
+}
+
+export interface ReadOptions {
+  /** Upper bound on bytes returned; at least one whole batch is returned even if it is larger (as Kafka). */
+  maxBytes?: number;
+  /** Long poll: wait up to this long for data at `offset` when there is none yet. 0 = return at once. */
+  maxWaitMs?: number;
+  /** Return as soon as this many bytes are available (Fetch `min_bytes`). Default 1. */
+  minBytes?: number;
+  /** Abort a long poll (consumer closing, connection dropped). */
+  signal?: AbortSignal;
+}
+
+/** Raw bytes of whole record batches, as stored on disk; the first batch may start before the requested offset. */
+export interface ReadResult {
+  records: Buffer;
+  highWatermark: number;
+  logStartOffset: number;
+}
+
+export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete';
+
+/** Per-topic configuration, with Kafka's names and defaults. */
+export interface TopicConfig {
+  'segment.bytes': number;
+  'segment.ms': number;
+  'segment.index.bytes': number;
+  'index.interval.bytes': number;
+  'retention.ms': number;
+  'retention.bytes': number;
+  'cleanup.policy': CleanupPolicy;
+  'delete.retention.ms': number;
+  'min.cleanable.dirty.ratio': number;
+  'max.message.bytes': number;
+  'message.timestamp.type': 'CreateTime' | 'LogAppendTime';
+  /** fsync after this many records (Long.MAX = never); sluice on one node offers fsync instead of replication. */
+  'flush.messages': number;
+  'flush.ms': number;
+}
+
+export interface TopicDescription {
+  name: string;
+  partitions: number;
+  config: TopicConfig;
+}
+
+export interface PartitionOffsets {
+  logStartOffset: number;
+  /** The offset the next appended record will get (log end offset = high watermark on one node). */
+  highWatermark: number;
+}
