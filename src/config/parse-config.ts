@@ -64,6 +64,12 @@ export function configIssues(schema: z.ZodType, input: unknown): ConfigIssue[] {
           ...(suggestion ? { suggestion } : {}),
         });
       }
+    } else if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) {
+      const key = String(issue.path[issue.path.length - 1] ?? '');
+      issues.push({
+        path: issue.path.join('.'),
+        message: `missing required key "${key}" (${issue.expected})`,
+      });
     } else {
       issues.push({ path: issue.path.join('.'), message: issue.message });
     }
