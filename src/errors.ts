@@ -148,3 +148,15 @@ export class GroupError extends SluiceError {
     this.groupId = groupId;
   }
 }
+
+/**
+ * JoinGroup v4+ refuses a first join (KIP-394) so that a member id exists before the member counts; the client
+ * joins again with `memberId`.
+ */
+export class MemberIdRequiredError extends GroupError {
+  readonly memberId: string;
+  constructor(groupId: string, memberId: string) {
+    super('MEMBER_ID_REQUIRED', groupId, `join again with member id ${JSON.stringify(memberId)}`, true);
+    this.memberId = memberId;
+  }
+}

@@ -1,0 +1,45 @@
+export type {
+  AssignmentPlan,
+  AssignorMember,
+  PartitionAssignor,
+  PartitionsPerTopic,
+  RebalanceProtocol,
+} from './assignors/types.js';
+export type { ConsumerAssignment, ConsumerSubscription } from './consumer-protocol.js';
+export {
+  decodeAssignment,
+  decodeSubscription,
+  encodeAssignment,
+  encodeSubscription,
+} from './consumer-protocol.js';
+export { ManualScheduler, systemScheduler } from './scheduler.js';
+export type {
+  CommittedOffset,
+  CoordinatorConfig,
+  CoordinatorLog,
+  CoordinatorOptions,
+  DeleteGroupResult,
+  GroupCoordinator,
+  GroupDescription,
+  GroupErrorCode,
+  GroupListing,
+  GroupProtocol,
+  GroupState,
+  HeartbeatRequest,
+  JoinGroupMember,
+  JoinGroupRequest,
+  JoinGroupResponse,
+  LeaveGroupRequest,
+  LeaveGroupResponse,
+  MemberDescription,
+  OffsetCommitPartition,
+  OffsetCommitRequest,
+  OffsetCommitResult,
+  OpenGroupCoordinator,
+  Scheduler,
+  StoredRecord,
+  SyncGroupRequest,
+  SyncGroupResponse,
+  TimerHandle,
+  TopicPartition,
+} from './types.js';
