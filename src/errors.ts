@@ -160,3 +160,13 @@ export class MemberIdRequiredError extends GroupError {
     this.memberId = memberId;
   }
 }
+
+/**
+ * A client call made in a state that does not allow it: `CLIENT_CLOSED` (after close), `NOT_ASSIGNED` (seek or
+ * pause of a partition the consumer does not own), `READ_IN_PROGRESS` (a second way to read started while one runs).
+ */
+export class ClientStateError extends SluiceError {
+  constructor(code: 'CLIENT_CLOSED' | 'NOT_ASSIGNED' | 'READ_IN_PROGRESS', message: string) {
+    super(code, message);
+  }
+}

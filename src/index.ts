@@ -1,11 +1,53 @@
 // The public API of sluice, by layer. Types are exported in their own blocks; nothing is re-exported wholesale.
 
+export type {
+  Admin,
+  AssignorName,
+  Bytes,
+  Client,
+  ClientOptions,
+  Consumer,
+  ConsumerBatch,
+  ConsumerOptions,
+  ConsumerRecord,
+  EachBatchPayload,
+  EachMessagePayload,
+  EmbeddedLogOptions,
+  GroupDescription,
+  GroupListing,
+  GroupMember,
+  GroupState,
+  KafkaLogOptions,
+  NewTopic,
+  OffsetResetPlanEntry,
+  OffsetResetRequest,
+  OffsetResetTarget,
+  Partitioner,
+  PartitionInfo,
+  PartitionLag,
+  Producer,
+  ProducerOptions,
+  ProducerRecord,
+  RebalanceListener,
+  RecordHeaders,
+  RecordMetadata,
+  RunOptions,
+  Serde,
+  TopicInfo,
+  TopicMessages,
+  TopicPartition,
+  TopicPartitionOffset,
+  TopicPartitions,
+} from './client/index.js';
+// Client
+export { serdes } from './client/index.js';
 export type { ConfigIssue } from './config/index.js';
 // Config
 export { parseConfig } from './config/index.js';
 // Errors
 export {
   BadInputError,
+  ClientStateError,
   ConfigError,
   CorruptRecordError,
   GroupError,

@@ -1,0 +1,57 @@
+import type { Acks } from '../log/types.js';
+import type { ProducerRecord, RecordMetadata } from './records.js';
+import type { Bytes, Serde } from './serde.js';
+
+/** Chooses a partition for a keyed record. The default is the log's (murmur2, as Kafka's Java client). */
+export type Partitioner = (key: Buffer, partitions: number) => number;
+
+/** Producer settings, with Kafka's names and defaults where Kafka has them. Unknown keys are rejected. */
+export interface ProducerOptions<K = Bytes, V = Bytes> {
+  /** How long a partition's batch waits for more records before it is appended. Default 5 (as Kafka 4). */
+  'linger.ms'?: number;
+  /** A partition's batch is appended as soon as it holds this many bytes. Default 16384. */
+  'batch.size'?: number;
+  /**
+   * Bytes of records waiting to be appended, over all partitions, before `send` waits for room (Kafka blocks in
+   * `send` the same way). Bounds the memory of a producer faster than its log. Default 32 MiB.
+   */
+  'buffer.memory'?: number;
+  /** `0`: do not wait for the log; `1`: appended; `'all'`/`-1`: durable (fsynced, or acknowledged by all replicas). Default 1. */
+  acks?: Acks;
+  /** Create a topic on first send when it does not exist (when the log or broker allows it). Default true. */
+  'allow.auto.create.topics'?: boolean;
+  'client.id'?: string;
+  keySerde?: Serde<K>;
+  valueSerde?: Serde<V>;
+  /** Overrides the partitioner for keyed records without an explicit partition. */
+  partitioner?: Partitioner;
+}
+
+/** Records for one topic, as kafkajs's `send({ topic, messages })`. */
+export interface TopicMessages<K, V> {
+  topic: string;
+  messages: ProducerRecord<K, V>[];
+}
+
+/**
+ * Writes records to topics. Records are accumulated per partition and appended as whole batches when a batch
+ * reaches `batch.size` or has waited `linger.ms`; records of one partition keep the order of the `send` calls.
+ */
+export interface Producer<K = Bytes, V = Bytes> {
+  /**
+   * Queues `records` for `topic` and resolves when all of them are acknowledged per `acks`, with one
+   * {@link RecordMetadata} per record in the order given. When the producer's buffer is full, the returned
+   * promise first waits for room: awaiting each `send` keeps memory bounded.
+   *
+   * Rejects with {@link UnknownTopicError} (topic missing, auto-creation off), {@link UnknownPartitionError},
+   * {@link RecordTooLargeError}, {@link BadInputError} (a serde failed: nothing of this call was queued), or
+   * `CLIENT_CLOSED` after {@link Producer.close}.
+   */
+  send(topic: string, records: ProducerRecord<K, V> | ProducerRecord<K, V>[]): Promise<RecordMetadata[]>;
+  /** The same for several topics at once; metadata come back in the order of the topics, then of the records. */
+  send(...batches: TopicMessages<K, V>[]): Promise<RecordMetadata[]>;
+  /** Appends every queued batch now, without waiting for `linger.ms`, and resolves when they are acknowledged. */
+  flush(): Promise<void>;
+  /** Flushes, then refuses further sends. Idempotent. */
+  close(): Promise<void>;
+}
