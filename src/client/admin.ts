@@ -1,3 +1,4 @@
+import type { GroupState } from '../group/types.js';
 import type { TopicConfig } from '../log/types.js';
 import type { TopicPartition } from './records.js';
 
@@ -22,17 +23,14 @@ export interface TopicInfo {
   config: TopicConfig;
 }
 
-/** Kafka's group states. `Dead` groups are gone; `Empty` groups keep committed offsets only. */
-export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
-
-export interface GroupListing {
+export interface ConsumerGroupListing {
   groupId: string;
   state: GroupState;
   /** `consumer` for consumer groups; other protocol types (Connect workers) are listed as well. */
   protocolType: string;
 }
 
-export interface GroupMember {
+export interface ConsumerGroupMember {
   memberId: string;
   clientId: string;
   clientHost: string;
@@ -52,13 +50,13 @@ export interface PartitionLag extends TopicPartition {
   memberId?: string;
 }
 
-export interface GroupDescription {
+export interface ConsumerGroupDescription {
   groupId: string;
   state: GroupState;
   protocolType: string;
   /** The assignor the group chose (e.g. `range`), empty while no generation runs. */
   protocol: string;
-  members: GroupMember[];
+  members: ConsumerGroupMember[];
   /** Every partition with a committed offset or an owner, sorted by topic then partition. */
   offsets: PartitionLag[];
 }
@@ -108,9 +106,9 @@ export interface Admin {
   partitionOffsets(topic: string): Promise<PartitionInfo[]>;
   /** For each partition, the first offset whose timestamp is at or after `timestamp` (the end offset when none). */
   offsetsForTimestamp(topic: string, timestamp: number): Promise<{ partition: number; offset: number }[]>;
-  listGroups(): Promise<GroupListing[]>;
+  listGroups(): Promise<ConsumerGroupListing[]>;
   /** Rejects with {@link GroupError} `GROUP_ID_NOT_FOUND` for a group that does not exist. */
-  describeGroups(groupIds: string[]): Promise<GroupDescription[]>;
+  describeGroups(groupIds: string[]): Promise<ConsumerGroupDescription[]>;
   /**
    * Moves a group's committed offsets. The group must have no active members (`NON_EMPTY_GROUP` otherwise: stop
    * its consumers first); consumers that join later start where the plan says. Returns the plan.

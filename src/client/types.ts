@@ -53,10 +53,9 @@ export interface Client {
 
 export type {
   Admin,
-  GroupDescription,
-  GroupListing,
-  GroupMember,
-  GroupState,
+  ConsumerGroupDescription,
+  ConsumerGroupListing,
+  ConsumerGroupMember,
   NewTopic,
   OffsetResetPlanEntry,
   OffsetResetRequest,
