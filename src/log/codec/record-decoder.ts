@@ -1,0 +1,166 @@
+/**
+ * Decodes the records of RecordBatch v2 batches (grammar in record-batch.ts). Keys and values are `subarray`
+ * views of the input (no copies); header keys are decoded as UTF-8. The only objects made per record are the
+ * record itself and its header list.
+ */
+import { gunzipSync } from 'node:zlib';
+import { CorruptRecordError, SluiceError } from '../../errors.js';
+import type { Header, LogRecord } from '../types.js';
+import { batchSizeAt, verifyBatch } from './batch-header.js';
+import { Attribute, BatchField, BatchLimits, Compression, readInt64 } from './batch-layout.js';
+import { type Cursor, readVarint, readVarlong } from './varint.js';
+
+const cursor: Cursor = { pos: 0 };
+const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+
+function corrupt(message: string, position: number): CorruptRecordError {
+  return new CorruptRecordError(message, { position });
+}
+
+/** Reads a zigzag-length-prefixed byte string ending no later than `end`; -1 is null. */
+function readBytes(data: Buffer, end: number): Buffer | null {
+  const length = readVarint(data, cursor);
+  if (length < 0) return null;
+  const start = cursor.pos;
+  if (start + length > end)
+    throw corrupt(`field of ${length} bytes at position ${start} overruns its record`, start);
+  cursor.pos = start + length;
+  return data.subarray(start, start + length);
+}
+
+function readHeaders(data: Buffer, count: number, end: number): Header[] {
+  const headers: Header[] = new Array(count);
+  for (let h = 0; h < count; h++) {
+    const keyLength = readVarint(data, cursor);
+    const start = cursor.pos;
+    if (keyLength < 0 || start + keyLength > end) {
+      throw corrupt(`header key of length ${keyLength} at position ${start} is invalid`, start);
+    }
+    cursor.pos = start + keyLength;
+    headers[h] = { key: data.toString('utf8', start, start + keyLength), value: readBytes(data, end) };
+  }
+  return headers;
+}
+
+/**
+ * Decodes `count` records laid out in `data[pos, end)`. `fixedTimestamp` >= 0 replaces every record's timestamp
+ * (LogAppendTime batches).
+ */
+function decodeRecords(
+  data: Buffer,
+  pos: number,
+  end: number,
+  count: number,
+  baseOffset: number,
+  baseTimestamp: number,
+  fixedTimestamp: number,
+  out: LogRecord[],
+  fromOffset: number,
+): void {
+  for (let i = 0; i < count; i++) {
+    cursor.pos = pos;
+    const length = readVarint(data, cursor);
+    const recordEnd = cursor.pos + length;
+    if (length < 1 || recordEnd > end) {
+      throw corrupt(`record ${i} at position ${pos} has length ${length}, past the end of its batch`, pos);
+    }
+    cursor.pos++; // record attributes: unused
+    const timestampDelta = readVarlong(data, cursor);
+    const offset = baseOffset + readVarint(data, cursor);
+    if (offset < fromOffset) {
+      pos = recordEnd;
+      continue;
+    }
+    const key = readBytes(data, recordEnd);
+    const value = readBytes(data, recordEnd);
+    const headerCount = readVarint(data, cursor);
+    const headers = headerCount === 0 ? [] : readHeaders(data, headerCount, recordEnd);
+    if (cursor.pos !== recordEnd) {
+      throw corrupt(
+        `record ${i} at position ${pos} is ${length} bytes long but its fields take ${cursor.pos - pos}`,
+        pos,
+      );
+    }
+    out.push({
+      offset,
+      timestamp: fixedTimestamp >= 0 ? fixedTimestamp : baseTimestamp + timestampDelta,
+      key,
+      value,
+      headers,
+    });
+    pos = recordEnd;
+  }
+  if (pos !== end)
+    throw corrupt(`${end - pos} bytes follow the last record of the batch, at position ${pos}`, pos);
+}
+
+/**
+ * Appends the records of the batch at `position` with offset >= `fromOffset` to `out`. The batch must be whole
+ * (check it with `verifyBatch` when it comes from an untrusted place). gzip batches are decompressed; snappy, lz4 and
+ * zstd throw a {@link SluiceError} with code `UNSUPPORTED_COMPRESSION_TYPE`.
+ */
+export function decodeBatchRecords(buf: Buffer, position: number, out: LogRecord[], fromOffset = 0): void {
+  const size = batchSizeAt(buf, position);
+  if (size < BatchField.Records || position + size > buf.length) {
+    throw corrupt(`record batch at position ${position} is incomplete or shorter than 61 bytes`, position);
+  }
+  const baseOffset = readInt64(buf, position + BatchField.BaseOffset);
+  const attributes = buf.readInt16BE(position + BatchField.Attributes);
+  const count = buf.readInt32BE(position + BatchField.RecordCount);
+  const baseTimestamp = readInt64(buf, position + BatchField.BaseTimestamp);
+  const fixedTimestamp =
+    attributes & Attribute.LogAppendTime ? readInt64(buf, position + BatchField.MaxTimestamp) : -1;
+  const codec = attributes & Attribute.CompressionMask;
+  const start = position + BatchField.Records;
+  const end = position + size;
+  if (codec === Compression.None) {
+    decodeRecords(buf, start, end, count, baseOffset, baseTimestamp, fixedTimestamp, out, fromOffset);
+  } else if (codec === Compression.Gzip) {
+    let data: Buffer;
+    try {
+      data = gunzipSync(buf.subarray(start, end));
+    } catch (cause) {
+      throw new CorruptRecordError(`gzip records of the batch at position ${position} do not decompress`, {
+        position,
+        cause,
+      });
+    }
+    decodeRecords(data, 0, data.length, count, baseOffset, baseTimestamp, fixedTimestamp, out, fromOffset);
+  } else {
+    throw new SluiceError(
+      'UNSUPPORTED_COMPRESSION_TYPE',
+      `record batch at position ${position} is compressed with ${CODEC_NAMES[codec] ?? `codec ${codec}`}, which sluice does not support; have the producer use gzip or no compression`,
+    );
+  }
+}
+
+/**
+ * Decodes every whole batch in `buf` (a trailing partial batch, as a fetch may return, is ignored). Control batches
+ * are skipped unless `includeControl`; records before `fromOffset` are left out; `verify` checks each batch's CRC
+ * first (as a Kafka consumer does with `check.crcs`).
+ */
+export function decodeBatches(
+  buf: Buffer,
+  options: { fromOffset?: number; includeControl?: boolean; verify?: boolean } = {},
+): LogRecord[] {
+  const out: LogRecord[] = [];
+  const fromOffset = options.fromOffset ?? 0;
+  let position = 0;
+  for (;;) {
+    const size = batchSizeAt(buf, position);
+    if (size < 0 || position + size > buf.length) break;
+    if (size < BatchField.Records || buf[position + BatchField.Magic] !== BatchLimits.Magic) {
+      verifyBatch(buf, position); // throws the precise reason
+    }
+    if (options.verify) verifyBatch(buf, position);
+    const attributes = buf.readInt16BE(position + BatchField.Attributes);
+    const lastOffset =
+      readInt64(buf, position + BatchField.BaseOffset) +
+      buf.readInt32BE(position + BatchField.LastOffsetDelta);
+    if (lastOffset >= fromOffset && (options.includeControl || !(attributes & Attribute.Control))) {
+      decodeBatchRecords(buf, position, out, fromOffset);
+    }
+    position += size;
+  }
+  return out;
+}
