@@ -98,3 +98,19 @@ export {
   ManualScheduler,
   systemScheduler,
 } from './group/index.js';
+export type { EncodeBatchOptions, RecordBatchHeader } from './log/index.js';
+// Log: RecordBatch v2 codec and Kafka's default partitioner
+export {
+  batchSizeAt,
+  crc32c,
+  DefaultPartitioner,
+  decodeBatches,
+  decodeBatchRecords,
+  encodeRecordBatch,
+  murmur2,
+  partitionForKey,
+  RECORD_BATCH_OVERHEAD,
+  readBatchHeader,
+  stampBaseOffset,
+  verifyBatch,
+} from './log/index.js';
