@@ -1,0 +1,99 @@
+import type { ApiSpec } from '../schema.js';
+import { AlterConfigs } from './alter-configs.js';
+import { ApiVersions } from './api-versions.js';
+import { CreatePartitions } from './create-partitions.js';
+import { CreateTopics } from './create-topics.js';
+import { DeleteGroups } from './delete-groups.js';
+import { DeleteRecords } from './delete-records.js';
+import { DeleteTopics } from './delete-topics.js';
+import { DescribeConfigs } from './describe-configs.js';
+import { DescribeGroups } from './describe-groups.js';
+import { Fetch } from './fetch.js';
+import { FindCoordinator } from './find-coordinator.js';
+import { Heartbeat } from './heartbeat.js';
+import { InitProducerId } from './init-producer-id.js';
+import { JoinGroup } from './join-group.js';
+import { LeaveGroup } from './leave-group.js';
+import { ListGroups } from './list-groups.js';
+import { ListOffsets } from './list-offsets.js';
+import { Metadata } from './metadata.js';
+import { OffsetCommit } from './offset-commit.js';
+import { OffsetFetch } from './offset-fetch.js';
+import { Produce } from './produce.js';
+import { SyncGroup } from './sync-group.js';
+
+export type { AlterConfigsRequest, AlterConfigsResponse } from './alter-configs.js';
+export type { ApiVersionsRequest, ApiVersionsResponse } from './api-versions.js';
+export type { CreatePartitionsRequest, CreatePartitionsResponse } from './create-partitions.js';
+export type { CreateTopicsRequest, CreateTopicsResponse } from './create-topics.js';
+export type { DeleteGroupsRequest, DeleteGroupsResponse } from './delete-groups.js';
+export type { DeleteRecordsRequest, DeleteRecordsResponse } from './delete-records.js';
+export type { DeleteTopicsRequest, DeleteTopicsResponse } from './delete-topics.js';
+export type { DescribeConfigsRequest, DescribeConfigsResponse } from './describe-configs.js';
+export type { DescribeGroupsRequest, DescribeGroupsResponse } from './describe-groups.js';
+export type { FetchRequest, FetchResponse } from './fetch.js';
+export type { FindCoordinatorRequest, FindCoordinatorResponse } from './find-coordinator.js';
+export type { HeartbeatRequest, HeartbeatResponse } from './heartbeat.js';
+export type { InitProducerIdRequest, InitProducerIdResponse } from './init-producer-id.js';
+export type { JoinGroupRequest, JoinGroupResponse } from './join-group.js';
+export type { LeaveGroupRequest, LeaveGroupResponse } from './leave-group.js';
+export type { ListGroupsRequest, ListGroupsResponse } from './list-groups.js';
+export type { ListOffsetsRequest, ListOffsetsResponse } from './list-offsets.js';
+export type { MetadataRequest, MetadataResponse } from './metadata.js';
+export type { OffsetCommitRequest, OffsetCommitResponse } from './offset-commit.js';
+export type { OffsetFetchRequest, OffsetFetchResponse } from './offset-fetch.js';
+export type { ProduceRequest, ProduceResponse } from './produce.js';
+export type { SyncGroupRequest, SyncGroupResponse } from './sync-group.js';
+
+export {
+  AlterConfigs,
+  ApiVersions,
+  CreatePartitions,
+  CreateTopics,
+  DeleteGroups,
+  DeleteRecords,
+  DeleteTopics,
+  DescribeConfigs,
+  DescribeGroups,
+  Fetch,
+  FindCoordinator,
+  Heartbeat,
+  InitProducerId,
+  JoinGroup,
+  LeaveGroup,
+  ListGroups,
+  ListOffsets,
+  Metadata,
+  OffsetCommit,
+  OffsetFetch,
+  Produce,
+  SyncGroup,
+};
+
+/** Every API the broker speaks, by API key. */
+export const APIS: ReadonlyMap<number, ApiSpec> = new Map<number, ApiSpec>(
+  [
+    Produce,
+    Fetch,
+    ListOffsets,
+    Metadata,
+    OffsetCommit,
+    OffsetFetch,
+    FindCoordinator,
+    JoinGroup,
+    Heartbeat,
+    LeaveGroup,
+    SyncGroup,
+    DescribeGroups,
+    ListGroups,
+    ApiVersions,
+    CreateTopics,
+    DeleteTopics,
+    DeleteRecords,
+    InitProducerId,
+    DescribeConfigs,
+    AlterConfigs,
+    CreatePartitions,
+    DeleteGroups,
+  ].map((api) => [api.apiKey, api as ApiSpec]),
+);

@@ -1,0 +1,39 @@
+/**
+ * ListGroups (key 16), versions 0–3; flexible from 3.
+ *
+ *   ListGroups Request => (no fields)
+ *   ListGroups Response => throttle_time_ms:int32 (v1+) error_code:int16 [groups => group_id:string protocol_type:string]
+ */
+import type { ApiSpec, MessageOf } from '../schema.js';
+
+const request = {
+  name: 'ListGroupsRequest',
+  apiKey: 16,
+  validVersions: '0-3',
+  flexibleVersions: '3+',
+  fields: [],
+} as const;
+
+const response = {
+  name: 'ListGroupsResponse',
+  apiKey: 16,
+  validVersions: '0-3',
+  flexibleVersions: '3+',
+  fields: [
+    { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
+    { name: 'errorCode', type: 'int16', versions: '0+' },
+    {
+      name: 'groups',
+      type: 'struct[]',
+      versions: '0+',
+      fields: [
+        { name: 'groupId', type: 'string', versions: '0+' },
+        { name: 'protocolType', type: 'string', versions: '0+' },
+      ],
+    },
+  ],
+} as const;
+
+export const ListGroups = { apiKey: 16, name: 'ListGroups', request, response } as const satisfies ApiSpec;
+export type ListGroupsRequest = MessageOf<typeof request>;
+export type ListGroupsResponse = MessageOf<typeof response>;
