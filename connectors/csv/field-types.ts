@@ -1,0 +1,158 @@
+import { isValid, parse as parseDate } from 'date-fns';
+
+/**
+ * The types a CSV column can have, and how a cell's text becomes a typed value. Values are what JSON can carry
+ * without loss: `long` beyond 2^53 and `decimal` stay exact by being refused (long) or kept as strings (decimal);
+ * `date` is `YYYY-MM-DD` and `timestamp` an ISO-8601 string in UTC.
+ */
+export type FieldType =
+  | 'string'
+  | 'int'
+  | 'long'
+  | 'float'
+  | 'double'
+  | 'boolean'
+  | 'decimal'
+  | 'date'
+  | 'timestamp';
+
+export const FIELD_TYPES: readonly FieldType[] = [
+  'string',
+  'int',
+  'long',
+  'float',
+  'double',
+  'boolean',
+  'decimal',
+  'date',
+  'timestamp',
+];
+
+export interface FieldSpec {
+  name: string;
+  type: FieldType;
+  nullable: boolean;
+  /** date-fns pattern (Unicode tokens, as Java's: `yyyy-MM-dd HH:mm:ss`) for date and timestamp; ISO when absent. */
+  format?: string;
+}
+
+export type CellValue = string | number | boolean | null;
+
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(Infinity|NaN)$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const TRUE = new Set(['true', 't', 'yes', 'y', '1']);
+const FALSE = new Set(['false', 'f', 'no', 'n', '0']);
+
+/** Why a cell does not fit its field: thrown by {@link convertCell}, caught per row by the source. */
+export class CellError extends Error {}
+
+/** Converts one cell. `null` (the null marker or an empty cell) is allowed only for nullable fields. */
+export function convertCell(field: FieldSpec, text: string | null): CellValue {
+  if (text === null) {
+    if (field.nullable) return null;
+    throw new CellError(`column "${field.name}" is empty but not nullable`);
+  }
+  const bad = (what: string) =>
+    new CellError(
+      `column "${field.name}": ${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)} is not ${what}`,
+    );
+  switch (field.type) {
+    case 'string':
+      return text;
+    case 'int': {
+      const t = text.trim();
+      const n = Number(t);
+      if (!INTEGER.test(t) || n < -2147483648 || n > 2147483647) throw bad('an int (32-bit)');
+      return n;
+    }
+    case 'long': {
+      const t = text.trim();
+      const n = Number(t);
+      if (!INTEGER.test(t)) throw bad('a long');
+      if (!Number.isSafeInteger(n))
+        throw bad('a long within ±2^53 (declare the column as decimal to keep it exact)');
+      return n;
+    }
+    case 'float':
+    case 'double': {
+      const t = text.trim();
+      if (!FLOAT.test(t)) throw bad(`a ${field.type}`);
+      return field.type === 'float' ? Math.fround(Number(t)) : Number(t);
+    }
+    case 'boolean': {
+      const t = text.trim().toLowerCase();
+      if (TRUE.has(t)) return true;
+      if (FALSE.has(t)) return false;
+      throw bad('a boolean (true/false, yes/no, 1/0)');
+    }
+    case 'decimal': {
+      const t = text.trim();
+      if (!DECIMAL.test(t)) throw bad('a decimal number');
+      return t.startsWith('+') ? t.slice(1) : t;
+    }
+    case 'date': {
+      const t = text.trim();
+      if (field.format) {
+        const d = parseDate(t, field.format, new Date(0));
+        if (!isValid(d)) throw bad(`a date in the format ${field.format}`);
+        return isoDate(d);
+      }
+      if (!ISO_DATE.test(t) || Number.isNaN(Date.parse(`${t}T00:00:00Z`))) throw bad('a date (YYYY-MM-DD)');
+      return t;
+    }
+    case 'timestamp': {
+      const t = text.trim();
+      if (field.format) {
+        const d = parseDate(t, field.format, new Date(0));
+        if (!isValid(d)) throw bad(`a timestamp in the format ${field.format}`);
+        return d.toISOString();
+      }
+      if (!ISO_TIMESTAMP.test(t)) throw bad('an ISO-8601 timestamp');
+      const withZone = /(Z|[+-]\d{2}:?\d{2})$/.test(t) ? t : `${t}Z`;
+      const ms = Date.parse(withZone.replace(' ', 'T'));
+      if (Number.isNaN(ms)) throw bad('an ISO-8601 timestamp');
+      return new Date(ms).toISOString();
+    }
+  }
+}
+
+function isoDate(d: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.getFullYear(), 4)}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/**
+ * The narrowest type that every non-null sample of a column parses as: boolean, long, double, date, timestamp,
+ * else string. A column with any null sample (or none at all) is nullable.
+ */
+export function inferField(name: string, samples: readonly (string | null)[]): FieldSpec {
+  const present = samples.filter((s): s is string => s !== null);
+  const nullable = present.length < samples.length || present.length === 0;
+  const all = (re: RegExp) => present.length > 0 && present.every((s) => re.test(s.trim()));
+  let type: FieldType = 'string';
+  if (present.length > 0 && present.every((s) => /^(true|false)$/i.test(s.trim()))) type = 'boolean';
+  else if (all(INTEGER) && present.every((s) => Number.isSafeInteger(Number(s)))) type = 'long';
+  else if (all(FLOAT)) type = 'double';
+  else if (all(ISO_DATE)) type = 'date';
+  else if (all(ISO_TIMESTAMP)) type = 'timestamp';
+  return { name, type, nullable };
+}
+
+/**
+ * Parses a declared field type: `long`, `string?` (nullable), `timestamp(yyyy-MM-dd HH:mm:ss)` (with a format),
+ * or `decimal?`. Returns an error message for anything else.
+ */
+export function parseFieldType(name: string, text: string): FieldSpec | string {
+  const m = /^\s*([a-z]+)\s*(?:\((.*)\))?\s*(\?)?\s*$/.exec(text);
+  if (!m || !FIELD_TYPES.includes(m[1] as FieldType)) {
+    return `column "${name}": unknown type "${text}"; use one of ${FIELD_TYPES.join(', ')} (append ? for nullable)`;
+  }
+  const type = m[1] as FieldType;
+  if (m[2] !== undefined && type !== 'date' && type !== 'timestamp') {
+    return `column "${name}": only date and timestamp take a format, not ${type}`;
+  }
+  return { name, type, nullable: m[3] === '?', ...(m[2] ? { format: m[2] } : {}) };
+}

@@ -1,0 +1,103 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CsvFormat, type CsvRow, readHeader, readRows } from '../../../connectors/csv/csv-reader.js';
+
+const format: CsvFormat = {
+  delimiter: ',',
+  quote: '"',
+  escape: '"',
+  header: true,
+  skipLines: 0,
+  trim: false,
+  encoding: 'utf8',
+  relaxColumnCount: false,
+};
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sluice-csv-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function all(file: string, f = format): Promise<{ columns: string[]; rows: CsvRow[] }> {
+  const { columns, start } = await readHeader(file, f);
+  const rows: CsvRow[] = [];
+  for await (const row of readRows(file, f, columns, start)) rows.push(row);
+  return { columns, rows };
+}
+
+describe('connectors › csv › reader', () => {
+  it('handles RFC 4180 corner cases: BOM, CRLF, quoted newlines, doubled quotes, empty cells', async () => {
+    const file = join(dir, 'rfc.csv');
+    await writeFile(
+      file,
+      '\ufeffid,text,n\r\n1,"a, b",2\r\n2,"line one\r\nline two",\r\n3,"say ""hi""",4\r\n4,,5',
+    );
+    const { columns, rows } = await all(file);
+    expect(columns).toEqual(['id', 'text', 'n']);
+    expect(rows.map((r) => (r.ok ? r.cells : r.reason))).toEqual([
+      { id: '1', text: 'a, b', n: '2' },
+      { id: '2', text: 'line one\r\nline two', n: null },
+      { id: '3', text: 'say "hi"', n: '4' },
+      { id: '4', text: null, n: '5' },
+    ]);
+    expect(rows.map((r) => r.line)).toEqual([2, 3, 5, 6]);
+  });
+
+  it('resumes mid-file at the next row, with the same lines and cells', async () => {
+    const file = join(dir, 'resume.csv');
+    const lines = ['k,v', ...Array.from({ length: 50 }, (_, i) => `${i},"é ${i}\n${i}"`)];
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const { columns, rows } = await all(file);
+    expect(rows).toHaveLength(50);
+    const resumed: CsvRow[] = [];
+    for await (const row of readRows(file, format, columns, rows[19].end)) resumed.push(row);
+    expect(resumed).toEqual(rows.slice(20));
+  });
+
+  it('turns a row with the wrong column count into a bad row naming its line, and goes on', async () => {
+    const file = join(dir, 'bad.csv');
+    await writeFile(file, 'a,b\n1,2\n3\n4,5,6\n7,8\n');
+    const { rows } = await all(file);
+    expect(rows.map((r) => (r.ok ? `ok ${r.line}` : `bad ${r.line}: ${r.reason} [${r.raw}]`))).toEqual([
+      'ok 2',
+      'bad 3: expected 2 columns, found 1 [3]',
+      'bad 4: expected 2 columns, found 3 [4,5,6]',
+      'ok 5',
+    ]);
+  });
+
+  it('skips lines, uses declared columns without a header, and a null marker', async () => {
+    const file = join(dir, 'noheader.csv');
+    await writeFile(file, '# exported by x\n1;NULL\n2;b\n');
+    const f = {
+      ...format,
+      delimiter: ';',
+      header: false,
+      columns: ['id', 'name'],
+      skipLines: 1,
+      nullValue: 'NULL',
+    };
+    const { rows } = await all(file, f);
+    expect(rows.map((r) => (r.ok ? r.cells : null))).toEqual([
+      { id: '1', name: null },
+      { id: '2', name: 'b' },
+    ]);
+    expect(rows.map((r) => r.line)).toEqual([2, 3]);
+  });
+
+  it('reports an unclosed quote with its line', async () => {
+    const file = join(dir, 'unclosed.csv');
+    await writeFile(file, 'a,b\n1,2\n3,"oops\n');
+    const { columns, start } = await readHeader(file, format);
+    const seen: CsvRow[] = [];
+    await expect(async () => {
+      for await (const row of readRows(file, format, columns, start)) seen.push(row);
+    }).rejects.toThrow(/Quote Not Closed/i);
+    expect(seen).toHaveLength(1);
+  });
+});
