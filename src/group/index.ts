@@ -12,6 +12,9 @@ export {
   encodeAssignment,
   encodeSubscription,
 } from './consumer-protocol.js';
+export { coordinatorConfigSchema } from './coordinator-config.js';
+export { openGroupCoordinator } from './group-coordinator.js';
+export { groupPartition, javaStringHashCode, OFFSETS_TOPIC } from './offsets-topic-records.js';
 export { ManualScheduler, systemScheduler } from './scheduler.js';
 export type {
   CommittedOffset,

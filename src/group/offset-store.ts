@@ -1,0 +1,164 @@
+import {
+  decodeGroupMetadataValue,
+  decodeOffsetCommitValue,
+  decodeOffsetsTopicKey,
+  encodeGroupMetadataKey,
+  encodeGroupMetadataValue,
+  encodeOffsetCommitKey,
+  encodeOffsetCommitValue,
+  type GroupMetadataValue,
+  groupPartition,
+  OFFSETS_TOPIC,
+  type OffsetCommitValue,
+} from './offsets-topic-records.js';
+import type { CoordinatorLog, TopicPartition } from './types.js';
+
+export interface StoredOffset extends TopicPartition {
+  value: OffsetCommitValue;
+}
+
+/** What replaying `__consumer_offsets` found: every group's last metadata record and committed offsets. */
+export interface LoadedState {
+  groups: Map<string, GroupMetadataValue>;
+}
+
+const READ_BYTES = 1 << 20;
+
+/**
+ * Committed offsets of every group, cached in memory and stored durably in `__consumer_offsets`. A write resolves
+ * only after the log acknowledged it with acks=all, and the cache changes only then, so a fetch never returns an
+ * offset a restart could lose. Writes to one partition of the topic are applied in order.
+ */
+export class OffsetStore {
+  private readonly offsets = new Map<string, Map<string, StoredOffset>>();
+  private readonly tails = new Map<number, Promise<void>>();
+
+  private constructor(
+    private readonly log: CoordinatorLog,
+    readonly partitions: number,
+  ) {}
+
+  /** Creates the topic when missing, then replays every partition from its start. */
+  static async open(
+    log: CoordinatorLog,
+    partitions: number,
+  ): Promise<{ store: OffsetStore; loaded: LoadedState }> {
+    const store = new OffsetStore(log, partitions);
+    const loaded: LoadedState = { groups: new Map() };
+    if (!log.hasTopic(OFFSETS_TOPIC)) {
+      await log.createTopic(OFFSETS_TOPIC, { partitions, config: { 'cleanup.policy': 'compact' } });
+      return { store, loaded };
+    }
+    for (let p = 0; p < partitions; p++) await store.replay(p, loaded);
+    return { store, loaded };
+  }
+
+  private async replay(partition: number, loaded: LoadedState): Promise<void> {
+    const { logStartOffset, highWatermark } = await this.log.offsets(OFFSETS_TOPIC, partition);
+    let offset = logStartOffset;
+    while (offset < highWatermark) {
+      const read = await this.log.readRecords(OFFSETS_TOPIC, partition, offset, { maxBytes: READ_BYTES });
+      for (const record of read.records) {
+        if (record.offset < offset || record.key === null) continue;
+        const key = decodeOffsetsTopicKey(record.key);
+        if (key?.kind === 'offset') {
+          if (record.value === null) this.forget(key.group, key);
+          else this.remember(key.group, { ...key, value: decodeOffsetCommitValue(record.value) });
+        } else if (key?.kind === 'group') {
+          if (record.value === null) loaded.groups.delete(key.group);
+          else loaded.groups.set(key.group, decodeGroupMetadataValue(record.value));
+        }
+      }
+      if (read.nextOffset <= offset) break;
+      offset = read.nextOffset;
+    }
+  }
+
+  get(groupId: string, topic: string, partition: number): OffsetCommitValue | undefined {
+    return this.offsets.get(groupId)?.get(slot(topic, partition))?.value;
+  }
+
+  /** Every committed offset of a group, sorted by topic and partition. */
+  list(groupId: string): StoredOffset[] {
+    const all = [...(this.offsets.get(groupId)?.values() ?? [])];
+    return all.sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+  }
+
+  hasOffsets(groupId: string): boolean {
+    return (this.offsets.get(groupId)?.size ?? 0) > 0;
+  }
+
+  groupIds(): string[] {
+    return [...this.offsets.keys()];
+  }
+
+  async commit(groupId: string, entries: StoredOffset[]): Promise<void> {
+    if (entries.length === 0) return;
+    const records = entries.map((e) => ({
+      key: encodeOffsetCommitKey(groupId, e.topic, e.partition),
+      value: encodeOffsetCommitValue(e.value),
+    }));
+    await this.write(groupId, records);
+    for (const e of entries) this.remember(groupId, e);
+  }
+
+  /** Writes tombstones for some of a group's offsets. */
+  async remove(groupId: string, partitions: TopicPartition[]): Promise<void> {
+    if (partitions.length === 0) return;
+    const records = partitions.map((tp) => ({
+      key: encodeOffsetCommitKey(groupId, tp.topic, tp.partition),
+      value: null,
+    }));
+    await this.write(groupId, records);
+    for (const tp of partitions) this.forget(groupId, tp);
+  }
+
+  /** Writes the group's metadata record (after a rebalance completes or the group empties). */
+  async storeGroup(groupId: string, value: GroupMetadataValue): Promise<void> {
+    await this.write(groupId, [
+      { key: encodeGroupMetadataKey(groupId), value: encodeGroupMetadataValue(value) },
+    ]);
+  }
+
+  /** Tombstones every offset of the group and its metadata record. */
+  async removeGroup(groupId: string): Promise<void> {
+    const records = this.list(groupId).map((o) => ({
+      key: encodeOffsetCommitKey(groupId, o.topic, o.partition),
+      value: null,
+    }));
+    records.push({ key: encodeGroupMetadataKey(groupId), value: null });
+    await this.write(groupId, records);
+    this.offsets.delete(groupId);
+  }
+
+  private write(groupId: string, records: { key: Buffer; value: Buffer | null }[]): Promise<void> {
+    const partition = groupPartition(groupId, this.partitions);
+    const previous = this.tails.get(partition) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      await this.log.append(OFFSETS_TOPIC, partition, records, { acks: 'all' });
+    });
+    // The chain continues after a failed write; the failure goes to this write's caller only.
+    const tail = next.catch(() => undefined);
+    this.tails.set(partition, tail);
+    void tail.then(() => {
+      if (this.tails.get(partition) === tail) this.tails.delete(partition);
+    });
+    return next;
+  }
+
+  private remember(groupId: string, entry: StoredOffset): void {
+    let group = this.offsets.get(groupId);
+    if (!group) this.offsets.set(groupId, (group = new Map()));
+    group.set(slot(entry.topic, entry.partition), entry);
+  }
+
+  private forget(groupId: string, tp: TopicPartition): void {
+    const group = this.offsets.get(groupId);
+    group?.delete(slot(tp.topic, tp.partition));
+    if (group?.size === 0) this.offsets.delete(groupId);
+  }
+}
+
+function slot(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}
