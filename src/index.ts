@@ -61,6 +61,7 @@ export {
   UnknownPartitionError,
   UnknownTopicError,
 } from './errors.js';
+// Group coordination
 export type {
   AssignmentPlan,
   AssignorMember,
@@ -77,9 +78,14 @@ export type {
   GroupListing,
   GroupProtocol,
   GroupState,
+  HeartbeatRequest,
+  JoinGroupMember,
   JoinGroupRequest,
   JoinGroupResponse,
+  LeaveGroupRequest,
+  LeaveGroupResponse,
   MemberDescription,
+  OffsetCommitPartition,
   OffsetCommitRequest,
   OffsetCommitResult,
   PartitionAssignor,
@@ -89,13 +95,16 @@ export type {
   SyncGroupRequest,
   SyncGroupResponse,
 } from './group/index.js';
-// Group coordination
 export {
+  coordinatorConfigSchema,
   decodeAssignment,
   decodeSubscription,
   encodeAssignment,
   encodeSubscription,
+  groupPartition,
   ManualScheduler,
+  OFFSETS_TOPIC,
+  openGroupCoordinator,
   systemScheduler,
 } from './group/index.js';
 export type { EncodeBatchOptions, RecordBatchHeader } from './log/index.js';
