@@ -1,10 +1,10 @@
 // The public face of src/log: the segment log, its codecs and its partitioner.
 
-export { crc32c } from './codec/crc32c.js';
-
 // Codec: RecordBatch v2, CRC-32C, varints
+export { crc32c } from './codec/crc32c.js';
 export type { EncodeBatchOptions, RecordBatchHeader } from './codec/record-batch.js';
 export {
+  batchProblem,
   batchSizeAt,
   decodeBatches,
   decodeBatchRecords,
@@ -28,6 +28,23 @@ export {
 } from './codec/varint.js';
 // Partitioner
 export { DefaultPartitioner, murmur2, partitionForKey, toPositive } from './partitioner.js';
+// Tools: segment dumps and log directory verification (sluice log dump|verify)
+export type {
+  BatchDump,
+  DumpEnd,
+  DumpItem,
+  OffsetIndexEntryDump,
+  PrintableBytes,
+  RecordDump,
+  TimeIndexEntryDump,
+} from './tools/dump-segment.js';
+export { dumpSegmentFile } from './tools/dump-segment.js';
+export type { IndexEntries, OffsetIndexEntry, TimeIndexEntry } from './tools/index-entries.js';
+export { readOffsetIndex, readTimeIndex } from './tools/index-entries.js';
+export type { SegmentFileKind, SegmentFileName } from './tools/segment-file-name.js';
+export { parsePartitionDirName, parseSegmentFileName, segmentFileName } from './tools/segment-file-name.js';
+export type { Damage, DamageKind, VerifyOptions, VerifyReport } from './tools/verify-log-dir.js';
+export { verifyLogDir } from './tools/verify-log-dir.js';
 // Contract types
 export type {
   Acks,

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { registerLogCommand } from './log.js';
 
 /** A function that adds one command (and its subcommands) to the root program. */
 export type RegisterCommand = (program: Command) => void;
 
 /** Every top-level command, in the order `sluice --help` lists them. */
-export const registry: RegisterCommand[] = [];
+export const registry: RegisterCommand[] = [registerLogCommand];

@@ -62,34 +62,40 @@ export function batchSizeAt(buf: Buffer, position: number): number {
 }
 
 /**
+ * What is wrong with the batch at `position`, or null when it is whole and intact: the checks of
+ * {@link verifyBatch}, as a sentence (for tools that report damage rather than stop at it).
+ */
+export function batchProblem(buf: Buffer, position: number): string | null {
+  if (position + BatchLimits.LogOverhead > buf.length) {
+    return `only ${buf.length - position} bytes remain, fewer than the 12 of a batch's offset and length`;
+  }
+  const batchLength = buf.readInt32BE(position + BatchField.BatchLength);
+  if (batchLength < BatchLimits.MinBatchLength) {
+    return `batch length ${batchLength} is under the minimum of ${BatchLimits.MinBatchLength}`;
+  }
+  const end = position + BatchLimits.LogOverhead + batchLength;
+  if (end > buf.length)
+    return `batch length ${batchLength} runs ${end - buf.length} bytes past the end of the data`;
+  const magic = buf[position + BatchField.Magic];
+  if (magic !== BatchLimits.Magic) return `magic is ${magic}, only RecordBatch v2 (magic 2) is supported`;
+  const stored = buf.readUInt32BE(position + BatchField.Crc);
+  const computed = crc32c(buf, position + BatchField.Attributes, end);
+  if (stored !== computed) return `CRC-32C mismatch: stored 0x${hex(stored)}, computed 0x${hex(computed)}`;
+  return null;
+}
+
+/**
  * Checks the batch at `position` is whole and intact. Throws {@link CorruptRecordError} naming the position (and
  * `file` when given) for: a magic other than 2, a batchLength under 49 (a batch under 61 bytes, which is also what
  * a zero-filled tail looks like), a length running past the end of `buf`, or a CRC-32C mismatch.
  */
 export function verifyBatch(buf: Buffer, position: number, file?: string): void {
-  const fail = (reason: string): never => {
-    throw new CorruptRecordError(`corrupt record batch ${where(position, file)}: ${reason}`, {
+  const problem = batchProblem(buf, position);
+  if (problem !== null) {
+    throw new CorruptRecordError(`corrupt record batch ${where(position, file)}: ${problem}`, {
       file,
       position,
     });
-  };
-  if (position + BatchLimits.LogOverhead > buf.length) {
-    fail(`only ${buf.length - position} bytes remain, fewer than the 12 of a batch's offset and length`);
-  }
-  const batchLength = buf.readInt32BE(position + BatchField.BatchLength);
-  if (batchLength < BatchLimits.MinBatchLength) {
-    fail(`batch length ${batchLength} is under the minimum of ${BatchLimits.MinBatchLength}`);
-  }
-  const end = position + BatchLimits.LogOverhead + batchLength;
-  if (end > buf.length) {
-    fail(`batch length ${batchLength} runs ${end - buf.length} bytes past the end of the data`);
-  }
-  const magic = buf[position + BatchField.Magic];
-  if (magic !== BatchLimits.Magic) fail(`magic is ${magic}, only RecordBatch v2 (magic 2) is supported`);
-  const stored = buf.readUInt32BE(position + BatchField.Crc);
-  const computed = crc32c(buf, position + BatchField.Attributes, end);
-  if (stored !== computed) {
-    fail(`CRC-32C mismatch: stored 0x${hex(stored)}, computed 0x${hex(computed)}`);
   }
 }
 

@@ -44,6 +44,7 @@
  */
 export type { RecordBatchHeader } from './batch-header.js';
 export {
+  batchProblem,
   batchSizeAt,
   RECORD_BATCH_OVERHEAD,
   readBatchHeader,
