@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +74,27 @@ describe('cli › log verify', () => {
     const { stderr, exitCode } = await runCli('log', 'verify', join(dir, 'nope'));
     expect(exitCode).toBe(1);
     expect(stderr).toMatch(/^sluice: .*nope is not a directory that can be read\n$/);
+  });
+
+  it('sets the process exit code: 0 when sound, 1 when damaged (a real process)', async () => {
+    await twoPartitions();
+    const script =
+      "import { main } from './src/cli/main.ts'; await main(['node', 'sluice', ...process.argv.slice(1)]);";
+    const run = () =>
+      spawnSync(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', script, 'log', 'verify', dir],
+        {
+          encoding: 'utf8',
+        },
+      );
+    const sound = run();
+    expect(sound.status).toBe(0);
+    expect(sound.stdout).toContain('no damage');
+    await writeFile(join(dir, 'orders-0', '00000000000000000000.log'), Buffer.alloc(100));
+    const damaged = run();
+    expect(damaged.status).toBe(1);
+    expect(damaged.stdout).toContain('DAMAGE torn-tail');
   });
 
   it('has --help with an example', async () => {

@@ -50,6 +50,20 @@ describe('cli › log dump', () => {
     expect(stdout).toContain('| offset: 1 timestamp: 6 key: null value: base64:/wD+ headers: []');
   });
 
+  it('reads the file inside --log-dir when given a relative path', async () => {
+    const segment = buildSegment(0, [recordsOf(1, 'r')]);
+    await writeSegment(join(dir, 'orders-3'), 0, segment);
+    const { stdout, exitCode } = await runCli(
+      'log',
+      'dump',
+      '--log-dir',
+      dir,
+      'orders-3/00000000000000000000.index',
+    );
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('offset: 0 (relative 0) position: 0');
+  });
+
   it('prints JSON lines with --json, ending with a summary', async () => {
     const segment = buildSegment(7, [recordsOf(2, 'j')]);
     const base = await writeSegment(dir, 7, segment);
@@ -118,7 +132,7 @@ describe('cli › log dump', () => {
   it('has --help with an example', async () => {
     const { stdout, exitCode } = await runCli('log', 'dump', '--help');
     expect(exitCode).toBe(0);
-    expect(stdout).toContain('Example:');
+    expect(stdout).toContain('Examples:');
     expect(stdout).toContain('sluice log dump');
   });
 });

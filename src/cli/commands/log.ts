@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
 import type { Command } from 'commander';
 import { BadInputError } from '../../errors.js';
 import {
@@ -82,7 +83,11 @@ async function requireExists(path: string, what: 'file' | 'directory'): Promise<
   }
 }
 
-async function dump(file: string, options: { records?: boolean; json?: boolean }): Promise<void> {
+async function dump(
+  given: string,
+  options: { records?: boolean; json?: boolean; logDir?: string },
+): Promise<void> {
+  const file = options.logDir !== undefined && !isAbsolute(given) ? join(options.logDir, given) : given;
   await requireExists(file, 'file');
   let damaged = 0;
   if (!options.json) out(`Dumping ${file}`);
@@ -133,10 +138,11 @@ export function registerLogCommand(program: Command): void {
     .description('print the batches of a .log segment, or the entries of an .index or .timeindex')
     .argument('<file>', 'a segment file: <20-digit base offset>.log, .index or .timeindex')
     .option('--records', 'also print every record of each batch (key, value, headers)')
+    .option('--log-dir <dir>', 'read <file> relative to this log directory')
     .option('--json', 'print one JSON object per line, ending with a summary object')
     .addHelpText(
       'after',
-      '\nExample:\n  $ sluice log dump .sluice/data/orders-0/00000000000000000000.log --records\n\nExits 1 when the file holds damage (a bad CRC, a torn tail).',
+      '\nExamples:\n  $ sluice log dump .sluice/data/orders-0/00000000000000000000.log --records\n  $ sluice log dump --log-dir .sluice/data orders-0/00000000000000000000.index\n\nExits 1 when the file holds damage (a bad CRC, a torn tail).',
     )
     .action(dump);
 
