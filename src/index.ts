@@ -96,6 +96,9 @@ export type {
   SyncGroupResponse,
 } from './group/index.js';
 export {
+  assignorByName,
+  builtInAssignors,
+  cooperativeStickyAssignor,
   coordinatorConfigSchema,
   decodeAssignment,
   decodeSubscription,
@@ -105,6 +108,9 @@ export {
   ManualScheduler,
   OFFSETS_TOPIC,
   openGroupCoordinator,
+  performAssignment,
+  rangeAssignor,
+  roundRobinAssignor,
   systemScheduler,
 } from './group/index.js';
 export type { EncodeBatchOptions, RecordBatchHeader } from './log/index.js';

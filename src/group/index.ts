@@ -4,7 +4,19 @@ export type {
   PartitionAssignor,
   PartitionsPerTopic,
   RebalanceProtocol,
-} from './assignors/types.js';
+} from './assignors/index.js';
+export {
+  assignorByName,
+  builtInAssignors,
+  cooperativeStickyAssign,
+  cooperativeStickyAssignor,
+  membersFromJoin,
+  performAssignment,
+  rangeAssign,
+  rangeAssignor,
+  roundRobinAssign,
+  roundRobinAssignor,
+} from './assignors/index.js';
 export type { ConsumerAssignment, ConsumerSubscription } from './consumer-protocol.js';
 export {
   decodeAssignment,
