@@ -12,6 +12,7 @@ export type {
   ApiSpec,
   FieldSpec,
   FieldType,
+  InputOf,
   MessageOf,
   MessageSpec,
   PrimitiveType,

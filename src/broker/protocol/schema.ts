@@ -95,6 +95,24 @@ export type StructOf<Fs extends readonly FieldSpec[]> = { [F in Fs[number] as F[
 /** The decoded object of a message, at any version. */
 export type MessageOf<M extends MessageSpec> = StructOf<M['fields']>;
 
+type InputValue<F extends FieldSpec> = (
+  F['type'] extends 'struct[]'
+    ? InputOf<NonNullable<F['fields']>>[]
+    : F['type'] extends 'struct'
+      ? InputOf<NonNullable<F['fields']>>
+      : NonNullValue<F>
+) extends infer V
+  ? F extends { nullableVersions: string }
+    ? V | null
+    : V
+  : never;
+
+/**
+ * An object to encode: every field optional (a missing one is written as its default), nested structs likewise.
+ * Handlers build responses of this type and need only name what differs from the defaults.
+ */
+export type InputOf<Fs extends readonly FieldSpec[]> = { [F in Fs[number] as F['name']]?: InputValue<F> };
+
 /** An inclusive version range; `max` is Infinity for open ranges, `min > max` for `'none'`. */
 export interface VersionRange {
   min: number;

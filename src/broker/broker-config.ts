@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { parseConfig } from '../config/index.js';
+import { ConfigError } from '../errors.js';
+
+const hostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'must be host:port');
+
+/**
+ * Settings of `sluice broker`, with Kafka's names where Kafka has one. The single source of validation and
+ * defaults for the CLI and for {@link BrokerServer}.
+ */
+export const brokerConfigSchema = z.strictObject({
+  listen: hostPort
+    .default('127.0.0.1:9092')
+    .describe('Address the broker listens on. Loopback by default; another address only when asked.'),
+  advertisedListener: hostPort
+    .optional()
+    .describe(
+      'host:port clients are told to connect to (Metadata, FindCoordinator). Defaults to the bound address.',
+    ),
+  nodeId: z.number().int().min(0).default(0).describe('The broker id reported to clients (node.id).'),
+  clusterId: z.string().min(1).default('sluice').describe('The cluster id reported in Metadata responses.'),
+  'socket.request.max.bytes': z
+    .number()
+    .int()
+    .positive()
+    .default(100 * 1024 * 1024)
+    .describe('Largest request frame accepted; a larger one closes its connection.'),
+  'auto.create.topics.enable': z
+    .boolean()
+    .default(true)
+    .describe('Create a topic when a client asks Metadata for it (and allows it) or produces to it.'),
+  'num.partitions': z.number().int().positive().default(1).describe('Partitions of auto-created topics.'),
+  'shutdown.timeout.ms': z
+    .number()
+    .int()
+    .min(0)
+    .default(5000)
+    .describe('How long a graceful shutdown waits for requests in progress before closing connections.'),
+});
+
+export type BrokerConfig = z.output<typeof brokerConfigSchema>;
+export type BrokerConfigInput = z.input<typeof brokerConfigSchema>;
+
+export function parseBrokerConfig(input: unknown): BrokerConfig {
+  return parseConfig(brokerConfigSchema, input, 'broker');
+}
+
+/** Splits `host:port` (IPv6 hosts in brackets). */
+export function splitHostPort(address: string): { host: string; port: number } {
+  const colon = address.lastIndexOf(':');
+  const host = address.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+  const port = Number(address.slice(colon + 1));
+  if (colon <= 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`"${address}" is not host:port`, { key: 'listen' });
+  }
+  return { host, port };
+}

@@ -1,0 +1,157 @@
+import type { Socket } from 'node:net';
+import type { BrokerContext, RequestInfo } from './broker-context.js';
+import { FrameDecoder } from './frame-decoder.js';
+import { HANDLERS, writeUnsupportedApiVersions } from './handlers/index.js';
+import { ApiKey } from './protocol/api-keys.js';
+import { codecFor } from './protocol/codec.js';
+import { readRequestHeader, skipHeaderTags, writeResponseHeader } from './protocol/header.js';
+import { ProtocolError } from './protocol/protocol-error.js';
+import { Reader } from './protocol/reader.js';
+import { inVersions, parseVersions } from './protocol/schema.js';
+import { Writer } from './protocol/writer.js';
+
+/** Frames queued beyond this pause reading from the socket until the queue drains. */
+const MAX_QUEUED_FRAMES = 64;
+
+/**
+ * One client connection. Requests are served one at a time, in the order they arrived, and their responses are
+ * written in that order — Kafka guarantees this per connection, and clients match responses by it — even when a
+ * Fetch long-polls. Bytes that do not parse close this connection (with a log line) and nothing else.
+ */
+export class Connection {
+  private readonly decoder: FrameDecoder;
+  private readonly queue: Buffer[] = [];
+  private readonly aborter = new AbortController();
+  private readonly clientHost: string;
+  private running: Promise<void> | null = null;
+  private draining = false;
+  private closed = false;
+  /** Settles once the socket is closed. */
+  readonly closedPromise: Promise<void>;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly ctx: BrokerContext,
+  ) {
+    this.decoder = new FrameDecoder(ctx.config['socket.request.max.bytes']);
+    this.clientHost = `/${socket.remoteAddress ?? 'unknown'}`;
+    this.closedPromise = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.setNoDelay(true);
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('error', (err) => this.ctx.logger.debug({ err, client: this.clientHost }, 'connection error'));
+    socket.on('close', () => this.onClose());
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed || this.draining) return;
+    try {
+      for (const frame of this.decoder.push(chunk)) this.queue.push(frame);
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    if (this.queue.length >= MAX_QUEUED_FRAMES) this.socket.pause();
+    this.running ??= this.serve().finally(() => {
+      this.running = null;
+    });
+  }
+
+  private async serve(): Promise<void> {
+    while (this.queue.length > 0 && !this.closed) {
+      const frame = this.queue.shift()!;
+      if (this.queue.length < MAX_QUEUED_FRAMES / 2 && this.socket.isPaused()) this.socket.resume();
+      try {
+        const response = await this.handle(frame);
+        if (response && !this.closed) this.write(response);
+      } catch (err) {
+        this.fail(err);
+        return;
+      }
+    }
+  }
+
+  /** Decodes, serves and encodes one request; null when no response is due (acks=0). */
+  private async handle(frame: Buffer): Promise<Writer | null> {
+    const r = new Reader(frame);
+    const header = readRequestHeader(r);
+    const entry = HANDLERS.get(header.apiKey);
+    if (!entry) throw new ProtocolError(`unknown API key ${header.apiKey} from client ${header.clientId}`);
+    const { api } = entry;
+    const w = new Writer();
+    if (!inVersions(api.request.validVersions, header.apiVersion)) {
+      if (header.apiKey !== ApiKey.ApiVersions) {
+        const { min, max } = parseVersions(api.request.validVersions);
+        throw new ProtocolError(
+          `${api.name} v${header.apiVersion} is not supported (versions ${min}–${max}); the client should have asked ApiVersions first`,
+        );
+      }
+      writeResponseHeader(w, header.correlationId, 0);
+      writeUnsupportedApiVersions(w);
+      return w;
+    }
+    const flexible = inVersions(api.request.flexibleVersions, header.apiVersion);
+    if (flexible) skipHeaderTags(r);
+    const request = codecFor(api.request, header.apiVersion).decode(r);
+    const info: RequestInfo = {
+      apiVersion: header.apiVersion,
+      clientId: header.clientId,
+      clientHost: this.clientHost,
+      signal: this.aborter.signal,
+    };
+    const response = await entry.handle(this.ctx, request as never, info);
+    if (response === null) return null;
+    // ApiVersions responses always use header v0, whatever the version, so a client can read them before it
+    // knows what the broker speaks.
+    writeResponseHeader(w, header.correlationId, flexible && header.apiKey !== ApiKey.ApiVersions ? 1 : 0);
+    codecFor(api.response, header.apiVersion).encode(w, response as Record<string, unknown>);
+    return w;
+  }
+
+  private write(w: Writer): void {
+    const size = Buffer.allocUnsafe(4);
+    size.writeInt32BE(w.length, 0);
+    this.socket.cork();
+    this.socket.write(size);
+    for (const chunk of w.chunksOut()) this.socket.write(chunk);
+    this.socket.uncork();
+  }
+
+  private fail(err: unknown): void {
+    const protocol = err instanceof ProtocolError;
+    this.ctx.logger.warn(
+      { client: this.clientHost, err: protocol ? (err as Error).message : err },
+      protocol ? 'closing connection: malformed request' : 'closing connection: request failed',
+    );
+    this.destroy();
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    this.aborter.abort();
+  }
+
+  /** Closes at once, aborting a long poll in progress. */
+  destroy(): void {
+    this.closed = true;
+    this.aborter.abort();
+    this.socket.destroy();
+  }
+
+  /**
+   * Stops reading new requests, lets the one in progress finish (long polls are cut short), then closes. Requests
+   * already received but not started are dropped: the client retries them elsewhere or after a restart.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    this.draining = true;
+    this.queue.length = 0;
+    this.aborter.abort();
+    const running = this.running ?? Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([running, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    this.socket.end();
+    this.socket.destroySoon?.();
+    await Promise.race([this.closedPromise, new Promise((resolve) => setTimeout(resolve, 200).unref())]);
+    this.destroy();
+  }
+}

@@ -1,0 +1,53 @@
+import { errorCodeOf } from '../protocol/error-codes.js';
+import { DeleteGroups, DescribeGroups, ListGroups } from '../protocol/messages/index.js';
+import { handler } from './handler.js';
+
+export const listGroups = handler(ListGroups, async (ctx) => {
+  if (!ctx.groups) return { errorCode: 0, groups: [] };
+  const groups = await ctx.groups.listGroups();
+  return { errorCode: 0, groups: groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType })) };
+});
+
+/** An unknown group is reported Dead with no members, as Kafka does. */
+export const describeGroups = handler(DescribeGroups, async (ctx, req) => {
+  if (!ctx.groups) {
+    return { groups: req.groups.map((groupId) => ({ errorCode: 15, groupId, groupState: 'Dead' })) };
+  }
+  try {
+    const described = await ctx.groups.describeGroups(req.groups);
+    return {
+      groups: described.map((g) => ({
+        errorCode: 0,
+        groupId: g.groupId,
+        groupState: g.state,
+        protocolType: g.protocolType,
+        protocolData: g.protocolName,
+        members: g.members.map((m) => ({
+          memberId: m.memberId,
+          groupInstanceId: m.groupInstanceId,
+          clientId: m.clientId,
+          clientHost: m.clientHost,
+          memberMetadata: m.metadata,
+          memberAssignment: m.assignment,
+        })),
+      })),
+    };
+  } catch (err) {
+    return {
+      groups: req.groups.map((groupId) => ({ errorCode: errorCodeOf(err), groupId, groupState: 'Dead' })),
+    };
+  }
+});
+
+/** Only empty groups can be deleted; each group has its own outcome. */
+export const deleteGroups = handler(DeleteGroups, async (ctx, req) => {
+  if (!ctx.groups) return { results: req.groupsNames.map((groupId) => ({ groupId, errorCode: 15 })) };
+  try {
+    const results = await ctx.groups.deleteGroups(req.groupsNames);
+    return {
+      results: results.map((r) => ({ groupId: r.groupId, errorCode: r.error ? errorCodeOf(r.error) : 0 })),
+    };
+  } catch (err) {
+    return { results: req.groupsNames.map((groupId) => ({ groupId, errorCode: errorCodeOf(err) })) };
+  }
+});

@@ -1,0 +1,69 @@
+import { InvalidTopicError } from '../../errors.js';
+import type { BrokerContext } from '../broker-context.js';
+import { ERROR_CODES, errorCodeOf } from '../protocol/error-codes.js';
+import { Metadata } from '../protocol/messages/index.js';
+import { handler } from './handler.js';
+
+/** Topics Kafka marks internal: clients skip them in listings and never produce to them. */
+const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);
+
+function describe(ctx: BrokerContext, name: string) {
+  const { partitions } = ctx.log.describeTopic(name);
+  const node = ctx.config.nodeId;
+  return {
+    errorCode: 0,
+    name,
+    isInternal: INTERNAL_TOPICS.has(name),
+    partitions: Array.from({ length: partitions }, (_, i) => ({
+      errorCode: 0,
+      partitionIndex: i,
+      leaderId: node,
+      leaderEpoch: 0,
+      replicaNodes: [node],
+      isrNodes: [node],
+      offlineReplicas: [],
+    })),
+  };
+}
+
+/**
+ * One node leads every partition. A topic the client names but the log lacks is created when the broker allows
+ * auto-creation and the request does too (v4+ says so explicitly; older versions always allow it, as in Kafka).
+ */
+export const metadata = handler(Metadata, async (ctx, req, info) => {
+  const { host, port } = ctx.advertised();
+  const all = req.topics === null || (info.apiVersion === 0 && req.topics.length === 0);
+  const names = all ? ctx.log.listTopics() : req.topics!.map((t) => t.name);
+  const topics = [];
+  for (const name of names) {
+    try {
+      if (!ctx.log.hasTopic(name)) {
+        if (
+          !ctx.config['auto.create.topics.enable'] ||
+          !req.allowAutoTopicCreation ||
+          INTERNAL_TOPICS.has(name)
+        ) {
+          topics.push({ errorCode: ERROR_CODES.UNKNOWN_TOPIC_OR_PARTITION, name, partitions: [] });
+          continue;
+        }
+        await ctx.log.createTopic(name, { partitions: ctx.config['num.partitions'] });
+        ctx.logger.info({ topic: name, client: info.clientId }, 'auto-created topic on metadata request');
+      }
+      topics.push(describe(ctx, name));
+    } catch (err) {
+      // Another request may have created it in the meantime.
+      if (ctx.log.hasTopic(name)) topics.push(describe(ctx, name));
+      else {
+        const code =
+          err instanceof InvalidTopicError ? ERROR_CODES.INVALID_TOPIC_EXCEPTION : errorCodeOf(err);
+        topics.push({ errorCode: code, name, partitions: [] });
+      }
+    }
+  }
+  return {
+    brokers: [{ nodeId: ctx.config.nodeId, host, port, rack: null }],
+    clusterId: ctx.config.clusterId,
+    controllerId: ctx.config.nodeId,
+    topics,
+  };
+});

@@ -1,0 +1,120 @@
+import type { Acks } from '../../log/index.js';
+import type { BrokerContext } from '../broker-context.js';
+import { batchProducer } from '../producer-states.js';
+import { ERROR_CODES, errorCodeOf } from '../protocol/error-codes.js';
+import { Produce } from '../protocol/messages/index.js';
+import { ProtocolError } from '../protocol/protocol-error.js';
+import { handler } from './handler.js';
+
+/** The smallest RecordBatch v2: its header. */
+const BATCH_HEADER_BYTES = 61;
+
+interface PartitionResult {
+  index: number;
+  errorCode: number;
+  baseOffset: number;
+  logAppendTimeMs?: number;
+  logStartOffset?: number;
+  errorMessage?: string | null;
+}
+
+async function append(
+  ctx: BrokerContext,
+  topic: string,
+  index: number,
+  records: Buffer,
+  acks: Acks,
+): Promise<PartitionResult> {
+  const result = await ctx.log.appendBatches(topic, index, records, { acks });
+  return {
+    index,
+    errorCode: 0,
+    baseOffset: result.baseOffset,
+    logAppendTimeMs: result.logAppendTime,
+    logStartOffset: ctx.log.offsets(topic, index).logStartOffset,
+  };
+}
+
+/**
+ * Appends one partition's batches. Batches of an idempotent producer (producer id ≥ 0) are checked against the
+ * sequences seen before: a retry of a batch already appended answers with its original offset and is not
+ * appended again; a gap answers OUT_OF_ORDER_SEQUENCE_NUMBER.
+ */
+async function producePartition(
+  ctx: BrokerContext,
+  topic: string,
+  index: number,
+  records: Buffer | null,
+  acks: Acks,
+): Promise<PartitionResult> {
+  try {
+    if (!records || records.length < BATCH_HEADER_BYTES) {
+      return {
+        index,
+        errorCode: ERROR_CODES.CORRUPT_MESSAGE,
+        baseOffset: -1,
+        errorMessage: 'no record batch',
+      };
+    }
+    if (records[16] !== 2) {
+      const message = `record batch magic ${records[16]} is not supported; send RecordBatch v2 (magic 2)`;
+      return {
+        index,
+        errorCode: ERROR_CODES.UNSUPPORTED_FOR_MESSAGE_FORMAT,
+        baseOffset: -1,
+        errorMessage: message,
+      };
+    }
+    const producer = batchProducer(records);
+    if (producer.producerId < 0) return await append(ctx, topic, index, records, acks);
+    return await ctx.producers.serialize(topic, index, async () => {
+      const verdict = ctx.producers.check(topic, index, producer);
+      if (verdict.kind === 'duplicate') return { index, errorCode: 0, baseOffset: verdict.baseOffset };
+      if (verdict.kind === 'error') {
+        return { index, errorCode: verdict.errorCode, baseOffset: -1, errorMessage: verdict.message };
+      }
+      const result = await append(ctx, topic, index, records, acks);
+      ctx.producers.record(topic, index, producer, result.baseOffset);
+      return result;
+    });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { index, errorCode: errorCodeOf(err), baseOffset: -1, errorMessage: message };
+  }
+}
+
+const ACKS: Record<number, Acks> = { 0: 0, 1: 1, [-1]: -1 };
+
+export const produce = handler(Produce, async (ctx, req) => {
+  const acks = ACKS[req.acks];
+  const responses = await Promise.all(
+    req.topicData.map(async (t) => ({
+      name: t.name,
+      partitionResponses: await Promise.all(
+        t.partitionData.map((p) =>
+          acks === undefined
+            ? { index: p.index, errorCode: ERROR_CODES.INVALID_REQUIRED_ACKS, baseOffset: -1 }
+            : req.transactionalId !== null
+              ? {
+                  index: p.index,
+                  errorCode: ERROR_CODES.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+                  baseOffset: -1,
+                }
+              : producePartition(ctx, t.name, p.index, p.records, acks),
+        ),
+      ),
+    })),
+  );
+  if (acks !== 0) return { responses };
+  // acks=0 has no response to carry an error: Kafka closes the connection instead, so the producer notices.
+  for (const t of responses) {
+    for (const p of t.partitionResponses) {
+      if (p.errorCode !== 0) {
+        throw new ProtocolError(
+          `produce with acks=0 to ${t.name}-${p.index} failed with error ${p.errorCode}`,
+        );
+      }
+    }
+  }
+  return null;
+});

@@ -1,0 +1,84 @@
+import type { BrokerContext } from '../broker-context.js';
+import { ERROR_CODES, errorCodeOf } from '../protocol/error-codes.js';
+import { CreatePartitions, CreateTopics, DeleteTopics } from '../protocol/messages/index.js';
+import { handler } from './handler.js';
+import { parseTopicConfigs } from './topic-config-values.js';
+
+function failure(err: unknown): { errorCode: number; errorMessage: string } {
+  return { errorCode: errorCodeOf(err), errorMessage: err instanceof Error ? err.message : String(err) };
+}
+
+async function createTopic(
+  ctx: BrokerContext,
+  t: { name: string; numPartitions: number; replicationFactor: number; assignments: unknown[] },
+  configs: { name: string; value: string | null }[],
+  validateOnly: boolean,
+): Promise<{ name: string; errorCode: number; errorMessage: string | null }> {
+  const { name } = t;
+  if (ctx.log.hasTopic(name)) {
+    return {
+      name,
+      errorCode: ERROR_CODES.TOPIC_ALREADY_EXISTS,
+      errorMessage: `topic "${name}" already exists`,
+    };
+  }
+  if (t.replicationFactor !== -1 && t.replicationFactor !== 1) {
+    const errorMessage = `replication factor ${t.replicationFactor} is larger than the 1 broker available`;
+    return { name, errorCode: ERROR_CODES.INVALID_REPLICATION_FACTOR, errorMessage };
+  }
+  const partitions = t.numPartitions === -1 ? ctx.config['num.partitions'] : t.numPartitions;
+  if (partitions < 1 && t.assignments.length === 0) {
+    const errorMessage = `topic "${name}" needs at least 1 partition, asked for ${partitions}`;
+    return { name, errorCode: ERROR_CODES.INVALID_PARTITIONS, errorMessage };
+  }
+  if (validateOnly) return { name, errorCode: 0, errorMessage: null };
+  try {
+    await ctx.log.createTopic(name, {
+      partitions: partitions > 0 ? partitions : t.assignments.length,
+      config: parseTopicConfigs(configs),
+    });
+    return { name, errorCode: 0, errorMessage: null };
+  } catch (err) {
+    return { name, ...failure(err) };
+  }
+}
+
+/** Creates topics on the one node; replication factors other than 1 (or -1, the default) are refused. */
+export const createTopics = handler(CreateTopics, async (ctx, req) => {
+  const topics = [];
+  for (const t of req.topics) topics.push(await createTopic(ctx, t, t.configs, req.validateOnly));
+  return { topics };
+});
+
+export const deleteTopics = handler(DeleteTopics, async (ctx, req) => {
+  const responses = [];
+  for (const name of req.topicNames) {
+    try {
+      await ctx.log.deleteTopic(name);
+      responses.push({ name, errorCode: 0 });
+    } catch (err) {
+      responses.push({ name, errorCode: errorCodeOf(err) });
+    }
+  }
+  return { responses };
+});
+
+/** Grows topics to a new total partition count; never shrinks. */
+export const createPartitions = handler(CreatePartitions, async (ctx, req) => {
+  const results = [];
+  for (const t of req.topics) {
+    try {
+      const current = ctx.log.describeTopic(t.name).partitions;
+      if (t.count <= current) {
+        const errorMessage = `topic "${t.name}" has ${current} partitions; the new count must be larger, got ${t.count}`;
+        results.push({ name: t.name, errorCode: ERROR_CODES.INVALID_PARTITIONS, errorMessage });
+        continue;
+      }
+      if (!req.validateOnly) await ctx.log.createPartitions(t.name, t.count);
+      results.push({ name: t.name, errorCode: 0, errorMessage: null });
+    } catch (err) {
+      results.push({ name: t.name, ...failure(err) });
+    }
+  }
+  return { results };
+});

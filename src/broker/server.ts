@@ -1,0 +1,118 @@
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import pino, { type Logger } from 'pino';
+import type { GroupCoordinator } from '../group/index.js';
+import {
+  type BrokerConfig,
+  type BrokerConfigInput,
+  parseBrokerConfig,
+  splitHostPort,
+} from './broker-config.js';
+import type { AdvertisedAddress, BrokerContext, BrokerLog } from './broker-context.js';
+import { Connection } from './connection.js';
+import { ProducerStates } from './producer-states.js';
+
+export interface BrokerServerOptions {
+  /** The log to serve; the server never closes it (its owner does, after {@link BrokerServer.close}). */
+  log: BrokerLog;
+  /** The group coordinator over the same log; without one the group APIs answer COORDINATOR_NOT_AVAILABLE. */
+  groups?: GroupCoordinator | null;
+  config?: BrokerConfigInput;
+  logger?: Logger;
+}
+
+/**
+ * A Kafka-protocol broker over a sluice log: one node (id 0 by default) that leads every partition and
+ * coordinates every group. Any Kafka client can produce, consume and administer topics through it.
+ *
+ * ```ts
+ * const broker = await BrokerServer.start({ log, groups, config: { listen: '127.0.0.1:9092' } });
+ * // ... clients connect to broker.address ...
+ * await broker.close();
+ * ```
+ */
+export class BrokerServer {
+  private readonly server: Server;
+  private readonly connections = new Set<Connection>();
+  private readonly context: BrokerContext;
+  private closing: Promise<void> | null = null;
+
+  private constructor(
+    readonly config: BrokerConfig,
+    options: BrokerServerOptions,
+    logger: Logger,
+  ) {
+    this.context = {
+      log: options.log,
+      groups: options.groups ?? null,
+      config,
+      advertised: () => this.advertised(),
+      producers: new ProducerStates(),
+      logger,
+    };
+    this.server = createServer((socket) => this.accept(socket));
+  }
+
+  /** Validates the config, binds the listener and starts serving. Rejects when the address is taken. */
+  static async start(options: BrokerServerOptions): Promise<BrokerServer> {
+    const config = parseBrokerConfig(options.config ?? {});
+    const logger = options.logger ?? pino({ name: 'sluice-broker' }, pino.destination(2));
+    const broker = new BrokerServer(config, options, logger);
+    const { host, port } = splitHostPort(config.listen);
+    await new Promise<void>((resolve, reject) => {
+      broker.server.once('error', reject);
+      broker.server.listen(port, host, () => {
+        broker.server.off('error', reject);
+        resolve();
+      });
+    });
+    logger.info({ listen: broker.address, advertised: broker.advertised() }, 'broker listening');
+    return broker;
+  }
+
+  /** The bound address (the real port when configured with port 0). */
+  get address(): AdvertisedAddress {
+    const a = this.server.address() as AddressInfo;
+    return { host: a.address, port: a.port };
+  }
+
+  /** What clients are told to connect to: the advertised listener, or the bound address. */
+  advertised(): AdvertisedAddress {
+    return this.config.advertisedListener ? splitHostPort(this.config.advertisedListener) : this.address;
+  }
+
+  /** `host:port` to hand to clients. */
+  get bootstrap(): string {
+    const { host, port } = this.advertised();
+    return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  }
+
+  /** Open client connections. */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  private accept(socket: Socket): void {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    const connection = new Connection(socket, this.context);
+    this.connections.add(connection);
+    void connection.closedPromise.then(() => this.connections.delete(connection));
+  }
+
+  /**
+   * Graceful shutdown: stops accepting, lets each connection finish the request it is serving (long polls end
+   * early), then closes them. Idempotent. The log and coordinator stay open for their owner to close.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const listening = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      const timeout = this.config['shutdown.timeout.ms'];
+      await Promise.all([...this.connections].map((c) => c.drain(timeout)));
+      await listening;
+      this.context.logger.info('broker stopped');
+    })();
+    return this.closing;
+  }
+}
