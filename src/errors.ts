@@ -170,3 +170,17 @@ export class ClientStateError extends SluiceError {
     super(code, message);
   }
 }
+
+/** A state store asked for by name (`app.store(name)`) that no running operator made, or one of another kind. */
+export class UnknownStoreError extends SluiceError {
+  readonly store: string;
+  constructor(store: string, known: readonly string[], expected?: string) {
+    super(
+      'UNKNOWN_STATE_STORE',
+      expected === undefined
+        ? `no state store named ${JSON.stringify(store)}; the running app has ${known.length === 0 ? 'none' : known.map((k) => JSON.stringify(k)).join(', ')} (name stores with the operators' \`store\` option)`
+        : `state store ${JSON.stringify(store)} is not a ${expected} store; query it with the accessor of its kind`,
+    );
+    this.store = store;
+  }
+}

@@ -1,0 +1,10 @@
+export type { ForeignKeyJoinOptions } from './foreign-key-join.js';
+export { foreignKeyJoin } from './foreign-key-join.js';
+export type { JoinWindows } from './join-windows.js';
+export { joinWindows } from './join-windows.js';
+export type { StreamStreamJoinOptions } from './stream-stream-join.js';
+export { streamStreamJoin } from './stream-stream-join.js';
+export type { StreamTableJoinOptions } from './stream-table-join.js';
+export { streamTableJoin } from './stream-table-join.js';
+export type { TableTableJoinOptions } from './table-table-join.js';
+export { tableTableJoin } from './table-table-join.js';

@@ -1,0 +1,19 @@
+import { filter, type OperatorFunction } from 'rxjs';
+import type { StreamRecord } from '../record.js';
+
+/**
+ * Prepares a stream for a keyed aggregation (`count`, `reduce`, `aggregate`, windowed ones) by its current key
+ * (Kafka's `groupByKey`): records with a null or undefined key are dropped, as Kafka drops them. The key is taken
+ * to be partitioned already: after {@link selectKey}, use {@link groupRecordsBy} or {@link repartition} instead.
+ *
+ * @example
+ * ```ts
+ * clicks$.pipe(groupByKey(), count({ store: 'clicks-per-user' }))
+ * ```
+ */
+export function groupByKey<K, V>(): OperatorFunction<
+  StreamRecord<K | null | undefined, V>,
+  StreamRecord<K, V>
+> {
+  return filter((record): record is StreamRecord<K, V> => record.key !== null && record.key !== undefined);
+}

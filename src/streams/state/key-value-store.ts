@@ -1,0 +1,119 @@
+import { type Serde, Serdes } from '../serdes.js';
+import { compareKeys, inRange, keyId } from './key-order.js';
+import type { ChangelogRecord, StateStore } from './state-store.js';
+
+/** A key and its value, as range queries return them. */
+export interface KeyValue<K, V> {
+  key: K;
+  value: V;
+  timestamp: number;
+}
+
+/** Queries a key-value store answers; what `app.store(name)` offers while the app runs. */
+export interface ReadOnlyKeyValueStore<K, V> {
+  /** The value of `key`, or undefined when it has none. */
+  get(key: K): V | undefined;
+  /** Entries with `from <= key <= to`, in key order; an undefined bound is open. */
+  range(from?: K, to?: K): KeyValue<K, V>[];
+  /** Every entry, in key order. */
+  all(): KeyValue<K, V>[];
+  readonly size: number;
+}
+
+export interface KeyValueStoreOptions<K, V> {
+  /** Encodes keys for the changelog. Default JSON. */
+  keySerde?: Serde<K>;
+  /** Encodes values for the changelog. Default JSON. */
+  valueSerde?: Serde<V>;
+}
+
+/**
+ * An in-memory key-value store that records its changes for the changelog. The changelog record of an entry has
+ * the serialized key as key and the serialized value as value; a deleted key is a tombstone.
+ */
+export class KeyValueStore<K, V> implements ReadOnlyKeyValueStore<K, V>, StateStore {
+  readonly #entries = new Map<string, KeyValue<K, V>>();
+  /** Keys changed since the last `takeChanges`, by identity. */
+  readonly #dirty = new Map<string, K>();
+  readonly #keySerde: Serde<K>;
+  readonly #valueSerde: Serde<V>;
+
+  constructor(
+    readonly name: string,
+    options: KeyValueStoreOptions<K, V> = {},
+  ) {
+    this.#keySerde = options.keySerde ?? Serdes.json<K>();
+    this.#valueSerde = options.valueSerde ?? Serdes.json<V>();
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get(key: K): V | undefined {
+    return this.#entries.get(keyId(key))?.value;
+  }
+
+  /** The entry of `key` with its timestamp. */
+  getEntry(key: K): KeyValue<K, V> | undefined {
+    return this.#entries.get(keyId(key));
+  }
+
+  put(key: K, value: V, timestamp: number): void {
+    const id = keyId(key);
+    const entry = this.#entries.get(id);
+    if (entry === undefined) this.#entries.set(id, { key, value, timestamp });
+    else {
+      entry.value = value;
+      entry.timestamp = timestamp;
+    }
+    this.#dirty.set(id, key);
+  }
+
+  /** Removes `key`, returning the value it had. */
+  delete(key: K): V | undefined {
+    const id = keyId(key);
+    const entry = this.#entries.get(id);
+    if (entry === undefined) return undefined;
+    this.#entries.delete(id);
+    this.#dirty.set(id, key);
+    return entry.value;
+  }
+
+  range(from?: K, to?: K): KeyValue<K, V>[] {
+    const out: KeyValue<K, V>[] = [];
+    for (const entry of this.#entries.values()) {
+      if (inRange(entry.key, from, to)) out.push({ ...entry });
+    }
+    return out.sort((a, b) => compareKeys(a.key, b.key));
+  }
+
+  all(): KeyValue<K, V>[] {
+    return this.range();
+  }
+
+  takeChanges(): ChangelogRecord[] {
+    const out: ChangelogRecord[] = [];
+    for (const [id, key] of this.#dirty) {
+      const entry = this.#entries.get(id);
+      const keyBytes = this.#keySerde.serialize(key, this.name);
+      if (keyBytes === null) continue;
+      out.push({
+        key: keyBytes,
+        value: entry === undefined ? null : this.#valueSerde.serialize(entry.value, this.name),
+        timestamp: entry?.timestamp ?? 0,
+      });
+    }
+    this.#dirty.clear();
+    return out;
+  }
+
+  restore(record: ChangelogRecord): void {
+    const key = this.#keySerde.deserialize(record.key, this.name);
+    if (record.value === null) this.#entries.delete(keyId(key));
+    else {
+      const value = this.#valueSerde.deserialize(record.value, this.name);
+      this.#entries.set(keyId(key), { key, value, timestamp: record.timestamp });
+    }
+  }
+}

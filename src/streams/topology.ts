@@ -1,0 +1,123 @@
+import { type Observable, Subject, type Subscription } from 'rxjs';
+import { type ProcessingContext, runInContext, type SinkRecord, type SourceRecord } from './context.js';
+import type { StreamRecord } from './record.js';
+import { Serdes } from './serdes.js';
+import { type StateStore, StoreGroup } from './state/state-store.js';
+
+/** Where a topology's writes go; by default, back into its own sources (in memory) or nowhere. */
+export type Sink = (topic: string, record: SinkRecord) => void;
+
+/**
+ * The running form of a set of pipelines: one subject per source topic that the driver (runtime or test driver)
+ * feeds, the stores the pipelines' operators made, and the sink their writes go to. Feeding is synchronous: when
+ * {@link Topology.dispatch} returns, every record it caused has reached the sink and every store is updated.
+ */
+export class Topology implements ProcessingContext {
+  readonly #sources = new Map<string, Subject<SourceRecord>>();
+  readonly #stores = new Map<string, StoreGroup<StateStore>>();
+  readonly #offsets = new Map<string, number>();
+  #names = 0;
+
+  constructor(
+    readonly applicationId: string,
+    private readonly sink: Sink = (topic, record) => this.loopBack(topic, record),
+  ) {}
+
+  source(topic: string): Observable<SourceRecord> {
+    let subject = this.#sources.get(topic);
+    if (subject === undefined) {
+      subject = new Subject<SourceRecord>();
+      this.#sources.set(topic, subject);
+    }
+    return subject.asObservable();
+  }
+
+  /** Topics some pipeline reads, in the order they were declared. */
+  sourceTopics(): string[] {
+    return [...this.#sources.keys()];
+  }
+
+  hasSource(topic: string): boolean {
+    return this.#sources.has(topic);
+  }
+
+  /** Pushes one read record through every pipeline reading its topic. */
+  dispatch(record: SourceRecord): void {
+    this.#sources.get(record.topic)?.next(record);
+  }
+
+  send(topic: string, record: SinkRecord): void {
+    this.sink(topic, record);
+  }
+
+  stores<S extends StateStore>(name: string, create: (name: string, partition: number) => S): StoreGroup<S> {
+    let group = this.#stores.get(name);
+    if (group === undefined) {
+      group = new StoreGroup<StateStore>(name, create);
+      this.#stores.set(name, group);
+    }
+    return group as StoreGroup<S>;
+  }
+
+  /** Every store group the subscribed pipelines made. */
+  storeGroups(): StoreGroup<StateStore>[] {
+    return [...this.#stores.values()];
+  }
+
+  storeGroup(name: string): StoreGroup<StateStore> | undefined {
+    return this.#stores.get(name);
+  }
+
+  uniqueName(prefix: string): string {
+    this.#names++;
+    return `${prefix}-${String(this.#names).padStart(10, '0')}`;
+  }
+
+  late(store: string, record: StreamRecord<unknown, unknown>): void {
+    const json = Serdes.json<unknown>();
+    const topic = lateTopic(this.applicationId, store);
+    this.send(topic, {
+      key: json.serialize(record.key, topic),
+      value: json.serialize(record.value, topic),
+      headers: record.headers,
+      timestamp: record.timestamp,
+    });
+  }
+
+  /** Subscribes `pipelines` in this context; errors go to `onError` (default: thrown asynchronously by RxJS). */
+  start(pipelines: Observable<unknown>[], onError?: (error: unknown) => void): Subscription[] {
+    return pipelines.map((pipeline) =>
+      // Operators look the context up while they are subscribed, hence the subscription inside the context.
+      runInContext(this, () => pipeline.subscribe({ error: onError })),
+    );
+  }
+
+  /** Completes every source: pipelines finish what they hold and complete. */
+  complete(): void {
+    for (const subject of this.#sources.values()) subject.complete();
+  }
+
+  /** The in-memory sink: a record written to a topic that is also a source is read back at once. */
+  private loopBack(topic: string, record: SinkRecord): void {
+    if (!this.#sources.has(topic)) return;
+    const offset = this.#offsets.get(topic) ?? 0;
+    this.#offsets.set(topic, offset + 1);
+    this.dispatch({
+      ...record,
+      headers: [...record.headers],
+      topic,
+      partition: record.partition ?? 0,
+      offset,
+    });
+  }
+}
+
+/** The topic late records of a windowed store go to. */
+export function lateTopic(applicationId: string, store: string): string {
+  return `${applicationId}-${store}-late`;
+}
+
+/** The changelog topic of a store. */
+export function changelogTopic(applicationId: string, store: string): string {
+  return `${applicationId}-${store}-changelog`;
+}
