@@ -1,18 +1,7 @@
+import type { Serde } from '../client/types.js';
 import { BadInputError } from '../errors.js';
 
-/**
- * Turns values of type `T` into record bytes and back; the same shape as the client's serde, so one serde serves
- * both. `serialize` and `deserialize` must be pure and synchronous. `topic` is for error messages.
- *
- * The built-in serdes map null bytes to `null` and back whatever `T` says, as Kafka's do: a null key, or a
- * tombstone value, arrives as `null`. Declare `K | null` or `V | null` where a topic may carry them.
- */
-export interface Serde<T> {
-  /** Bytes for `value`; `null` means a null key or a tombstone value. */
-  serialize(value: T, topic: string): Buffer | null;
-  /** The value for stored bytes (`null` bytes: a null key or a tombstone). */
-  deserialize(data: Buffer | null, topic: string): T;
-}
+export type { Serde };
 
 /** The serdes of a record's key and value. Omitted ones default to {@link Serdes.json}. */
 export interface KeyValueSerdes<K, V> {
@@ -93,7 +82,11 @@ const double: Serde<number> = {
 };
 
 /**
- * The serdes Streams ships: `buffer` (bytes as they are), `string` (UTF-8), `json<T>()`, `long` (int64, as Kafka's
- * `LongSerde`, what `count` writes) and `double`.
+ * The serdes Streams ships, of the client's {@link Serde} shape so one serde serves both. Unlike the client's, these
+ * are typed without `null`, and map null bytes to `null` and back whatever `T` says, as Kafka's do: a null key or a
+ * tombstone value arrives as `null`; declare `K | null` or `V | null` where a topic may carry them.
+ *
+ * `buffer` (bytes as they are), `string` (UTF-8), `json<T>()`, `long` (int64, as Kafka's `LongSerde`, what
+ * `countByKey` writes) and `double`.
  */
 export const Serdes = { buffer, string, json, long, double } as const;
