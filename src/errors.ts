@@ -68,6 +68,15 @@ export class UnknownPartitionError extends SluiceError {
   }
 }
 
+/** A partition count that cannot be: below 1, or a decrease (Kafka only ever adds partitions). */
+export class InvalidPartitionsError extends SluiceError {
+  readonly topic: string;
+  constructor(topic: string, message: string) {
+    super('INVALID_PARTITIONS', `topic ${JSON.stringify(topic)}: ${message}`);
+    this.topic = topic;
+  }
+}
+
 export class OffsetOutOfRangeError extends SluiceError {
   readonly topic: string;
   readonly partition: number;

@@ -26,6 +26,9 @@ export {
   writeVarint,
   writeVarlong,
 } from './codec/varint.js';
+// Storage engine: topics, segments, indexes, retention, compaction, recovery
+export { Log } from './log.js';
+export type { LogOptions } from './log-options.js';
 // Partitioner
 export { DefaultPartitioner, murmur2, partitionForKey, toPositive } from './partitioner.js';
 // Tools: segment dumps and log directory verification (sluice log dump|verify)
@@ -45,6 +48,9 @@ export type { SegmentFileKind, SegmentFileName } from './tools/segment-file-name
 export { parsePartitionDirName, parseSegmentFileName, segmentFileName } from './tools/segment-file-name.js';
 export type { Damage, DamageKind, VerifyOptions, VerifyReport } from './tools/verify-log-dir.js';
 export { verifyLogDir } from './tools/verify-log-dir.js';
+// Topic names and configs
+export { NEVER, TOPIC_CONFIG_KEYS, topicConfigSchema } from './topic-config.js';
+export { MAX_TOPIC_NAME_LENGTH, validateTopicName } from './topic-name.js';
 // Contract types
 export type {
   Acks,

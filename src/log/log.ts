@@ -1,0 +1,455 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import { suggest } from '../config/index.js';
+import {
+  ConfigError,
+  InvalidPartitionsError,
+  LogClosedError,
+  TopicExistsError,
+  UnknownPartitionError,
+  UnknownTopicError,
+} from '../errors.js';
+import { type CheckpointEntries, readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
+import { decodeBatches } from './codec/record-batch.js';
+import { exists, fsyncDir } from './fs-util.js';
+import { LockFile } from './lock-file.js';
+import type { LogOptions } from './log-options.js';
+import { type OpenState, PartitionLog } from './partition-log.js';
+import { batchSize, lastOffsetAt } from './segment.js';
+import { parsePartitionDirName, partitionDirName } from './segment-files.js';
+import { resolveTopicConfig, TOPIC_CONFIG_KEYS } from './topic-config.js';
+import { validateTopicName } from './topic-name.js';
+import { type TopicRecord, TopicStore } from './topic-store.js';
+import type {
+  AppendOptions,
+  AppendRecord,
+  AppendResult,
+  LogRecord,
+  PartitionOffsets,
+  ReadOptions,
+  ReadResult,
+  TopicConfig,
+  TopicDescription,
+} from './types.js';
+
+const RECOVERY_POINT_FILE = 'recovery-point-offset-checkpoint';
+const LOG_START_FILE = 'log-start-offset-checkpoint';
+/** Kafka's marker of a clean shutdown: present means every segment can be trusted without re-validation. */
+const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
+
+interface TopicState {
+  name: string;
+  overrides: Partial<TopicConfig>;
+  config: TopicConfig;
+  partitions: PartitionLog[];
+}
+
+/**
+ * The durable segment log: topics of partitions, each a directory of segments in Apache Kafka's on-disk format.
+ * One process owns a log directory at a time (a lock file); other processes reach it through `sluice broker`.
+ *
+ * Offsets within a partition are contiguous from 0 and never reused or renumbered (compaction leaves gaps).
+ * An append resolves once its bytes are in the page cache, or with acks=all once they are fsynced; a failed fsync
+ * closes the log for good (LogClosedError), because after one the kernel may have dropped the data.
+ */
+export class Log {
+  readonly dir: string;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly defaults: Partial<TopicConfig>;
+  private readonly topics = new Map<string, TopicState>();
+  private readonly store: TopicStore;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private checkpointing: Promise<void> = Promise.resolve();
+  private closing: Promise<void> | null = null;
+  private failure: unknown = undefined;
+
+  private constructor(
+    private readonly options: LogOptions,
+    private readonly lock: LockFile,
+  ) {
+    this.dir = path.resolve(options.dir);
+    this.logger = options.logger ?? pino({ name: 'sluice-log' }, pino.destination(2));
+    this.now = options.now ?? Date.now;
+    this.defaults = options.defaults ?? {};
+    this.store = new TopicStore(this.dir);
+  }
+
+  /** Creates the directory if needed, takes its lock, loads every topic and recovers after an unclean stop. */
+  static async open(options: LogOptions): Promise<Log> {
+    resolveTopicConfig('(log defaults)', options.defaults ?? {}, {});
+    fs.mkdirSync(options.dir, { recursive: true });
+    const lock = LockFile.acquire(path.resolve(options.dir));
+    const log = new Log(options, lock);
+    try {
+      await log.load();
+    } catch (err) {
+      for (const topic of log.topics.values()) for (const p of topic.partitions) p.abort(err);
+      lock.release();
+      throw err;
+    }
+    log.startBackgroundWork();
+    return log;
+  }
+
+  async createTopic(
+    name: string,
+    options: { partitions?: number; config?: Partial<TopicConfig> } = {},
+  ): Promise<TopicDescription> {
+    this.ensureOpen();
+    validateTopicName(name);
+    if (this.topics.has(name)) throw new TopicExistsError(name);
+    const partitions = options.partitions ?? this.options.defaultPartitions ?? 1;
+    if (!Number.isInteger(partitions) || partitions < 1) {
+      throw new InvalidPartitionsError(name, `needs at least 1 partition, asked for ${partitions}`);
+    }
+    const overrides = { ...(options.config ?? {}) };
+    const state = this.addTopic({ name, partitions, config: overrides }, new Map(), new Map(), true);
+    await fsyncDir(this.dir);
+    await this.store.save({ name, partitions, config: overrides });
+    return this.describe(state);
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    const state = this.topic(name);
+    this.topics.delete(name);
+    await Promise.all(state.partitions.map((p) => p.close()));
+    const doomed: string[] = [];
+    for (let i = 0; i < state.partitions.length; i++) {
+      const from = path.join(this.dir, partitionDirName(name, i));
+      const to = `${from}.${process.pid}${Date.now().toString(36)}-delete`;
+      if (exists(from)) {
+        fs.renameSync(from, to);
+        doomed.push(to);
+      }
+    }
+    await fsyncDir(this.dir);
+    await this.store.remove(name);
+    for (const dir of doomed) fs.rmSync(dir, { recursive: true, force: true });
+    await this.writeCheckpoints();
+  }
+
+  listTopics(): string[] {
+    return [...this.topics.keys()].sort();
+  }
+
+  hasTopic(name: string): boolean {
+    return this.topics.has(name);
+  }
+
+  describeTopic(name: string): TopicDescription {
+    return this.describe(this.topic(name));
+  }
+
+  /** Sets and unsets overrides; takes effect for the next call on the topic and persists. ConfigError if invalid. */
+  async alterTopicConfig(
+    name: string,
+    set: Partial<TopicConfig>,
+    unset: (keyof TopicConfig)[] = [],
+  ): Promise<TopicDescription> {
+    const state = this.topic(name);
+    for (const key of unset) {
+      if (!TOPIC_CONFIG_KEYS.includes(key)) {
+        const near = suggest(key, TOPIC_CONFIG_KEYS);
+        throw new ConfigError(
+          `topic ${JSON.stringify(name)}: cannot unset unknown key "${key}"${near ? `; did you mean "${near}"?` : ''}`,
+          { key, suggestion: near },
+        );
+      }
+    }
+    const overrides: Partial<TopicConfig> = { ...state.overrides, ...set };
+    for (const key of unset) delete overrides[key];
+    const config = resolveTopicConfig(name, this.defaults, overrides);
+    await this.store.save({ name, partitions: state.partitions.length, config: overrides });
+    state.overrides = overrides;
+    state.config = config;
+    return this.describe(state);
+  }
+
+  /** Grows the topic to `totalCount` partitions (never shrinks: that would lose records and move keys). */
+  async createPartitions(name: string, totalCount: number): Promise<void> {
+    const state = this.topic(name);
+    const current = state.partitions.length;
+    if (!Number.isInteger(totalCount) || totalCount <= current) {
+      throw new InvalidPartitionsError(
+        name,
+        `has ${current} partitions; the new count must be larger, got ${totalCount}`,
+      );
+    }
+    for (let i = current; i < totalCount; i++) state.partitions.push(this.openPartition(state, i, null));
+    await fsyncDir(this.dir);
+    await this.store.save({ name, partitions: totalCount, config: state.overrides });
+  }
+
+  async append(
+    topic: string,
+    partition: number,
+    records: readonly AppendRecord[],
+    options?: AppendOptions,
+  ): Promise<AppendResult> {
+    const p = this.partitionOf(topic, partition) ?? (await this.autoCreate(topic, partition));
+    return p.append(records, options?.acks);
+  }
+
+  async appendBatches(
+    topic: string,
+    partition: number,
+    batches: Buffer,
+    options?: AppendOptions,
+  ): Promise<AppendResult> {
+    const p = this.partitionOf(topic, partition) ?? (await this.autoCreate(topic, partition));
+    return p.appendBatches(batches, options?.acks);
+  }
+
+  async read(topic: string, partition: number, offset: number, options?: ReadOptions): Promise<ReadResult> {
+    return this.partition(topic, partition).read(offset, options);
+  }
+
+  async readRecords(
+    topic: string,
+    partition: number,
+    offset: number,
+    options?: ReadOptions,
+  ): Promise<{ records: LogRecord[]; nextOffset: number; highWatermark: number; logStartOffset: number }> {
+    const {
+      records: bytes,
+      highWatermark,
+      logStartOffset,
+    } = await this.read(topic, partition, offset, options);
+    const records = decodeBatches(bytes, { fromOffset: offset, includeControl: false });
+    let nextOffset = offset;
+    for (let at = 0; at < bytes.length; at += batchSize(bytes, at)) {
+      nextOffset = Math.max(nextOffset, lastOffsetAt(bytes, at) + 1);
+    }
+    return { records, nextOffset, highWatermark, logStartOffset };
+  }
+
+  offsets(topic: string, partition: number): PartitionOffsets {
+    const p = this.partition(topic, partition);
+    return { logStartOffset: p.logStartOffset, highWatermark: p.nextOffset };
+  }
+
+  async offsetForTime(topic: string, partition: number, timestamp: number): Promise<number | null> {
+    return this.partition(topic, partition).offsetForTime(timestamp);
+  }
+
+  /** Moves the log start offset to `beforeOffset` (-1: the end), deleting whole segments below it. */
+  async deleteRecords(topic: string, partition: number, beforeOffset: number): Promise<number> {
+    const start = this.partition(topic, partition).deleteRecords(beforeOffset);
+    await this.writeCheckpoints();
+    return start;
+  }
+
+  /** Applies retention to every partition now (the background task does this every retentionCheckIntervalMs). */
+  async runRetention(): Promise<number> {
+    this.ensureOpen();
+    let deleted = 0;
+    for (const topic of this.topics.values()) for (const p of topic.partitions) deleted += p.applyRetention();
+    if (deleted > 0) await this.writeCheckpoints();
+    return deleted;
+  }
+
+  /** fsyncs every partition and writes the checkpoints. */
+  async flush(): Promise<void> {
+    this.ensureOpen();
+    await Promise.all(this.allPartitions().map((p) => p.flush()));
+    await this.writeCheckpoints();
+  }
+
+  /** Flushes, writes checkpoints and the clean-shutdown marker, releases the lock. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    const failed = () => this.failure !== undefined;
+    try {
+      await Promise.all(this.allPartitions().map((p) => p.close()));
+      if (!failed()) {
+        await this.writeCheckpoints();
+        fs.writeFileSync(path.join(this.dir, CLEAN_SHUTDOWN_FILE), '');
+        await fsyncDir(this.dir);
+      }
+    } finally {
+      this.lock.release();
+    }
+  }
+
+  private async load(): Promise<void> {
+    const markerFile = path.join(this.dir, CLEAN_SHUTDOWN_FILE);
+    let clean = exists(markerFile);
+    const recoveryPoints = this.readCheckpointOrWarn(RECOVERY_POINT_FILE, () => (clean = false));
+    const startOffsets = this.readCheckpointOrWarn(LOG_START_FILE, () => {});
+    const records = new Map(this.store.loadAll().map((r) => [r.name, r]));
+    for (const entry of fs.readdirSync(this.dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      if (entry.name.endsWith('-delete')) {
+        fs.rmSync(path.join(this.dir, entry.name), { recursive: true, force: true });
+        continue;
+      }
+      // Partition directories without topic metadata (written by Kafka, or by a crash mid-create) are adopted.
+      const parsed = parsePartitionDirName(entry.name);
+      if (!parsed || parsed.topic === 'topics') continue;
+      const known = records.get(parsed.topic);
+      if (!known)
+        records.set(parsed.topic, { name: parsed.topic, partitions: parsed.partition + 1, config: {} });
+      else if (known.partitions <= parsed.partition) known.partitions = parsed.partition + 1;
+    }
+    for (const record of records.values()) {
+      validateTopicName(record.name);
+      this.addTopic(record, recoveryPoints, startOffsets, clean);
+    }
+    if (clean) fs.rmSync(markerFile, { force: true });
+    await fsyncDir(this.dir);
+    const recovered = this.allPartitions().filter((p) => p.needsFlush);
+    await Promise.all(recovered.map((p) => p.flush()));
+    await this.writeCheckpoints();
+  }
+
+  private readCheckpointOrWarn(name: string, onCorrupt: () => void): CheckpointEntries {
+    try {
+      return readCheckpoint(path.join(this.dir, name));
+    } catch (err) {
+      this.logger.warn({ err }, `ignoring unreadable ${name}`);
+      onCorrupt();
+      return new Map();
+    }
+  }
+
+  private addTopic(
+    record: TopicRecord,
+    recoveryPoints: CheckpointEntries,
+    startOffsets: CheckpointEntries,
+    clean: boolean,
+  ): TopicState {
+    const state: TopicState = {
+      name: record.name,
+      overrides: record.config,
+      config: resolveTopicConfig(record.name, this.defaults, record.config),
+      partitions: [],
+    };
+    this.topics.set(record.name, state);
+    for (let i = 0; i < record.partitions; i++) {
+      const key = partitionDirName(record.name, i);
+      const known = recoveryPoints.get(key);
+      const openState: OpenState = {
+        recoveryPoint: known?.offset ?? 0,
+        logStartOffset: startOffsets.get(key)?.offset ?? 0,
+        clean: clean && known !== undefined,
+      };
+      state.partitions.push(this.openPartition(state, i, openState));
+    }
+    return state;
+  }
+
+  private openPartition(state: TopicState, partition: number, openState: OpenState | null): PartitionLog {
+    return PartitionLog.open(
+      {
+        topic: state.name,
+        partition,
+        dir: path.join(this.dir, partitionDirName(state.name, partition)),
+        config: () => state.config,
+        now: this.now,
+        logger: this.logger,
+        onFatal: (err) => this.fail(err),
+      },
+      openState ?? { recoveryPoint: 0, logStartOffset: 0, clean: true },
+    );
+  }
+
+  private fail(err: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = err;
+    this.logger.fatal(
+      { err, dir: this.dir },
+      'write or fsync failed; the log is closed and must be reopened to recover',
+    );
+    for (const p of this.allPartitions()) p.abort(err);
+    void this.close();
+  }
+
+  private startBackgroundWork(): void {
+    const every = (ms: number | undefined, fallback: number, task: () => Promise<unknown>) => {
+      const period = ms ?? fallback;
+      if (period <= 0) return;
+      let running = false;
+      const timer = setInterval(() => {
+        if (running || this.closing) return;
+        running = true;
+        task()
+          .catch((err) => this.logger.error({ err }, 'background log task failed'))
+          .finally(() => (running = false));
+      }, period);
+      timer.unref();
+      this.timers.push(timer);
+    };
+    let ticks = 0;
+    every(this.options.flushCheckIntervalMs, 1000, async () => {
+      await Promise.all(this.allPartitions().map((p) => p.maybeFlushByTime()));
+      if (++ticks % 60 === 0) await this.writeCheckpoints();
+    });
+    every(this.options.retentionCheckIntervalMs, 300_000, () => this.runRetention());
+  }
+
+  /** Writes both checkpoint files, one write at a time. */
+  private writeCheckpoints(): Promise<void> {
+    const run = async () => {
+      const recovery: CheckpointEntries = new Map();
+      const start: CheckpointEntries = new Map();
+      for (const p of this.allPartitions()) {
+        const key = partitionDirName(p.topic, p.partition);
+        recovery.set(key, { topic: p.topic, partition: p.partition, offset: p.recoveryPoint });
+        start.set(key, { topic: p.topic, partition: p.partition, offset: p.logStartOffset });
+      }
+      await writeCheckpoint(path.join(this.dir, RECOVERY_POINT_FILE), recovery);
+      await writeCheckpoint(path.join(this.dir, LOG_START_FILE), start);
+    };
+    this.checkpointing = this.checkpointing.then(run, run);
+    return this.checkpointing;
+  }
+
+  private allPartitions(): PartitionLog[] {
+    const all: PartitionLog[] = [];
+    for (const topic of this.topics.values()) all.push(...topic.partitions);
+    return all;
+  }
+
+  private describe(state: TopicState): TopicDescription {
+    return { name: state.name, partitions: state.partitions.length, config: { ...state.config } };
+  }
+
+  private async autoCreate(topic: string, partition: number): Promise<PartitionLog> {
+    if (!this.topics.has(topic) && this.options.autoCreateTopics) {
+      await this.createTopic(topic).catch((err) => {
+        if (!(err instanceof TopicExistsError)) throw err;
+      });
+    }
+    return this.partition(topic, partition);
+  }
+
+  private partitionOf(topic: string, partition: number): PartitionLog | undefined {
+    return this.topics.get(topic)?.partitions[partition];
+  }
+
+  private partition(topic: string, partition: number): PartitionLog {
+    const state = this.topic(topic);
+    const p = state.partitions[partition];
+    if (!p) throw new UnknownPartitionError(topic, partition, state.partitions.length);
+    return p;
+  }
+
+  private topic(name: string): TopicState {
+    this.ensureOpen();
+    const state = this.topics.get(name);
+    if (!state) throw new UnknownTopicError(name);
+    return state;
+  }
+
+  private ensureOpen(): void {
+    if (this.failure !== undefined) throw new LogClosedError(`log ${this.dir}`, this.failure);
+    if (this.closing) throw new LogClosedError(`log ${this.dir}`);
+  }
+}

@@ -1,0 +1,406 @@
+import fs from 'node:fs';
+import type { Logger } from 'pino';
+import { LogClosedError, OffsetOutOfRangeError, RecordTooLargeError } from '../errors.js';
+import { AppendWaiters } from './append-waiters.js';
+import { encodeRecordBatch } from './codec/record-batch.js';
+import { fsyncDir } from './fs-util.js';
+import { GroupCommit } from './group-commit.js';
+import { stampIncomingBatches } from './incoming-batches.js';
+import { segmentsToDelete } from './retention.js';
+import { Segment } from './segment.js';
+import { segmentBaseOffsets } from './segment-files.js';
+import { loadSegment } from './segment-loader.js';
+import type { Acks, AppendRecord, AppendResult, ReadOptions, ReadResult, TopicConfig } from './types.js';
+
+/** Kafka's default fetch size per partition. */
+const DEFAULT_MAX_BYTES = 1024 * 1024;
+/** Relative offsets are int32 in the indexes: a segment spans fewer offsets than this. */
+const MAX_SEGMENT_OFFSETS = 0x7fff_ffff;
+const EMPTY = Buffer.alloc(0);
+/** Files a crash can leave behind mid-write: removed when a partition opens. */
+const LEFTOVER = /\.(tmp|cleaned|deleted)$/;
+
+/** What a partition needs from the log that owns it. */
+export interface PartitionContext {
+  topic: string;
+  partition: number;
+  dir: string;
+  /** The topic's current config (changes while open apply to the next call). */
+  config: () => TopicConfig;
+  now: () => number;
+  logger: Logger;
+  /** An fsync or write failed: the whole log must close, and nothing is retried. */
+  onFatal: (err: unknown) => void;
+}
+
+export interface OpenState {
+  /** Offsets below this were fsynced before the last stop (from the recovery-point checkpoint). */
+  recoveryPoint: number;
+  logStartOffset: number;
+  /** The log was closed cleanly: trust every segment. */
+  clean: boolean;
+}
+
+/**
+ * One partition: its segments, the offsets, appends (serialized: they are synchronous positional writes), reads
+ * with long poll, group-committed fsyncs, retention and deleteRecords.
+ */
+export class PartitionLog {
+  /** Ascending by base offset; the last one is active. Replaced, never mutated in place, except by roll's push. */
+  segments: Segment[];
+  logStartOffset: number;
+  /** Every offset below this is on stable storage. */
+  recoveryPoint: number;
+  /** True when open found and cut a torn or corrupt tail, or re-validated segments that must be fsynced. */
+  readonly needsFlush: boolean;
+  private readonly commit = new GroupCommit(() => this.syncAll());
+  private readonly waiters = new AppendWaiters();
+  private unflushedRecords = 0;
+  private lastFlushAt: number;
+  private dirDirty = false;
+  private closed = false;
+  private failure: unknown = undefined;
+
+  private constructor(
+    private readonly ctx: PartitionContext,
+    segments: Segment[],
+    state: OpenState,
+    needsFlush: boolean,
+  ) {
+    this.segments = segments;
+    const end = this.nextOffset;
+    this.logStartOffset = Math.min(Math.max(state.logStartOffset, segments[0]!.baseOffset), end);
+    this.recoveryPoint = needsFlush ? Math.min(state.recoveryPoint, end) : end;
+    this.needsFlush = needsFlush;
+    this.lastFlushAt = ctx.now();
+  }
+
+  /**
+   * Opens (or creates) the partition directory. After an unclean stop, every segment that may hold offsets at or
+   * past the recovery point is re-validated; the first invalid byte ends the log, and later segments are deleted.
+   */
+  static open(ctx: PartitionContext, state: OpenState): PartitionLog {
+    fs.mkdirSync(ctx.dir, { recursive: true });
+    const names = fs.readdirSync(ctx.dir);
+    for (const name of names) if (LEFTOVER.test(name)) fs.rmSync(`${ctx.dir}/${name}`, { force: true });
+    const bases = segmentBaseOffsets(names);
+    const interval = ctx.config()['index.interval.bytes'];
+    const segments: Segment[] = [];
+    let verified = false;
+    for (let i = 0; i < bases.length; i++) {
+      const verify = !state.clean && (i === bases.length - 1 || bases[i + 1]! > state.recoveryPoint);
+      const { segment, truncatedBytes } = loadSegment(ctx.dir, bases[i]!, {
+        interval,
+        verify,
+        logger: ctx.logger,
+      });
+      if (verify) {
+        verified = true;
+        segment.flushedSize = 0;
+      }
+      segments.push(segment);
+      if (truncatedBytes > 0 && i < bases.length - 1) {
+        const later = bases.slice(i + 1);
+        ctx.logger.warn({ dir: ctx.dir, segments: later.length }, 'deleting segments after a corrupt tail');
+        for (const base of later) {
+          for (const ext of ['.log', '.index', '.timeindex']) {
+            fs.rmSync(`${ctx.dir}/${String(base).padStart(20, '0')}${ext}`, { force: true });
+          }
+        }
+        break;
+      }
+    }
+    if (segments.length === 0) segments.push(Segment.create(ctx.dir, state.logStartOffset));
+    const partition = new PartitionLog(ctx, segments, state, verified || bases.length === 0);
+    if (bases.length === 0) partition.dirDirty = true;
+    return partition;
+  }
+
+  get topic(): string {
+    return this.ctx.topic;
+  }
+
+  get partition(): number {
+    return this.ctx.partition;
+  }
+
+  get active(): Segment {
+    return this.segments[this.segments.length - 1]!;
+  }
+
+  /** The offset the next record gets: log end offset and, on one node, the high watermark. */
+  get nextOffset(): number {
+    return this.active.nextOffset;
+  }
+
+  get size(): number {
+    let total = 0;
+    for (const s of this.segments) total += s.size;
+    return total;
+  }
+
+  /** Encodes `records` into one batch and appends it. */
+  append(records: readonly AppendRecord[], acks: Acks | undefined): Promise<AppendResult> {
+    this.ensureOpen();
+    const config = this.ctx.config();
+    const now = this.ctx.now();
+    const logAppendTime = config['message.timestamp.type'] === 'LogAppendTime';
+    const baseOffset = this.nextOffset;
+    const result = { baseOffset, lastOffset: baseOffset - 1, logAppendTime: logAppendTime ? now : -1 };
+    if (records.length === 0) return Promise.resolve(result);
+    const batch = encodeRecordBatch(records, {
+      baseOffset,
+      now,
+      producerId: -1,
+      producerEpoch: -1,
+      baseSequence: -1,
+      transactional: false,
+      control: false,
+      logAppendTime,
+    });
+    if (batch.length > config['max.message.bytes']) {
+      throw new RecordTooLargeError(batch.length, config['max.message.bytes'], this.topic);
+    }
+    this.write(batch, records.length, config, now);
+    result.lastOffset = this.nextOffset - 1;
+    return this.acknowledge(result, acks, config);
+  }
+
+  /** Verifies client-built batches, stamps their base offsets in place, and appends them as they are. */
+  appendBatches(batches: Buffer, acks: Acks | undefined): Promise<AppendResult> {
+    this.ensureOpen();
+    const config = this.ctx.config();
+    const baseOffset = this.nextOffset;
+    const limit = config['max.message.bytes'];
+    const { nextOffset, records } = stampIncomingBatches(
+      batches,
+      baseOffset,
+      limit,
+      this.topic,
+      this.partition,
+    );
+    const result = { baseOffset, lastOffset: nextOffset - 1, logAppendTime: -1 };
+    if (batches.length === 0) return Promise.resolve(result);
+    this.write(batches, records, config, this.ctx.now());
+    return this.acknowledge(result, acks, config);
+  }
+
+  /** Whole batches from `offset` on; waits per `options` when there are fewer than `minBytes`. */
+  async read(offset: number, options: ReadOptions = {}): Promise<ReadResult> {
+    this.ensureOpen();
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    const maxWait = options.maxWaitMs ?? 0;
+    const minBytes = options.minBytes ?? 1;
+    const deadline = Date.now() + maxWait;
+    for (;;) {
+      this.checkRange(offset);
+      const records = offset < this.nextOffset ? await this.readFrom(offset, maxBytes) : EMPTY;
+      const left = deadline - Date.now();
+      if (records.length >= minBytes || left <= 0 || options.signal?.aborted || this.closed) {
+        return { records, highWatermark: this.nextOffset, logStartOffset: this.logStartOffset };
+      }
+      await this.waiters.wait(left, options.signal);
+    }
+  }
+
+  /** First offset at or after the log start whose timestamp is >= `timestamp`, or null. */
+  async offsetForTime(timestamp: number): Promise<number | null> {
+    this.ensureOpen();
+    for (const segment of this.segments) {
+      if (segment.nextOffset <= this.logStartOffset) continue;
+      const found = await segment.offsetForTime(timestamp, this.logStartOffset);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+
+  /** Moves the log start offset up to `beforeOffset` (-1: the high watermark) and deletes segments below it. */
+  deleteRecords(beforeOffset: number): number {
+    this.ensureOpen();
+    const end = this.nextOffset;
+    const target = beforeOffset === -1 ? end : beforeOffset;
+    if (target < 0 || target > end) {
+      throw new OffsetOutOfRangeError(this.topic, this.partition, beforeOffset, this.logStartOffset, end);
+    }
+    if (target <= this.logStartOffset) return this.logStartOffset;
+    this.logStartOffset = target;
+    // Everything is deleted: start a new segment so that the old active one can go too.
+    if (target === end && this.active.size > 0) this.roll();
+    this.removeOldSegments(this.ctx.config(), this.ctx.now(), true);
+    return this.logStartOffset;
+  }
+
+  /** Deletes segments per the retention settings; returns how many went. */
+  applyRetention(): number {
+    if (this.closed) return 0;
+    return this.removeOldSegments(this.ctx.config(), this.ctx.now(), false);
+  }
+
+  /** fsyncs everything appended so far (shared with concurrent callers) and writes pending index entries. */
+  flush(): Promise<void> {
+    this.ensureOpen();
+    return this.commit.sync();
+  }
+
+  /** Applies `flush.ms`: fsyncs when unflushed records are older than it. */
+  maybeFlushByTime(): Promise<void> | undefined {
+    if (this.closed || this.unflushedRecords === 0) return undefined;
+    if (this.ctx.now() - this.lastFlushAt < this.ctx.config()['flush.ms']) return undefined;
+    return this.commit.sync();
+  }
+
+  /** Flushes, fsyncs the indexes and closes the files. Idempotent; after a failure it only releases the files. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.waiters.notify();
+    await this.commit.idle();
+    if (this.failure === undefined) {
+      await this.syncAll();
+      await this.active.persistIndexes(true);
+    }
+    for (const segment of this.segments) segment.close();
+  }
+
+  /** Marks the partition failed (another partition's fsync failed) and wakes its readers. */
+  abort(err: unknown): void {
+    if (this.failure === undefined) this.failure = err;
+    this.closed = true;
+    this.waiters.notify();
+  }
+
+  private write(batches: Buffer, records: number, config: TopicConfig, now: number): void {
+    let segment = this.active;
+    if (segment.size > 0 && this.shouldRoll(segment, batches, config, now)) segment = this.roll();
+    const empty = segment.size === 0;
+    try {
+      segment.append(batches, config['index.interval.bytes']);
+    } catch (err) {
+      this.fail(err);
+    }
+    // segment.ms counts from the first append, not from a producer's (possibly old) timestamp.
+    if (empty) segment.firstTimestamp = Math.max(segment.firstTimestamp, now);
+    this.unflushedRecords += records;
+    this.waiters.notify();
+  }
+
+  private async acknowledge(
+    result: AppendResult,
+    acks: Acks | undefined,
+    config: TopicConfig,
+  ): Promise<AppendResult> {
+    if (acks === -1 || acks === 'all' || this.unflushedRecords >= config['flush.messages'])
+      await this.commit.sync();
+    return result;
+  }
+
+  private shouldRoll(segment: Segment, batches: Buffer, config: TopicConfig, now: number): boolean {
+    const lastOffsetDelta = this.nextOffset + batches.length - segment.baseOffset;
+    return (
+      segment.size + batches.length > config['segment.bytes'] ||
+      now - segment.firstTimestamp > config['segment.ms'] ||
+      segment.index.entries >= Math.floor(config['segment.index.bytes'] / 8) ||
+      lastOffsetDelta > MAX_SEGMENT_OFFSETS
+    );
+  }
+
+  /** Starts a new active segment at the log end; the old one is fsynced in the background, as Kafka does. */
+  private roll(): Segment {
+    this.active.deactivate();
+    const segment = Segment.create(this.ctx.dir, this.nextOffset);
+    this.segments.push(segment);
+    this.dirDirty = true;
+    this.commit.sync().catch(() => {});
+    return segment;
+  }
+
+  private removeOldSegments(config: TopicConfig, now: number, startOnly: boolean): number {
+    const segments = this.segments;
+    const policy: TopicConfig = startOnly ? { ...config, 'cleanup.policy': 'compact' } : config;
+    const n = segmentsToDelete(segments, policy, this.logStartOffset, now);
+    if (n === 0) return 0;
+    this.segments = segments.slice(n);
+    this.logStartOffset = Math.max(this.logStartOffset, this.segments[0]!.baseOffset);
+    for (const segment of segments.slice(0, n)) segment.delete();
+    this.dirDirty = true;
+    this.ctx.logger.info(
+      { topic: this.topic, partition: this.partition, segments: n, logStartOffset: this.logStartOffset },
+      'deleted old segments',
+    );
+    return n;
+  }
+
+  private async readFrom(offset: number, maxBytes: number): Promise<Buffer> {
+    const segments = this.segments;
+    for (let i = this.segmentIndexFor(segments, offset); i < segments.length; i++) {
+      const found = await segments[i]!.read(offset, maxBytes);
+      if (found) return found;
+    }
+    return EMPTY;
+  }
+
+  private segmentIndexFor(segments: readonly Segment[], offset: number): number {
+    let lo = 0;
+    let hi = segments.length - 1;
+    let found = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (segments[mid]!.baseOffset <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /** The group-commit body: fsync every segment with unsynced bytes, then the directory, then advance. */
+  private async syncAll(): Promise<void> {
+    if (this.failure !== undefined)
+      throw new LogClosedError(`partition ${this.topic}-${this.partition}`, this.failure);
+    const target = this.nextOffset;
+    this.unflushedRecords = 0;
+    this.lastFlushAt = this.ctx.now();
+    const active = this.active;
+    try {
+      for (const segment of this.segments) {
+        if (segment.size > segment.flushedSize) await segment.syncLog();
+        if (!segment.indexesSynced && segment !== active) {
+          await segment.persistIndexes(true);
+          segment.indexesSynced = true;
+        }
+      }
+      await active.persistIndexes(false);
+      if (this.dirDirty) {
+        this.dirDirty = false;
+        await fsyncDir(this.ctx.dir);
+      }
+    } catch (err) {
+      this.fail(err);
+    }
+    if (target > this.recoveryPoint) this.recoveryPoint = target;
+  }
+
+  private fail(err: unknown): never {
+    this.abort(err);
+    this.ctx.onFatal(err);
+    throw new LogClosedError(`partition ${this.topic}-${this.partition}`, err);
+  }
+
+  private checkRange(offset: number): void {
+    if (offset < this.logStartOffset || offset > this.nextOffset || !Number.isInteger(offset)) {
+      throw new OffsetOutOfRangeError(
+        this.topic,
+        this.partition,
+        offset,
+        this.logStartOffset,
+        this.nextOffset,
+      );
+    }
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new LogClosedError(`partition ${this.topic}-${this.partition}`, this.failure);
+  }
+}

@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import type { Logger } from 'pino';
+import { CorruptRecordError } from '../errors.js';
+import { scanBatchesSync } from './batch-scanner.js';
+import { BatchField, readInt64 } from './codec/batch-layout.js';
+import { verifyBatch } from './codec/record-batch.js';
+import { readAtSync } from './fs-util.js';
+import { OffsetIndex } from './offset-index.js';
+import { lastOffsetAt, Segment } from './segment.js';
+import { segmentPath } from './segment-files.js';
+import { TimeIndex } from './time-index.js';
+
+export interface LoadOptions {
+  /** `index.interval.bytes` of the topic. */
+  interval: number;
+  /**
+   * True for segments after the recovery point of an unclean shutdown: every batch's framing, magic, CRC and
+   * offsets are checked and the indexes rebuilt. False trusts the batches and only completes the indexes.
+   */
+  verify: boolean;
+  logger: Logger;
+}
+
+/** A loaded segment, and how many bytes of a torn or corrupt tail were cut from its `.log`. */
+export interface LoadedSegment {
+  segment: Segment;
+  truncatedBytes: number;
+}
+
+/**
+ * Opens the segment at `baseOffset` in `dir`. Its valid batches end at the first bytes that are not a batch (a torn
+ * write, a zero-filled tail, a bad CRC when verifying, an offset going backwards); anything after that is cut, with
+ * a warning naming the file and the bytes removed. Missing or damaged indexes are rebuilt from the `.log`.
+ */
+export function loadSegment(dir: string, baseOffset: number, options: LoadOptions): LoadedSegment {
+  const logFile = segmentPath(dir, baseOffset, '.log');
+  const fd = fs.openSync(logFile, 'r+');
+  const fileSize = fs.fstatSync(fd).size;
+  const indexFile = segmentPath(dir, baseOffset, '.index');
+  const timeFile = segmentPath(dir, baseOffset, '.timeindex');
+  let index = options.verify ? null : OffsetIndex.load(indexFile, baseOffset, fileSize);
+  let timeIndex = options.verify ? null : TimeIndex.load(timeFile, baseOffset);
+  const rebuild = !index || !timeIndex;
+  if (rebuild && !options.verify)
+    options.logger.info({ file: indexFile }, 'rebuilding missing or damaged indexes');
+  if (rebuild) {
+    index = OffsetIndex.create(indexFile, baseOffset);
+    timeIndex = TimeIndex.create(timeFile, baseOffset);
+    index.reset();
+    timeIndex.reset();
+  }
+  const segment = new Segment(dir, baseOffset, fd, index!, timeIndex!);
+  let start = 0;
+  if (!rebuild) {
+    const last = index!.last();
+    start = last.position;
+    segment.maxTimestamp = timeIndex!.lastTimestamp();
+    if (start > 0) segment.nextOffset = last.offset + 1;
+    const first = readAtSync(fd, 0, 43);
+    if (first.length === 43) segment.firstTimestamp = readInt64(first, BatchField.MaxTimestamp);
+  }
+  segment.restartTracking();
+  const end = scan(segment, start, fileSize, options, logFile);
+  if (!rebuild && timeIndex!.lastOffset() >= segment.nextOffset) {
+    // The time index points past the log: it is damaged after all. Redo with fresh indexes.
+    fs.closeSync(fd);
+    fs.rmSync(timeFile, { force: true });
+    return loadSegment(dir, baseOffset, options);
+  }
+  segment.size = end;
+  segment.flushedSize = end;
+  const truncatedBytes = fileSize - end;
+  if (truncatedBytes > 0) {
+    segment.truncateTo(end);
+    options.logger.warn(
+      { file: logFile, position: end, truncatedBytes },
+      `truncated ${truncatedBytes} bytes of a torn or corrupt tail from ${logFile} at position ${end}`,
+    );
+  }
+  return { segment, truncatedBytes };
+}
+
+/** Walks batches from `start`, tracking them into the segment; returns where the valid batches end. */
+function scan(segment: Segment, start: number, fileSize: number, options: LoadOptions, file: string): number {
+  const batches = scanBatchesSync(segment.descriptor, start, fileSize);
+  let end = start;
+  for (let step = batches.next(); !step.done; step = batches.next()) {
+    const { buf, at, position, size } = step.value;
+    const lastOffset = lastOffsetAt(buf, at);
+    const baseOffset = readInt64(buf, at + BatchField.BaseOffset);
+    if (options.verify) {
+      try {
+        verifyBatch(buf, at, file);
+      } catch (err) {
+        if (!(err instanceof CorruptRecordError)) throw err;
+        options.logger.warn({ file, position, reason: err.message }, 'invalid batch; the log ends before it');
+        break;
+      }
+      if (baseOffset < segment.nextOffset || lastOffset < baseOffset) {
+        options.logger.warn(
+          { file, position, baseOffset },
+          'batch offsets go backwards; the log ends before it',
+        );
+        break;
+      }
+    }
+    segment.track(lastOffset, readInt64(buf, at + BatchField.MaxTimestamp), position, size, options.interval);
+    end = position + size;
+  }
+  return end;
+}

@@ -1,0 +1,242 @@
+import fs from 'node:fs';
+import { LogClosedError } from '../errors.js';
+import { scanBatches } from './batch-scanner.js';
+import { BatchField, readInt64 } from './codec/batch-layout.js';
+import { decodeBatchRecords } from './codec/record-batch.js';
+import { fdatasync, readAt, writeAtSync } from './fs-util.js';
+import { OffsetIndex } from './offset-index.js';
+import { segmentPath } from './segment-files.js';
+import { TimeIndex } from './time-index.js';
+import type { LogRecord } from './types.js';
+
+/** Extra bytes read past `maxBytes`, so that the scan from an index entry to the wanted batch rarely needs a 2nd read. */
+const READ_SLACK = 64 * 1024;
+/** Bytes of a batch header needed to know its base offset, length and last offset delta. */
+const OFFSETS_HEADER = 27;
+
+/** Last offset of the batch at `at`: its base offset plus lastOffsetDelta. */
+export function lastOffsetAt(buf: Buffer, at: number): number {
+  return readInt64(buf, at + BatchField.BaseOffset) + buf.readInt32BE(at + BatchField.LastOffsetDelta);
+}
+
+/** Whole size of the batch at `at` (its frame of 12 bytes plus batchLength). */
+export function batchSize(buf: Buffer, at: number): number {
+  return 12 + buf.readInt32BE(at + BatchField.BatchLength);
+}
+
+/**
+ * One segment of a partition: a `.log` of whole record batches with offsets from `baseOffset` on, and its sparse
+ * `.index` and `.timeindex`. Only the partition's last (active) segment is appended to. Appends are synchronous
+ * positional writes, so `size` always ends on a batch boundary and readers never see half a batch; fsyncs and
+ * reads go through the thread pool, and the descriptor stays open until the last of them is done.
+ */
+export class Segment {
+  /** Bytes of whole batches in the `.log`; the position of the next append. */
+  size = 0;
+  /** One past the last offset stored here. */
+  nextOffset: number;
+  /** Largest batch max timestamp, -1 when empty. Retention by time and offsetForTime go by it. */
+  maxTimestamp = -1;
+  /** Max timestamp of the first batch: `segment.ms` counts from it (as Kafka rolls). */
+  firstTimestamp = -1;
+  /** Bytes known to be on stable storage. */
+  flushedSize = 0;
+  /** False once the segment stopped being active until its indexes are written and fsynced. */
+  indexesSynced = true;
+  private bytesSinceIndexEntry = 0;
+  private pendingIo = 0;
+  private closing = false;
+  private closed = false;
+
+  constructor(
+    readonly dir: string,
+    readonly baseOffset: number,
+    private fd: number,
+    readonly index: OffsetIndex,
+    readonly timeIndex: TimeIndex,
+  ) {
+    this.nextOffset = baseOffset;
+  }
+
+  /** Creates an empty segment (replacing leftovers of an earlier attempt at the same offset). */
+  static create(dir: string, baseOffset: number): Segment {
+    const fd = fs.openSync(segmentPath(dir, baseOffset, '.log'), 'w+');
+    const segment = new Segment(
+      dir,
+      baseOffset,
+      fd,
+      OffsetIndex.create(segmentPath(dir, baseOffset, '.index'), baseOffset),
+      TimeIndex.create(segmentPath(dir, baseOffset, '.timeindex'), baseOffset),
+    );
+    segment.index.reset();
+    segment.timeIndex.reset();
+    // Creates the empty index files now, so the directory looks as Kafka's does from the start.
+    void segment.persistIndexes(false);
+    return segment;
+  }
+
+  get logFile(): string {
+    return segmentPath(this.dir, this.baseOffset, '.log');
+  }
+
+  /** The descriptor of the `.log`, for recovery, which runs before the segment is shared. */
+  get descriptor(): number {
+    return this.fd;
+  }
+
+  /**
+   * Accounts for a batch at `position` (an append, or a scan at load): updates the sparse indexes, the max
+   * timestamp and the next offset. An index entry is added once more than `interval` bytes were added since the
+   * last one, pointing at this batch, as Kafka does.
+   */
+  track(lastOffset: number, maxTimestamp: number, position: number, size: number, interval: number): void {
+    if (position === 0) this.firstTimestamp = maxTimestamp;
+    if (maxTimestamp > this.maxTimestamp) this.maxTimestamp = maxTimestamp;
+    if (this.bytesSinceIndexEntry > interval) {
+      this.index.append(lastOffset, position);
+      this.timeIndex.maybeAppend(this.maxTimestamp, lastOffset);
+      this.bytesSinceIndexEntry = 0;
+    }
+    this.bytesSinceIndexEntry += size;
+    this.nextOffset = lastOffset + 1;
+  }
+
+  /** Resets index accounting before a scan that restarts at `position` (an indexed batch, or 0). */
+  restartTracking(): void {
+    this.bytesSinceIndexEntry = 0;
+  }
+
+  /**
+   * Appends whole, verified batches whose base offsets are already stamped. One write for all of them; the
+   * indexes are updated in memory and reach the disk in bulk later.
+   */
+  append(batches: Buffer, interval: number): void {
+    writeAtSync(this.fd, batches, this.size);
+    let at = 0;
+    while (at < batches.length) {
+      const size = batchSize(batches, at);
+      const maxTimestamp = readInt64(batches, at + BatchField.MaxTimestamp);
+      this.track(lastOffsetAt(batches, at), maxTimestamp, this.size + at, size, interval);
+      at += size;
+    }
+    this.size += batches.length;
+  }
+
+  /**
+   * Whole batches from the one holding `offset` on, at least one and otherwise at most `maxBytes`; null when no
+   * batch here ends at or after `offset` (it lies in a later segment, or past the end).
+   */
+  read(offset: number, maxBytes: number): Promise<Buffer | null> {
+    const end = this.size;
+    let pos = this.index.lookup(offset);
+    if (pos >= end) return Promise.resolve(null);
+    return this.io(async (fd) => {
+      let buf = await readAt(fd, pos, Math.min(end - pos, maxBytes + READ_SLACK));
+      let at = 0;
+      for (;;) {
+        if (at + OFFSETS_HEADER > buf.length) {
+          pos += at;
+          if (pos >= end) return null;
+          buf = await readAt(fd, pos, Math.min(end - pos, maxBytes + READ_SLACK));
+          at = 0;
+          if (buf.length < OFFSETS_HEADER) return null;
+        }
+        if (lastOffsetAt(buf, at) >= offset) break;
+        at += batchSize(buf, at);
+      }
+      let stop = at;
+      while (stop + 12 <= buf.length) {
+        const size = batchSize(buf, stop);
+        if (stop + size > buf.length || (stop > at && stop + size - at > maxBytes)) break;
+        stop += size;
+      }
+      if (stop === at) return readAt(fd, pos + at, batchSize(buf, at));
+      return buf.subarray(at, stop);
+    });
+  }
+
+  /** The first offset at or after `fromOffset` whose record timestamp is >= `timestamp`, or null. */
+  offsetForTime(timestamp: number, fromOffset: number): Promise<number | null> {
+    if (this.maxTimestamp < timestamp) return Promise.resolve(null);
+    const start = Math.max(this.timeIndex.startOffsetFor(timestamp), fromOffset);
+    const pos = this.index.lookup(start);
+    const end = this.size;
+    return this.io(async (fd) => {
+      const records: LogRecord[] = [];
+      for await (const b of scanBatches(fd, pos, end)) {
+        const maxTimestamp = readInt64(b.buf, b.at + BatchField.MaxTimestamp);
+        if (lastOffsetAt(b.buf, b.at) < start || maxTimestamp < timestamp) continue;
+        records.length = 0;
+        decodeBatchRecords(b.buf, b.at, records, start);
+        for (const r of records) if (r.timestamp >= timestamp) return r.offset;
+      }
+      return null;
+    });
+  }
+
+  /** Called when a newer segment takes over appends: the time index gets its final entry. */
+  deactivate(): void {
+    if (this.nextOffset > this.baseOffset) this.timeIndex.maybeAppend(this.maxTimestamp, this.nextOffset - 1);
+    this.indexesSynced = false;
+  }
+
+  /** fdatasyncs the `.log` up to its current size. */
+  async syncLog(): Promise<void> {
+    const size = this.size;
+    if (size === this.flushedSize) return;
+    await this.io((fd) => fdatasync(fd));
+    if (size > this.flushedSize) this.flushedSize = size;
+  }
+
+  /** Writes index entries not yet on disk; with `sync`, fsyncs the index files and closes their descriptors. */
+  async persistIndexes(sync: boolean): Promise<void> {
+    if (this.closing) return;
+    await this.index.persist(sync);
+    await this.timeIndex.persist(sync);
+    if (sync) {
+      this.index.close();
+      this.timeIndex.close();
+    }
+  }
+
+  /** Cuts the `.log` at `position`, dropping index entries that point past it. Recovery only. */
+  truncateTo(position: number): void {
+    fs.ftruncateSync(this.fd, position);
+    this.size = position;
+    if (this.flushedSize > position) this.flushedSize = position;
+    this.index.truncateToPosition(position);
+    this.timeIndex.truncateToOffset(this.nextOffset);
+  }
+
+  /** Closes the descriptors once in-flight reads and fsyncs are done. */
+  close(): void {
+    this.closing = true;
+    this.index.close();
+    this.timeIndex.close();
+    if (this.pendingIo === 0) this.closeNow();
+  }
+
+  /** Removes the segment's files (open descriptors keep serving in-flight reads) and closes it. */
+  delete(): void {
+    for (const ext of ['.log', '.index', '.timeindex'] as const) {
+      fs.rmSync(segmentPath(this.dir, this.baseOffset, ext), { force: true });
+    }
+    this.close();
+  }
+
+  private closeNow(): void {
+    if (this.closed) return;
+    this.closed = true;
+    fs.closeSync(this.fd);
+  }
+
+  private async io<T>(fn: (fd: number) => Promise<T>): Promise<T> {
+    if (this.closed) throw new LogClosedError(`segment ${this.logFile}`);
+    this.pendingIo++;
+    try {
+      return await fn(this.fd);
+    } finally {
+      if (--this.pendingIo === 0 && this.closing) this.closeNow();
+    }
+  }
+}
