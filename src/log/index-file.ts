@@ -4,7 +4,7 @@ import { fdatasync, writeAtSync } from './fs-util.js';
 /**
  * The fixed-size entries of a sparse index (`.index` or `.timeindex`), held in memory and written to disk in bulk.
  *
- * Entries are appended to a growable buffer; {@link persist} writes the ones not yet on disk with one positional
+ * Entries are appended to a growable buffer; {@link write} writes the ones not yet on disk with one positional
  * write. Indexes carry no checksum: a segment past the recovery point gets its indexes rebuilt on an unclean
  * start, so only the indexes of segments before it need to be fsynced, which happens when they stop being active.
  */
@@ -14,6 +14,8 @@ export class IndexFile {
   private persisted = 0;
   private shrunk = false;
   private fd = -1;
+  private syncing = 0;
+  private closeRequested = false;
 
   constructor(
     readonly file: string,
@@ -75,25 +77,34 @@ export class IndexFile {
     }
   }
 
-  /** Writes the entries not yet on disk; with `sync`, fdatasyncs the file too. */
-  async persist(sync: boolean): Promise<void> {
-    if (this.dirty) {
-      if (this.fd < 0) this.fd = fs.openSync(this.file, fs.existsSync(this.file) ? 'r+' : 'w+');
-      const from = this.persisted * this.entrySize;
-      const to = this.count * this.entrySize;
-      if (to > from) writeAtSync(this.fd, this.buf.subarray(from, to), from);
-      if (this.shrunk) fs.ftruncateSync(this.fd, to);
-      this.persisted = this.count;
-      this.shrunk = false;
-    } else if (!sync || this.fd < 0) {
-      return;
+  /** Writes the entries not yet on disk (creating the file if needed) with one positional write. */
+  write(): void {
+    if (!this.dirty) return;
+    if (this.fd < 0) this.fd = fs.openSync(this.file, fs.existsSync(this.file) ? 'r+' : 'w+');
+    const from = this.persisted * this.entrySize;
+    const to = this.count * this.entrySize;
+    if (to > from) writeAtSync(this.fd, this.buf.subarray(from, to), from);
+    if (this.shrunk) fs.ftruncateSync(this.fd, to);
+    this.persisted = this.count;
+    this.shrunk = false;
+  }
+
+  /** fdatasyncs what {@link write} wrote. */
+  async sync(): Promise<void> {
+    if (this.fd < 0) return;
+    this.syncing++;
+    try {
+      await fdatasync(this.fd);
+    } finally {
+      if (--this.syncing === 0 && this.closeRequested) this.close();
     }
-    if (sync) await fdatasync(this.fd);
   }
 
   /** Closes the descriptor; entries stay in memory for lookups. */
   close(): void {
-    if (this.fd >= 0) fs.closeSync(this.fd);
+    this.closeRequested = this.syncing > 0;
+    if (this.closeRequested || this.fd < 0) return;
+    fs.closeSync(this.fd);
     this.fd = -1;
   }
 

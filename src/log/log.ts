@@ -1,24 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
-import { suggest } from '../config/index.js';
 import {
-  ConfigError,
   InvalidPartitionsError,
   LogClosedError,
   TopicExistsError,
   UnknownPartitionError,
   UnknownTopicError,
 } from '../errors.js';
-import { type CheckpointEntries, readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
+import type { CheckpointEntries } from './checkpoint-file.js';
 import { decodeBatches } from './codec/record-batch.js';
+import { every } from './every.js';
 import { exists, fsyncDir } from './fs-util.js';
 import { LockFile } from './lock-file.js';
+import { LogCheckpoints } from './log-checkpoints.js';
 import type { LogOptions } from './log-options.js';
 import { type OpenState, PartitionLog } from './partition-log.js';
-import { batchSize, lastOffsetAt } from './segment.js';
-import { parsePartitionDirName, partitionDirName } from './segment-files.js';
-import { resolveTopicConfig, TOPIC_CONFIG_KEYS } from './topic-config.js';
+import { offsetAfter } from './segment.js';
+import { partitionDirName } from './segment-files.js';
+import { alterOverrides, resolveTopicConfig } from './topic-config.js';
 import { validateTopicName } from './topic-name.js';
 import { type TopicRecord, TopicStore } from './topic-store.js';
 import type {
@@ -33,8 +33,6 @@ import type {
   TopicDescription,
 } from './types.js';
 
-const RECOVERY_POINT_FILE = 'recovery-point-offset-checkpoint';
-const LOG_START_FILE = 'log-start-offset-checkpoint';
 /** Kafka's marker of a clean shutdown: present means every segment can be trusted without re-validation. */
 const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
 
@@ -61,7 +59,7 @@ export class Log {
   private readonly topics = new Map<string, TopicState>();
   private readonly store: TopicStore;
   private readonly timers: NodeJS.Timeout[] = [];
-  private checkpointing: Promise<void> = Promise.resolve();
+  private readonly checkpoints: LogCheckpoints;
   private closing: Promise<void> | null = null;
   private failure: unknown = undefined;
 
@@ -74,6 +72,7 @@ export class Log {
     this.now = options.now ?? Date.now;
     this.defaults = options.defaults ?? {};
     this.store = new TopicStore(this.dir);
+    this.checkpoints = new LogCheckpoints(this.dir, this.logger);
   }
 
   /** Creates the directory if needed, takes its lock, loads every topic and recovers after an unclean stop. */
@@ -149,18 +148,7 @@ export class Log {
     unset: (keyof TopicConfig)[] = [],
   ): Promise<TopicDescription> {
     const state = this.topic(name);
-    for (const key of unset) {
-      if (!TOPIC_CONFIG_KEYS.includes(key)) {
-        const near = suggest(key, TOPIC_CONFIG_KEYS);
-        throw new ConfigError(
-          `topic ${JSON.stringify(name)}: cannot unset unknown key "${key}"${near ? `; did you mean "${near}"?` : ''}`,
-          { key, suggestion: near },
-        );
-      }
-    }
-    const overrides: Partial<TopicConfig> = { ...state.overrides, ...set };
-    for (const key of unset) delete overrides[key];
-    const config = resolveTopicConfig(name, this.defaults, overrides);
+    const { overrides, config } = alterOverrides(name, this.defaults, state.overrides, set, unset);
     await this.store.save({ name, partitions: state.partitions.length, config: overrides });
     state.overrides = overrides;
     state.config = config;
@@ -212,17 +200,10 @@ export class Log {
     offset: number,
     options?: ReadOptions,
   ): Promise<{ records: LogRecord[]; nextOffset: number; highWatermark: number; logStartOffset: number }> {
-    const {
-      records: bytes,
-      highWatermark,
-      logStartOffset,
-    } = await this.read(topic, partition, offset, options);
-    const records = decodeBatches(bytes, { fromOffset: offset, includeControl: false });
-    let nextOffset = offset;
-    for (let at = 0; at < bytes.length; at += batchSize(bytes, at)) {
-      nextOffset = Math.max(nextOffset, lastOffsetAt(bytes, at) + 1);
-    }
-    return { records, nextOffset, highWatermark, logStartOffset };
+    const read = await this.read(topic, partition, offset, options);
+    const records = decodeBatches(read.records, { fromOffset: offset, includeControl: false });
+    const nextOffset = Math.max(offset, offsetAfter(read.records));
+    return { records, nextOffset, highWatermark: read.highWatermark, logStartOffset: read.logStartOffset };
   }
 
   offsets(topic: string, partition: number): PartitionOffsets {
@@ -280,24 +261,9 @@ export class Log {
 
   private async load(): Promise<void> {
     const markerFile = path.join(this.dir, CLEAN_SHUTDOWN_FILE);
-    let clean = exists(markerFile);
-    const recoveryPoints = this.readCheckpointOrWarn(RECOVERY_POINT_FILE, () => (clean = false));
-    const startOffsets = this.readCheckpointOrWarn(LOG_START_FILE, () => {});
-    const records = new Map(this.store.loadAll().map((r) => [r.name, r]));
-    for (const entry of fs.readdirSync(this.dir, { withFileTypes: true })) {
-      if (!entry.isDirectory()) continue;
-      if (entry.name.endsWith('-delete')) {
-        fs.rmSync(path.join(this.dir, entry.name), { recursive: true, force: true });
-        continue;
-      }
-      // Partition directories without topic metadata (written by Kafka, or by a crash mid-create) are adopted.
-      const parsed = parsePartitionDirName(entry.name);
-      if (!parsed || parsed.topic === 'topics') continue;
-      const known = records.get(parsed.topic);
-      if (!known)
-        records.set(parsed.topic, { name: parsed.topic, partitions: parsed.partition + 1, config: {} });
-      else if (known.partitions <= parsed.partition) known.partitions = parsed.partition + 1;
-    }
+    const { recoveryPoints, startOffsets, damaged } = this.checkpoints.read();
+    const clean = exists(markerFile) && !damaged;
+    const records = this.store.discover(this.dir);
     for (const record of records.values()) {
       validateTopicName(record.name);
       this.addTopic(record, recoveryPoints, startOffsets, clean);
@@ -307,16 +273,6 @@ export class Log {
     const recovered = this.allPartitions().filter((p) => p.needsFlush);
     await Promise.all(recovered.map((p) => p.flush()));
     await this.writeCheckpoints();
-  }
-
-  private readCheckpointOrWarn(name: string, onCorrupt: () => void): CheckpointEntries {
-    try {
-      return readCheckpoint(path.join(this.dir, name));
-    } catch (err) {
-      this.logger.warn({ err }, `ignoring unreadable ${name}`);
-      onCorrupt();
-      return new Map();
-    }
   }
 
   private addTopic(
@@ -372,43 +328,22 @@ export class Log {
   }
 
   private startBackgroundWork(): void {
-    const every = (ms: number | undefined, fallback: number, task: () => Promise<unknown>) => {
-      const period = ms ?? fallback;
-      if (period <= 0) return;
-      let running = false;
-      const timer = setInterval(() => {
-        if (running || this.closing) return;
-        running = true;
-        task()
-          .catch((err) => this.logger.error({ err }, 'background log task failed'))
-          .finally(() => (running = false));
-      }, period);
-      timer.unref();
-      this.timers.push(timer);
-    };
+    const onError = (err: unknown) => this.logger.error({ err }, 'background log task failed');
     let ticks = 0;
-    every(this.options.flushCheckIntervalMs, 1000, async () => {
+    const flushTick = async () => {
       await Promise.all(this.allPartitions().map((p) => p.maybeFlushByTime()));
       if (++ticks % 60 === 0) await this.writeCheckpoints();
-    });
-    every(this.options.retentionCheckIntervalMs, 300_000, () => this.runRetention());
+    };
+    this.timers.push(
+      ...[
+        every(this.options.flushCheckIntervalMs ?? 1000, flushTick, onError),
+        every(this.options.retentionCheckIntervalMs ?? 300_000, () => this.runRetention(), onError),
+      ].filter((t) => t !== undefined),
+    );
   }
 
-  /** Writes both checkpoint files, one write at a time. */
   private writeCheckpoints(): Promise<void> {
-    const run = async () => {
-      const recovery: CheckpointEntries = new Map();
-      const start: CheckpointEntries = new Map();
-      for (const p of this.allPartitions()) {
-        const key = partitionDirName(p.topic, p.partition);
-        recovery.set(key, { topic: p.topic, partition: p.partition, offset: p.recoveryPoint });
-        start.set(key, { topic: p.topic, partition: p.partition, offset: p.logStartOffset });
-      }
-      await writeCheckpoint(path.join(this.dir, RECOVERY_POINT_FILE), recovery);
-      await writeCheckpoint(path.join(this.dir, LOG_START_FILE), start);
-    };
-    this.checkpointing = this.checkpointing.then(run, run);
-    return this.checkpointing;
+    return this.checkpoints.write(this.allPartitions());
   }
 
   private allPartitions(): PartitionLog[] {

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { LogClosedError, OffsetOutOfRangeError, RecordTooLargeError } from '../errors.js';
 import { AppendWaiters } from './append-waiters.js';
@@ -8,8 +7,7 @@ import { GroupCommit } from './group-commit.js';
 import { stampIncomingBatches } from './incoming-batches.js';
 import { segmentsToDelete } from './retention.js';
 import { Segment } from './segment.js';
-import { segmentBaseOffsets } from './segment-files.js';
-import { loadSegment } from './segment-loader.js';
+import { loadPartitionDir } from './segment-loader.js';
 import type { Acks, AppendRecord, AppendResult, ReadOptions, ReadResult, TopicConfig } from './types.js';
 
 /** Kafka's default fetch size per partition. */
@@ -17,8 +15,6 @@ const DEFAULT_MAX_BYTES = 1024 * 1024;
 /** Relative offsets are int32 in the indexes: a segment spans fewer offsets than this. */
 const MAX_SEGMENT_OFFSETS = 0x7fff_ffff;
 const EMPTY = Buffer.alloc(0);
-/** Files a crash can leave behind mid-write: removed when a partition opens. */
-const LEFTOVER = /\.(tmp|cleaned|deleted)$/;
 
 /** What a partition needs from the log that owns it. */
 export interface PartitionContext {
@@ -80,39 +76,15 @@ export class PartitionLog {
    * past the recovery point is re-validated; the first invalid byte ends the log, and later segments are deleted.
    */
   static open(ctx: PartitionContext, state: OpenState): PartitionLog {
-    fs.mkdirSync(ctx.dir, { recursive: true });
-    const names = fs.readdirSync(ctx.dir);
-    for (const name of names) if (LEFTOVER.test(name)) fs.rmSync(`${ctx.dir}/${name}`, { force: true });
-    const bases = segmentBaseOffsets(names);
-    const interval = ctx.config()['index.interval.bytes'];
-    const segments: Segment[] = [];
-    let verified = false;
-    for (let i = 0; i < bases.length; i++) {
-      const verify = !state.clean && (i === bases.length - 1 || bases[i + 1]! > state.recoveryPoint);
-      const { segment, truncatedBytes } = loadSegment(ctx.dir, bases[i]!, {
-        interval,
-        verify,
-        logger: ctx.logger,
-      });
-      if (verify) {
-        verified = true;
-        segment.flushedSize = 0;
-      }
-      segments.push(segment);
-      if (truncatedBytes > 0 && i < bases.length - 1) {
-        const later = bases.slice(i + 1);
-        ctx.logger.warn({ dir: ctx.dir, segments: later.length }, 'deleting segments after a corrupt tail');
-        for (const base of later) {
-          for (const ext of ['.log', '.index', '.timeindex']) {
-            fs.rmSync(`${ctx.dir}/${String(base).padStart(20, '0')}${ext}`, { force: true });
-          }
-        }
-        break;
-      }
-    }
-    if (segments.length === 0) segments.push(Segment.create(ctx.dir, state.logStartOffset));
-    const partition = new PartitionLog(ctx, segments, state, verified || bases.length === 0);
-    if (bases.length === 0) partition.dirDirty = true;
+    const { segments, verified, created } = loadPartitionDir(ctx.dir, {
+      interval: ctx.config()['index.interval.bytes'],
+      recoveryPoint: state.recoveryPoint,
+      logStartOffset: state.logStartOffset,
+      clean: state.clean,
+      logger: ctx.logger,
+    });
+    const partition = new PartitionLog(ctx, segments, state, verified || created);
+    partition.dirDirty = created;
     return partition;
   }
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { CorruptRecordError } from '../errors.js';
 import { scanBatchesSync } from './batch-scanner.js';
@@ -7,7 +8,7 @@ import { verifyBatch } from './codec/record-batch.js';
 import { readAtSync } from './fs-util.js';
 import { OffsetIndex } from './offset-index.js';
 import { lastOffsetAt, Segment } from './segment.js';
-import { segmentPath } from './segment-files.js';
+import { segmentBaseOffsets, segmentPath } from './segment-files.js';
 import { TimeIndex } from './time-index.js';
 
 export interface LoadOptions {
@@ -108,4 +109,57 @@ function scan(segment: Segment, start: number, fileSize: number, options: LoadOp
     end = position + size;
   }
   return end;
+}
+
+/** Files a crash can leave behind mid-write: removed when a partition opens. */
+const LEFTOVER = /\.(tmp|cleaned|deleted)$/;
+
+/**
+ * Loads every segment of a partition directory (creating it, with one empty segment at `logStartOffset`, when
+ * new). After an unclean stop, each segment that may hold offsets at or past the recovery point is verified; the
+ * first invalid byte ends the log, and every later segment is deleted. `verified` segments are left marked
+ * unflushed, so that the caller fsyncs what recovery kept before trusting it.
+ */
+export function loadPartitionDir(
+  dir: string,
+  options: {
+    interval: number;
+    recoveryPoint: number;
+    logStartOffset: number;
+    clean: boolean;
+    logger: Logger;
+  },
+): { segments: Segment[]; verified: boolean; created: boolean } {
+  fs.mkdirSync(dir, { recursive: true });
+  const names = fs.readdirSync(dir);
+  for (const name of names) if (LEFTOVER.test(name)) fs.rmSync(path.join(dir, name), { force: true });
+  const bases = segmentBaseOffsets(names);
+  const segments: Segment[] = [];
+  let verified = false;
+  for (let i = 0; i < bases.length; i++) {
+    const verify = !options.clean && (i === bases.length - 1 || bases[i + 1]! > options.recoveryPoint);
+    const loaded = loadSegment(dir, bases[i]!, {
+      interval: options.interval,
+      verify,
+      logger: options.logger,
+    });
+    if (verify) {
+      verified = true;
+      loaded.segment.flushedSize = 0;
+    }
+    segments.push(loaded.segment);
+    if (loaded.truncatedBytes > 0 && i < bases.length - 1) {
+      const later = bases.slice(i + 1);
+      options.logger.warn({ dir, segments: later.length }, 'deleting segments after a corrupt tail');
+      for (const base of later) {
+        for (const ext of ['.log', '.index', '.timeindex'] as const) {
+          fs.rmSync(segmentPath(dir, base, ext), { force: true });
+        }
+      }
+      break;
+    }
+  }
+  const created = segments.length === 0;
+  if (created) segments.push(Segment.create(dir, options.logStartOffset));
+  return { segments, verified, created };
 }

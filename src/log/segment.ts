@@ -19,6 +19,14 @@ export function lastOffsetAt(buf: Buffer, at: number): number {
   return readInt64(buf, at + BatchField.BaseOffset) + buf.readInt32BE(at + BatchField.LastOffsetDelta);
 }
 
+/** The offset after the last batch in `batches` (whole batches as read), or -1 when there are none. */
+export function offsetAfter(batches: Buffer): number {
+  let next = -1;
+  for (let at = 0; at + 27 <= batches.length; at += batchSize(batches, at))
+    next = lastOffsetAt(batches, at) + 1;
+  return next;
+}
+
 /** Whole size of the batch at `at` (its frame of 12 bytes plus batchLength). */
 export function batchSize(buf: Buffer, at: number): number {
   return 12 + buf.readInt32BE(at + BatchField.BatchLength);
@@ -71,7 +79,8 @@ export class Segment {
     segment.index.reset();
     segment.timeIndex.reset();
     // Creates the empty index files now, so the directory looks as Kafka's does from the start.
-    void segment.persistIndexes(false);
+    segment.index.write();
+    segment.timeIndex.write();
     return segment;
   }
 
@@ -183,7 +192,8 @@ export class Segment {
   /** fdatasyncs the `.log` up to its current size. */
   async syncLog(): Promise<void> {
     const size = this.size;
-    if (size === this.flushedSize) return;
+    // A deleted segment (retention, compaction) has nothing left worth syncing.
+    if (size === this.flushedSize || this.closing) return;
     await this.io((fd) => fdatasync(fd));
     if (size > this.flushedSize) this.flushedSize = size;
   }
@@ -191,12 +201,13 @@ export class Segment {
   /** Writes index entries not yet on disk; with `sync`, fsyncs the index files and closes their descriptors. */
   async persistIndexes(sync: boolean): Promise<void> {
     if (this.closing) return;
-    await this.index.persist(sync);
-    await this.timeIndex.persist(sync);
-    if (sync) {
-      this.index.close();
-      this.timeIndex.close();
-    }
+    this.index.write();
+    this.timeIndex.write();
+    if (!sync) return;
+    await Promise.all([this.index.sync(), this.timeIndex.sync()]);
+    if (this.closing) return; // close() closed them meanwhile
+    this.index.close();
+    this.timeIndex.close();
   }
 
   /** Cuts the `.log` at `position`, dropping index entries that point past it. Recovery only. */

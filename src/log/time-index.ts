@@ -104,8 +104,14 @@ export class TimeIndex {
     this.store.reset();
   }
 
-  persist(sync: boolean): Promise<void> {
-    return this.store.persist(sync);
+  /** Writes entries not yet on disk. */
+  write(): void {
+    this.store.write();
+  }
+
+  /** fdatasyncs the written entries. */
+  sync(): Promise<void> {
+    return this.store.sync();
   }
 
   close(): void {

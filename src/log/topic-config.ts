@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { parseConfig } from '../config/index.js';
+import { parseConfig, suggest } from '../config/index.js';
+import { ConfigError } from '../errors.js';
 import type { TopicConfig } from './types.js';
 
 /** Kafka's Long.MAX_VALUE "never", as the largest integer a JavaScript number holds exactly. */
@@ -86,4 +87,29 @@ export function resolveTopicConfig(
   overrides: Partial<TopicConfig>,
 ): TopicConfig {
   return parseConfig(topicConfigSchema, { ...defaults, ...overrides }, `topic ${JSON.stringify(topic)}`);
+}
+
+/**
+ * A topic's overrides after setting `set` and removing `unset`, with the resulting config. Throws ConfigError,
+ * with the nearest valid name, for an unknown key or a bad value; nothing changes then.
+ */
+export function alterOverrides(
+  topic: string,
+  defaults: Partial<TopicConfig>,
+  current: Partial<TopicConfig>,
+  set: Partial<TopicConfig>,
+  unset: readonly (keyof TopicConfig)[],
+): { overrides: Partial<TopicConfig>; config: TopicConfig } {
+  for (const key of unset) {
+    if (!TOPIC_CONFIG_KEYS.includes(key)) {
+      const near = suggest(key, TOPIC_CONFIG_KEYS);
+      throw new ConfigError(
+        `topic ${JSON.stringify(topic)}: cannot unset unknown key "${key}"${near ? `; did you mean "${near}"?` : ''}`,
+        { key, suggestion: near },
+      );
+    }
+  }
+  const overrides: Partial<TopicConfig> = { ...current, ...set };
+  for (const key of unset) delete overrides[key];
+  return { overrides, config: resolveTopicConfig(topic, defaults, overrides) };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { fsyncDir, writeFileAtomic } from './fs-util.js';
+import { parsePartitionDirName } from './segment-files.js';
 import type { TopicConfig } from './types.js';
 
 /** A topic as persisted: its partition count and only the settings that differ from the log's defaults. */
@@ -51,6 +52,28 @@ export class TopicStore {
       }
       const config = (parsed.config ?? {}) as Partial<TopicConfig>;
       records.push({ name: file.slice(0, -'.json'.length), partitions, config });
+    }
+    return records;
+  }
+
+  /**
+   * The topics of `logDir`: those with metadata, plus partition directories without any (written by Kafka, or
+   * left by a crash mid-create), adopted with default config. Removes directories a topic deletion left behind.
+   */
+  discover(logDir: string): Map<string, TopicRecord> {
+    const records = new Map(this.loadAll().map((r) => [r.name, r]));
+    for (const entry of fs.readdirSync(logDir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      if (entry.name.endsWith('-delete')) {
+        fs.rmSync(path.join(logDir, entry.name), { recursive: true, force: true });
+        continue;
+      }
+      const parsed = parsePartitionDirName(entry.name);
+      if (!parsed) continue;
+      const known = records.get(parsed.topic);
+      if (!known)
+        records.set(parsed.topic, { name: parsed.topic, partitions: parsed.partition + 1, config: {} });
+      else if (known.partitions <= parsed.partition) known.partitions = parsed.partition + 1;
     }
     return records;
   }
