@@ -53,6 +53,7 @@ export {
   ConfigError,
   CorruptRecordError,
   GroupError,
+  InvalidPartitionsError,
   InvalidTopicError,
   LogClosedError,
   LogLockedError,
@@ -117,8 +118,15 @@ export {
   roundRobinAssignor,
   systemScheduler,
 } from './group/index.js';
-export type { EncodeBatchOptions, RecordBatchHeader } from './log/index.js';
-// Log: RecordBatch v2 codec and Kafka's default partitioner
+export type {
+  CleanupPolicy,
+  EncodeBatchOptions,
+  LogOptions,
+  RecordBatchHeader,
+  TopicConfig,
+  TopicDescription,
+} from './log/index.js';
+// Log: the segment storage engine, RecordBatch v2 codec and Kafka's default partitioner
 export {
   batchSizeAt,
   crc32c,
@@ -126,11 +134,14 @@ export {
   decodeBatches,
   decodeBatchRecords,
   encodeRecordBatch,
+  Log,
   murmur2,
   partitionForKey,
   RECORD_BATCH_OVERHEAD,
   readBatchHeader,
   stampBaseOffset,
+  topicConfigSchema,
+  validateTopicName,
   verifyBatch,
 } from './log/index.js';
 // Streams: the DSL on RxJS (operators, windows, joins, state stores) and its test driver
