@@ -4,6 +4,7 @@ import { parseCoordinatorConfig } from './coordinator-config.js';
 import { Group } from './group.js';
 import { coordinatorNotAvailable, rebalanceInProgress, unknownMember } from './group-errors.js';
 import { GroupMembership } from './group-membership.js';
+import { GroupRebalancer } from './group-rebalancer.js';
 import { expireOffsets } from './offset-expiry.js';
 import { OffsetStore, type StoredOffset } from './offset-store.js';
 import type { GroupMetadataValue } from './offsets-topic-records.js';
@@ -46,6 +47,7 @@ export async function openGroupCoordinator(options: CoordinatorOptions): Promise
 class Coordinator implements GroupCoordinator {
   private readonly groups = new Map<string, Group>();
   private readonly membership: GroupMembership;
+  private readonly rebalancer: GroupRebalancer;
   private expiryTimer: TimerHandle | null = null;
   private closed = false;
 
@@ -56,7 +58,9 @@ class Coordinator implements GroupCoordinator {
     private readonly store: OffsetStore,
     loaded: Map<string, GroupMetadataValue>,
   ) {
-    this.membership = new GroupMembership({ scheduler, config, storeGroup: (g) => this.storeGroup(g) });
+    const host = { scheduler, config, storeGroup: (g: Group) => this.storeGroup(g) };
+    this.rebalancer = new GroupRebalancer(host);
+    this.membership = new GroupMembership(host, this.rebalancer);
     for (const [groupId, value] of loaded) {
       const group = new Group(
         groupId,
@@ -126,7 +130,7 @@ class Coordinator implements GroupCoordinator {
         throw rebalanceInProgress(groupId);
       }
       const member = this.membership.validMember(group, request);
-      this.membership.heartbeatReceived(group, member);
+      this.rebalancer.heartbeatReceived(group, member);
     }
     const results: OffsetCommitResult[] = [];
     const accepted: StoredOffset[] = [];
@@ -235,6 +239,7 @@ class Coordinator implements GroupCoordinator {
   }
 
   async deleteGroups(groupIds: string[]): Promise<DeleteGroupResult[]> {
+    if (this.closed) throw coordinatorNotAvailable(groupIds[0] ?? '', 'the coordinator is closed');
     const results: DeleteGroupResult[] = [];
     for (const groupId of groupIds) {
       const g = this.groups.get(groupId);
@@ -297,8 +302,9 @@ class Coordinator implements GroupCoordinator {
     this.closed = true;
     this.expiryTimer?.cancel();
     for (const g of this.groups.values()) {
-      this.membership.shutdown(g, coordinatorNotAvailable(g.groupId, 'the coordinator closed'));
+      this.rebalancer.shutdown(g, coordinatorNotAvailable(g.groupId, 'the coordinator closed'));
     }
+    await this.store.settle();
   }
 
   private checkOpen(groupId: string): void {
@@ -329,7 +335,7 @@ class Coordinator implements GroupCoordinator {
   private async removeGroup(g: Group): Promise<void> {
     g.transition('Dead', this.scheduler.now());
     this.groups.delete(g.groupId);
-    this.membership.shutdown(g, coordinatorNotAvailable(g.groupId, 'the group was deleted'));
+    this.rebalancer.shutdown(g, coordinatorNotAvailable(g.groupId, 'the group was deleted'));
     await this.store.removeGroup(g.groupId);
   }
 

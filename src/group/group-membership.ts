@@ -9,6 +9,7 @@ import {
   rebalanceInProgress,
   unknownMember,
 } from './group-errors.js';
+import type { GroupRebalancer } from './group-rebalancer.js';
 import { Member, waiter } from './member.js';
 import type {
   CoordinatorConfig,
@@ -31,15 +32,18 @@ export interface MembershipHost {
 }
 
 /**
- * Kafka's group membership protocol over one {@link Group}: JoinGroup, SyncGroup, Heartbeat and LeaveGroup, with
- * the timers that drive rebalances (session, rebalance, pending sync, initial delay).
+ * Kafka's group membership protocol over one {@link Group}: the JoinGroup, SyncGroup, Heartbeat and LeaveGroup
+ * requests. The rebalances they start, and the timers that drive them, are the {@link GroupRebalancer}'s.
  *
  * Invariants: a JoinGroup resolves only when the rebalance completes (every member rejoined or the rebalance
  * timeout removed the rest); a generation's assignments are handed out only after the leader's SyncGroup was
  * stored; a request carrying an old generation or an unknown member id is refused, which fences zombies.
  */
 export class GroupMembership {
-  constructor(private readonly host: MembershipHost) {}
+  constructor(
+    private readonly host: MembershipHost,
+    private readonly rebalancer: GroupRebalancer,
+  ) {}
 
   private get now(): number {
     return this.host.scheduler.now();
@@ -59,7 +63,7 @@ export class GroupMembership {
         // KIP-394: the id exists for one session timeout; the member must come back with it.
         const timer = this.host.scheduler.setTimeout(() => {
           group.pendingMembers.delete(memberId);
-          if (group.state === 'PreparingRebalance') this.maybeCompleteJoin(group);
+          if (group.state === 'PreparingRebalance') this.rebalancer.maybeCompleteJoin(group);
         }, request.sessionTimeoutMs);
         group.pendingMembers.set(memberId, timer);
         throw new MemberIdRequiredError(group.groupId, memberId);
@@ -116,8 +120,8 @@ export class GroupMembership {
     if (member.groupInstanceId !== null) group.staticMembers.set(member.groupInstanceId, memberId);
     if (group.leaderId === null) group.leaderId = memberId;
     const joined = (member.joinWaiter = waiter());
-    if (group.initialJoinDeadline !== null) this.extendInitialDelay(group);
-    this.prepareOrComplete(group);
+    if (group.initialJoinDeadline !== null) this.rebalancer.extendInitialDelay(group);
+    this.rebalancer.prepareOrComplete(group);
     return joined.promise;
   }
 
@@ -129,15 +133,15 @@ export class GroupMembership {
     member.rebalanceTimeoutMs = request.rebalanceTimeoutMs ?? request.sessionTimeoutMs;
     member.protocols = request.protocols;
     if (group.state === 'CompletingRebalance' && !changed) {
-      return Promise.resolve(this.joinResponse(group, member));
+      return Promise.resolve(this.rebalancer.joinResponse(group, member));
     }
     if (group.state === 'Stable' && !changed && member.memberId !== group.leaderId) {
-      this.heartbeatReceived(group, member);
-      return Promise.resolve(this.joinResponse(group, member));
+      this.rebalancer.heartbeatReceived(group, member);
+      return Promise.resolve(this.rebalancer.joinResponse(group, member));
     }
     member.joinWaiter?.reject(rebalanceInProgress(group.groupId));
     const joined = (member.joinWaiter = waiter());
-    this.prepareOrComplete(group);
+    this.rebalancer.prepareOrComplete(group);
     return joined.promise;
   }
 
@@ -167,126 +171,12 @@ export class GroupMembership {
     const wasLeader = group.leaderId === old.memberId;
     if (wasLeader) group.leaderId = member.memberId;
     if (group.state === 'Stable' && !wasLeader && old.sameProtocols(request.protocols)) {
-      this.heartbeatReceived(group, member);
-      return Promise.resolve(this.joinResponse(group, member));
+      this.rebalancer.heartbeatReceived(group, member);
+      return Promise.resolve(this.rebalancer.joinResponse(group, member));
     }
     const joined = (member.joinWaiter = waiter());
-    this.prepareOrComplete(group);
+    this.rebalancer.prepareOrComplete(group);
     return joined.promise;
-  }
-
-  private prepareOrComplete(group: Group): void {
-    if (group.state === 'PreparingRebalance') this.maybeCompleteJoin(group);
-    else this.prepareRebalance(group);
-  }
-
-  /** Starts a rebalance: every member must rejoin within the rebalance timeout. */
-  prepareRebalance(group: Group): void {
-    if (group.state === 'CompletingRebalance') {
-      // The generation being synced is abandoned: members waiting for it rejoin.
-      for (const m of group.members.values()) {
-        m.syncWaiter?.reject(rebalanceInProgress(group.groupId));
-        m.syncWaiter = null;
-      }
-    }
-    group.syncTimer?.cancel();
-    group.syncTimer = null;
-    group.pendingSync.clear();
-    const wasEmpty = group.state === 'Empty';
-    group.transition('PreparingRebalance', this.now);
-    group.joinTimer?.cancel();
-    const rebalanceTimeout = group.rebalanceTimeoutMs();
-    const delay = this.host.config['group.initial.rebalance.delay.ms'];
-    if (wasEmpty && delay > 0) {
-      group.initialJoinDeadline = this.now + rebalanceTimeout;
-      this.extendInitialDelay(group);
-      return;
-    }
-    group.joinTimer = this.host.scheduler.setTimeout(() => this.completeJoin(group), rebalanceTimeout);
-    this.maybeCompleteJoin(group);
-  }
-
-  /** KIP-134: while members keep arriving at an empty group, wait one more delay, up to the rebalance timeout. */
-  private extendInitialDelay(group: Group): void {
-    const deadline = group.initialJoinDeadline!;
-    const wait = Math.max(
-      0,
-      Math.min(this.host.config['group.initial.rebalance.delay.ms'], deadline - this.now),
-    );
-    group.joinTimer?.cancel();
-    group.joinTimer = this.host.scheduler.setTimeout(() => this.completeJoin(group), wait);
-  }
-
-  private maybeCompleteJoin(group: Group): void {
-    if (group.state === 'PreparingRebalance' && group.initialJoinDeadline === null && group.allJoined()) {
-      this.completeJoin(group);
-    }
-  }
-
-  /** Ends the join phase: members that did not rejoin are removed and the next generation starts. */
-  private completeJoin(group: Group): void {
-    if (group.state !== 'PreparingRebalance') return;
-    group.joinTimer?.cancel();
-    group.joinTimer = null;
-    group.initialJoinDeadline = null;
-    for (const m of [...group.members.values()]) if (!m.joinWaiter) this.dropMember(group, m);
-    for (const t of group.pendingMembers.values()) t.cancel();
-    group.pendingMembers.clear();
-    group.generationId += 1;
-    if (group.members.size === 0) {
-      group.protocolName = null;
-      group.leaderId = null;
-      group.transition('Empty', this.now);
-      void this.host.storeGroup(group).catch(() => undefined);
-      return;
-    }
-    group.protocolName = group.selectProtocol();
-    if (group.leaderId === null || !group.members.has(group.leaderId)) {
-      group.leaderId = group.members.keys().next().value!;
-    }
-    group.transition('CompletingRebalance', this.now);
-    for (const m of group.members.values()) {
-      m.assignment = Buffer.alloc(0);
-      m.joinWaiter!.resolve(this.joinResponse(group, m));
-      m.joinWaiter = null;
-      group.pendingSync.add(m.memberId);
-      this.heartbeatReceived(group, m);
-    }
-    const generation = group.generationId;
-    group.syncTimer = this.host.scheduler.setTimeout(
-      () => this.onSyncTimeout(group, generation),
-      group.rebalanceTimeoutMs(),
-    );
-  }
-
-  private joinResponse(group: Group, member: Member): JoinGroupResponse {
-    const isLeader = member.memberId === group.leaderId;
-    return {
-      generationId: group.generationId,
-      protocolType: group.protocolType,
-      protocolName: group.protocolName ?? '',
-      leaderId: group.leaderId ?? '',
-      memberId: member.memberId,
-      members: isLeader
-        ? [...group.members.values()].map((m) => ({
-            memberId: m.memberId,
-            groupInstanceId: m.groupInstanceId,
-            metadata: m.metadataFor(group.protocolName),
-          }))
-        : [],
-    };
-  }
-
-  /** Members that never sent SyncGroup for this generation are gone; the others rebalance without them. */
-  private onSyncTimeout(group: Group, generation: number): void {
-    group.syncTimer = null;
-    if (group.generationId !== generation || group.pendingSync.size === 0) return;
-    if (group.state !== 'CompletingRebalance' && group.state !== 'Stable') return;
-    for (const id of [...group.pendingSync]) {
-      const m = group.members.get(id);
-      if (m) this.dropMember(group, m);
-    }
-    this.afterRemoval(group);
   }
 
   sync(group: Group, request: SyncGroupRequest): Promise<SyncGroupResponse> {
@@ -299,7 +189,7 @@ export class GroupMembership {
     }
     if (group.state === 'PreparingRebalance') throw rebalanceInProgress(group.groupId);
     group.pendingSync.delete(member.memberId);
-    this.heartbeatReceived(group, member);
+    this.rebalancer.heartbeatReceived(group, member);
     if (group.state === 'Stable') return Promise.resolve(this.syncResponse(group, member));
     member.syncWaiter?.reject(rebalanceInProgress(group.groupId));
     const synced = (member.syncWaiter = waiter());
@@ -327,7 +217,7 @@ export class GroupMembership {
         m.syncWaiter?.reject(error);
         m.syncWaiter = null;
       }
-      this.prepareRebalance(group);
+      this.rebalancer.prepareRebalance(group);
       return;
     }
     group.transition('Stable', this.now);
@@ -347,7 +237,7 @@ export class GroupMembership {
 
   heartbeat(group: Group, request: HeartbeatRequest): void {
     const member = this.validMember(group, request);
-    this.heartbeatReceived(group, member);
+    this.rebalancer.heartbeatReceived(group, member);
     if (group.state === 'PreparingRebalance') throw rebalanceInProgress(group.groupId);
   }
 
@@ -386,7 +276,7 @@ export class GroupMembership {
       } else {
         const member = holder ?? group.members.get(memberId);
         if (member) {
-          this.dropMember(group, member);
+          this.rebalancer.dropMember(group, member);
           removed = true;
         } else if (group.pendingMembers.has(memberId)) {
           group.pendingMembers.get(memberId)!.cancel();
@@ -396,55 +286,7 @@ export class GroupMembership {
       }
       results.push({ memberId, groupInstanceId, error });
     }
-    if (removed) this.afterRemoval(group);
+    if (removed) this.rebalancer.afterRemoval(group);
     return { members: results };
-  }
-
-  /** Resets the member's session timer: it is alive for another session timeout. */
-  heartbeatReceived(group: Group, member: Member): void {
-    member.stopSession();
-    member.sessionTimer = this.host.scheduler.setTimeout(
-      () => this.onSessionExpired(group, member),
-      member.sessionTimeoutMs,
-    );
-  }
-
-  private onSessionExpired(group: Group, member: Member): void {
-    member.sessionTimer = null;
-    if (group.members.get(member.memberId) !== member) return;
-    // A member waiting in JoinGroup or SyncGroup is alive; the rebalance and sync timeouts bound those waits.
-    if (member.joinWaiter || member.syncWaiter) {
-      this.heartbeatReceived(group, member);
-      return;
-    }
-    this.dropMember(group, member);
-    this.afterRemoval(group);
-  }
-
-  /** Removes a member without touching the group's state; callers follow up with {@link afterRemoval}. */
-  private dropMember(group: Group, member: Member): void {
-    member.stopSession();
-    member.failWaiting(unknownMember(group.groupId, member.memberId));
-    group.members.delete(member.memberId);
-    group.pendingSync.delete(member.memberId);
-    if (
-      member.groupInstanceId !== null &&
-      group.staticMembers.get(member.groupInstanceId) === member.memberId
-    ) {
-      group.staticMembers.delete(member.groupInstanceId);
-    }
-    if (group.leaderId === member.memberId) group.leaderId = group.members.keys().next().value ?? null;
-  }
-
-  /** After members left: the remaining ones rebalance (or the join in progress may now be complete). */
-  private afterRemoval(group: Group): void {
-    if (group.state === 'Stable' || group.state === 'CompletingRebalance') this.prepareRebalance(group);
-    else if (group.state === 'PreparingRebalance') this.maybeCompleteJoin(group);
-  }
-
-  /** Fails everything waiting and stops every timer (coordinator closing, group deleted). */
-  shutdown(group: Group, error: Error): void {
-    group.cancelTimers();
-    for (const m of group.members.values()) m.failWaiting(error);
   }
 }

@@ -131,6 +131,11 @@ export class OffsetStore {
     this.offsets.delete(groupId);
   }
 
+  /** Resolves once every write started so far has finished (successfully or not). */
+  async settle(): Promise<void> {
+    await Promise.all(this.tails.values());
+  }
+
   private write(groupId: string, records: { key: Buffer; value: Buffer | null }[]): Promise<void> {
     const partition = groupPartition(groupId, this.partitions);
     const previous = this.tails.get(partition) ?? Promise.resolve();

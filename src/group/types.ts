@@ -11,6 +11,7 @@
  * this folder encodes what consumers put in them.
  */
 import type { SluiceError } from '../errors.js';
+import type { AppendOptions, AppendRecord, PartitionOffsets, TopicConfig } from '../log/types.js';
 
 /** Kafka's error names the coordinator raises, as `GroupError.code`. */
 export type GroupErrorCode =
@@ -70,15 +71,12 @@ export interface StoredRecord {
  */
 export interface CoordinatorLog {
   hasTopic(name: string): boolean;
-  createTopic(
-    name: string,
-    options: { partitions: number; config?: Record<string, string | number> },
-  ): Promise<unknown>;
+  createTopic(name: string, options: { partitions: number; config?: Partial<TopicConfig> }): Promise<unknown>;
   append(
     topic: string,
     partition: number,
-    records: { key: Buffer | null; value: Buffer | null }[],
-    options?: { acks?: 0 | 1 | -1 | 'all' },
+    records: AppendRecord[],
+    options?: AppendOptions,
   ): Promise<unknown>;
   readRecords(
     topic: string,
@@ -87,15 +85,7 @@ export interface CoordinatorLog {
     options?: { maxBytes?: number },
   ): Promise<{ records: StoredRecord[]; nextOffset: number; highWatermark: number }>;
   /** Throws `UnknownTopicError` / `UnknownPartitionError` for a topic or partition that does not exist. */
-  offsets(
-    topic: string,
-    partition: number,
-  ):
-    | { logStartOffset: number; highWatermark: number }
-    | Promise<{
-        logStartOffset: number;
-        highWatermark: number;
-      }>;
+  offsets(topic: string, partition: number): PartitionOffsets | Promise<PartitionOffsets>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -322,7 +312,10 @@ export interface GroupCoordinator {
   deleteGroups(groupIds: string[]): Promise<DeleteGroupResult[]>;
   /** Deletes a group's offsets for some partitions (Kafka's OffsetDelete); the group must not consume them. */
   deleteOffsets(groupId: string, partitions: TopicPartition[]): Promise<OffsetCommitResult[]>;
-  /** Fails pending joins and syncs with COORDINATOR_NOT_AVAILABLE and stops every timer. The log stays open. */
+  /**
+   * Fails pending joins and syncs with COORDINATOR_NOT_AVAILABLE, stops every timer and waits for offset writes
+   * in flight. The log stays open: its owner closes it afterwards.
+   */
   close(): Promise<void>;
 }
 
