@@ -1,0 +1,65 @@
+import type { z } from 'zod';
+import type { SinkTask } from './sink-task.js';
+import type { SourceTask } from './source-task.js';
+
+/** The config schema of a connector: a strict zod object of its own keys, with Kafka's dotted names. */
+export type ConnectorConfigSchema = z.ZodObject;
+
+interface ConnectorDefinitionBase<S extends ConnectorConfigSchema, T> {
+  /** The plugin name users put in `connector.class`, e.g. `FileStreamSource`. */
+  name: string;
+  /** Other names accepted in `connector.class`, e.g. Kafka's fully qualified class names. */
+  aliases?: readonly string[];
+  version: string;
+  description: string;
+  /**
+   * The connector's own keys (not the runtime's `name`, `tasks.max`, `transforms`, ...): each with a default where
+   * one makes sense and a `.describe()`. Unknown keys are rejected with the nearest valid name suggested.
+   */
+  config: S;
+  /**
+   * Checks the parsed config beyond what the schema can say (two keys that exclude each other). No I/O: it runs in
+   * `sluice validate` and `PUT /connector-plugins/{p}/config/validate`. Throws a ConfigError naming the key.
+   */
+  validate?(config: z.output<S>): void;
+  /**
+   * Splits the work into at most `maxTasks` task configs; each starts one task. May return fewer (a single file
+   * cannot be read by two tasks). No I/O beyond cheap local checks.
+   */
+  taskConfigs(config: z.output<S>, maxTasks: number): T[];
+}
+
+/** A source connector: reads an external system into topics. */
+export interface SourceConnectorDefinition<
+  S extends ConnectorConfigSchema = ConnectorConfigSchema,
+  T = z.output<S>,
+> extends ConnectorDefinitionBase<S, T> {
+  kind: 'source';
+  /** A fresh task instance; the runtime calls it once per task and per restart. */
+  createTask(): SourceTask<T>;
+}
+
+/** A sink connector: writes topics to an external system. Which topics is the runtime's `topics` key. */
+export interface SinkConnectorDefinition<
+  S extends ConnectorConfigSchema = ConnectorConfigSchema,
+  T = z.output<S>,
+> extends ConnectorDefinitionBase<S, T> {
+  kind: 'sink';
+  createTask(): SinkTask<T>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds connectors of every config type.
+export type AnyConnectorDefinition = SourceConnectorDefinition<any, any> | SinkConnectorDefinition<any, any>;
+
+/** Identity functions that check a definition's types where it is written. */
+export function defineSourceConnector<S extends ConnectorConfigSchema, T = z.output<S>>(
+  definition: SourceConnectorDefinition<S, T>,
+): SourceConnectorDefinition<S, T> {
+  return definition;
+}
+
+export function defineSinkConnector<S extends ConnectorConfigSchema, T = z.output<S>>(
+  definition: SinkConnectorDefinition<S, T>,
+): SinkConnectorDefinition<S, T> {
+  return definition;
+}

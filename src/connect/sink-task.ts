@@ -1,0 +1,34 @@
+import type { SinkRecord } from './data/connect-record.js';
+import type { SinkTaskContext, TopicPartition, TopicPartitionOffset } from './task-context.js';
+
+/**
+ * A sink task writes records from topics to an external system.
+ *
+ * What the runtime promises:
+ * - `start` is called once, first, with one of the configs the connector's `taskConfigs` returned.
+ * - `put` is called with records in offset order per partition (already converted and transformed), never
+ *   concurrently with itself or `flush`.
+ * - `flush(offsets)` is called periodically (`offset.flush.interval.ms`), before a rebalance takes partitions
+ *   away, and on graceful stop. The offsets are the next offsets to read after everything passed to `put` so far.
+ *   Only after `flush` resolves does the runtime commit them to the consumer group `connect-<connector>`.
+ * - After a crash, records after the last committed offset are delivered again (at-least-once).
+ * - `stop` is called exactly once, after the last `flush` on a graceful stop, or after a failure.
+ *
+ * What the implementer must do:
+ * - `put` may buffer; `flush` must make everything passed to `put` before it durable (write and fsync, or commit a
+ *   transaction) and resolve only then. A record counted as written by a committed offset must survive a crash.
+ * - Tolerate redelivery of records that were written but not yet covered by a committed offset.
+ * - Throw {@link RetriableError} from `put` or `flush` for transient failures: the same batch is delivered again
+ *   after the delay. Throw {@link DataError} from `put` for a record that can never be written: with
+ *   `errors.tolerance=all` it goes to the dead-letter queue. Any other error fails the task.
+ */
+export interface SinkTask<C = Record<string, unknown>> {
+  start(config: C, context: SinkTaskContext): Promise<void>;
+  /** Called when partitions are assigned to this task (first, and after each rebalance). Optional. */
+  open?(partitions: TopicPartition[]): Promise<void>;
+  put(records: SinkRecord[]): Promise<void>;
+  flush(offsets: TopicPartitionOffset[]): Promise<void>;
+  /** Called when partitions are taken away, after their last `flush`. Optional. */
+  close?(partitions: TopicPartition[]): Promise<void>;
+  stop(): Promise<void>;
+}

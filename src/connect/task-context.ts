@@ -1,0 +1,56 @@
+import type { SourceMap } from './data/connect-record.js';
+
+/** The subset of a pino logger tasks may use; the runtime binds connector and task to every line. */
+export interface TaskLogger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+/** A topic-partition and an offset in it: the next offset to read, as Kafka commits it. */
+export interface TopicPartitionOffset {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+/** What every task is given when it starts. */
+export interface TaskContext {
+  connectorName: string;
+  /** 0-based index of this task among the connector's tasks. */
+  taskId: number;
+  logger: TaskLogger;
+  /**
+   * Aborted when the runtime stops the task. A `poll()` or `put()` waiting on I/O should listen to it and return
+   * promptly; `stop()` is still called afterwards.
+   */
+  signal: AbortSignal;
+}
+
+/** Reads the offsets this connector committed for its source partitions, from `connect-offsets`. */
+export interface OffsetReader {
+  /** The last committed offset of `partition`, or null when none was ever committed (start from the beginning). */
+  offset(partition: SourceMap): Promise<SourceMap | null>;
+}
+
+export interface SourceTaskContext extends TaskContext {
+  offsetReader: OffsetReader;
+}
+
+export interface SinkTaskContext extends TaskContext {
+  /** The topic-partitions this task currently reads. */
+  assignment(): TopicPartition[];
+  /** Rewinds (or skips) a partition: the next `put` delivers records from `offset` on. */
+  seek(tp: TopicPartition, offset: number): void;
+  /** Stops delivering records of these partitions until `resume`; the task keeps its assignment. */
+  pause(partitions: TopicPartition[]): void;
+  resume(partitions: TopicPartition[]): void;
+  /** Asks the runtime to flush and commit soon, rather than at the next `offset.flush.interval.ms`. */
+  requestCommit(): void;
+}

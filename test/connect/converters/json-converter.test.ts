@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { javaDouble } from '../../../src/connect/converters/java-json.js';
+import { JsonConverter } from '../../../src/connect/converters/json-converter.js';
+import { array, map, primitive, Schemas, struct } from '../../../src/connect/data/schema.js';
+import { DataError } from '../../../src/connect/errors.js';
+
+const withSchemas = new JsonConverter(true);
+const plain = new JsonConverter(false);
+const text = (b: Buffer | null) => b?.toString('utf8');
+
+const user = struct(
+  [
+    ['id', Schemas.INT32],
+    ['name', Schemas.OPTIONAL_STRING],
+    ['score', Schemas.FLOAT64],
+  ],
+  { name: 'com.example.User' },
+);
+
+describe('connect › converters › json › fromConnectData', () => {
+  it("writes Kafka's envelope byte for byte: key order, compact, doubles with a decimal point", () => {
+    const bytes = withSchemas.fromConnectData('t', user, { id: 1, name: 'ann', score: 2 });
+    expect(text(bytes)).toBe(
+      '{"schema":{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"},' +
+        '{"type":"string","optional":true,"field":"name"},{"type":"double","optional":false,"field":"score"}],' +
+        '"optional":false,"name":"com.example.User"},"payload":{"id":1,"name":"ann","score":2.0}}',
+    );
+  });
+
+  it('writes the payload alone when schemas.enable=false', () => {
+    expect(text(plain.fromConnectData('t', user, { id: 1, name: null, score: 0.5 }))).toBe(
+      '{"id":1,"name":null,"score":0.5}',
+    );
+  });
+
+  it('writes schemaless data with a null schema in the envelope', () => {
+    expect(text(withSchemas.fromConnectData('t', null, { a: [1, 'x'] }))).toBe(
+      '{"schema":null,"payload":{"a":[1,"x"]}}',
+    );
+  });
+
+  it('keeps a tombstone null, and writes a null payload for an optional schema', () => {
+    expect(withSchemas.fromConnectData('t', null, null)).toBeNull();
+    expect(text(withSchemas.fromConnectData('t', Schemas.OPTIONAL_STRING, null))).toBe(
+      '{"schema":{"type":"string","optional":true},"payload":null}',
+    );
+  });
+
+  it('writes arrays, maps with string keys as objects and other maps as pairs, bytes as base64', () => {
+    const s = struct([
+      ['tags', array(Schemas.STRING)],
+      ['m', map(Schemas.STRING, Schemas.INT64)],
+      ['n', map(Schemas.INT32, Schemas.BOOLEAN)],
+      ['b', Schemas.BYTES],
+    ]);
+    const v = { tags: ['a'], m: { x: 5 }, n: new Map([[1, true]]), b: Buffer.from('hi') };
+    expect(text(plain.fromConnectData('t', s, v))).toBe(
+      '{"tags":["a"],"m":{"x":5},"n":[[1,true]],"b":"aGk="}',
+    );
+    expect(text(withSchemas.fromConnectData('t', map(Schemas.STRING, Schemas.INT64), { x: 1 }))).toBe(
+      '{"schema":{"type":"map","keys":{"type":"string","optional":false},"values":{"type":"int64","optional":false},' +
+        '"optional":false},"payload":{"x":1}}',
+    );
+  });
+
+  it('writes logical types as their base values with name and version', () => {
+    const s = struct([
+      ['ts', Schemas.TIMESTAMP],
+      ['d', Schemas.DATE],
+    ]);
+    const out = text(
+      withSchemas.fromConnectData('t', s, { ts: new Date(1000), d: new Date(86_400_000 * 3) }),
+    );
+    expect(out).toBe(
+      '{"schema":{"type":"struct","fields":[{"type":"int64","optional":false,"name":"org.apache.kafka.connect.data.Timestamp","version":1,"field":"ts"},' +
+        '{"type":"int32","optional":false,"name":"org.apache.kafka.connect.data.Date","version":1,"field":"d"}],"optional":false},' +
+        '"payload":{"ts":1000,"d":3}}',
+    );
+  });
+
+  it('writes a default instead of null, and rejects null for a required field without one', () => {
+    const withDefault = primitive('int32', { defaultValue: 7 });
+    expect(text(plain.fromConnectData('t', withDefault, null))).toBe('7');
+    expect(() => plain.fromConnectData('t', struct([['id', Schemas.INT32]]), { id: null })).toThrowError(
+      DataError,
+    );
+  });
+
+  it('rejects a value of the wrong type for its schema', () => {
+    expect(() => plain.fromConnectData('t', Schemas.INT32, 'x')).toThrowError(/INT32/);
+    expect(() => plain.fromConnectData('t', Schemas.INT8, 300)).toThrowError(DataError);
+  });
+});
+
+describe('connect › converters › json › toConnectData', () => {
+  it('reads back what it writes', () => {
+    const v = { id: 3, name: 'b', score: 1.5 };
+    const back = withSchemas.toConnectData('t', withSchemas.fromConnectData('t', user, v));
+    expect(back.value).toEqual(v);
+    expect(back.schema).toEqual(user);
+  });
+
+  it('reads an envelope written by Kafka, with float and logical types', () => {
+    const json =
+      '{"schema":{"type":"struct","fields":[{"type":"float","optional":true,"field":"f"},' +
+      '{"type":"int64","optional":false,"name":"org.apache.kafka.connect.data.Timestamp","version":1,"field":"at"}],' +
+      '"optional":false},"payload":{"f":1.5,"at":42}}';
+    const { schema, value } = withSchemas.toConnectData('t', Buffer.from(json));
+    expect(schema?.fields?.map((f) => [f.name, f.schema.type, f.schema.optional])).toEqual([
+      ['f', 'float32', true],
+      ['at', 'int64', false],
+    ]);
+    expect(value).toEqual({ f: 1.5, at: new Date(42) });
+  });
+
+  it("refuses plain JSON when schemas.enable=true, with Kafka's hint", () => {
+    expect(() => withSchemas.toConnectData('t', Buffer.from('{"a":1}'))).toThrowError(/schemas.enable=false/);
+  });
+
+  it('reads plain JSON schemaless when schemas.enable=false; null bytes are null', () => {
+    expect(plain.toConnectData('t', Buffer.from('{"a":[1,2.5]}'))).toEqual({
+      schema: null,
+      value: { a: [1, 2.5] },
+    });
+    expect(plain.toConnectData('t', null)).toEqual({ schema: null, value: null });
+  });
+
+  it('names bad JSON as a data error', () => {
+    expect(() => plain.toConnectData('t', Buffer.from('{oops'))).toThrowError(DataError);
+  });
+
+  it('rejects a null payload for a required schema', () => {
+    const json = '{"schema":{"type":"int32","optional":false},"payload":null}';
+    expect(() => withSchemas.toConnectData('t', Buffer.from(json))).toThrowError(/required INT32/);
+  });
+});
+
+describe('connect › converters › json › javaDouble', () => {
+  it("spells numbers as Java's Double.toString", () => {
+    expect(javaDouble(1)).toBe('1.0');
+    expect(javaDouble(-2.5)).toBe('-2.5');
+    expect(javaDouble(123.456)).toBe('123.456');
+    expect(javaDouble(0.001)).toBe('0.001');
+    expect(javaDouble(0.0001)).toBe('1.0E-4');
+    expect(javaDouble(1e7)).toBe('1.0E7');
+    expect(javaDouble(9999999)).toBe('9999999.0');
+    expect(javaDouble(1.2345e21)).toBe('1.2345E21');
+    expect(javaDouble(0)).toBe('0.0');
+  });
+
+  it("spells float32 as Java's Float.toString", () => {
+    expect(javaDouble(Math.fround(0.1), true)).toBe('0.1');
+    expect(javaDouble(Math.fround(3.14159), true)).toBe('3.14159');
+  });
+});
