@@ -57,3 +57,20 @@ export class ConflictError extends SluiceError {
     super('CONFLICT', message);
   }
 }
+
+/**
+ * A record failed at some stage and `errors.tolerance=none`: the task fails with this error, naming the stage and
+ * the record, with the original error as its cause.
+ */
+export class ToleranceExceededError extends SluiceError {
+  readonly stage: string;
+  constructor(stage: string, where: string, cause: unknown) {
+    super(
+      'TOLERANCE_EXCEEDED',
+      `Tolerance exceeded in error handler: ${stage} failed for ${where}: ${cause instanceof Error ? cause.message : String(cause)}; ` +
+        'fix the data or config, or set errors.tolerance=all (with errors.deadletterqueue.topic.name) to skip such records',
+      { cause },
+    );
+    this.stage = stage;
+  }
+}

@@ -1,5 +1,6 @@
+import type { TopicPartition, TopicPartitionOffset } from '../client/index.js';
 import type { SinkRecord } from './data/connect-record.js';
-import type { SinkTaskContext, TopicPartition, TopicPartitionOffset } from './task-context.js';
+import type { SinkTaskContext } from './task-context.js';
 
 /**
  * A sink task writes records from topics to an external system.

@@ -1,12 +1,6 @@
+import type { RecordMetadata } from '../client/index.js';
 import type { SourceRecord } from './data/connect-record.js';
 import type { SourceTaskContext } from './task-context.js';
-
-/** What the producer reported for one record of a source task: where it landed. */
-export interface RecordMetadata {
-  topic: string;
-  partition: number;
-  offset: number;
-}
 
 /**
  * A source task reads one share of a connector's input and hands it to the runtime as {@link SourceRecord}s.

@@ -1,3 +1,4 @@
+import type { TopicPartition } from '../client/index.js';
 import type { SourceMap } from './data/connect-record.js';
 
 /** The subset of a pino logger tasks may use; the runtime binds connector and task to every line. */
@@ -6,18 +7,6 @@ export interface TaskLogger {
   info(obj: object | string, msg?: string): void;
   warn(obj: object | string, msg?: string): void;
   error(obj: object | string, msg?: string): void;
-}
-
-/** A topic-partition and an offset in it: the next offset to read, as Kafka commits it. */
-export interface TopicPartitionOffset {
-  topic: string;
-  partition: number;
-  offset: number;
-}
-
-export interface TopicPartition {
-  topic: string;
-  partition: number;
 }
 
 /** What every task is given when it starts. */

@@ -128,7 +128,7 @@ export const Schemas = {
 } as const;
 
 /** The field named `name` of a struct schema, or undefined. */
-export function field(schema: Schema, name: string): Field | undefined {
+export function fieldOf(schema: Schema, name: string): Field | undefined {
   return schema.fields?.find((f) => f.name === name);
 }
 
