@@ -1,3 +1,8 @@
+/**
+ * The group coordinator: Kafka's consumer-group protocol (JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
+ * OffsetCommit, OffsetFetch, ListGroups, DescribeGroups, DeleteGroups) over the segment log, the client-side
+ * assignors, the consumer protocol codec, and committed offsets in `__consumer_offsets`. See docs/group.md.
+ */
 export type {
   AssignmentPlan,
   AssignorMember,
