@@ -3,6 +3,8 @@ import { ERROR_CODES, errorCodeOf } from '../protocol/error-codes.js';
 import { Fetch, type FetchRequest } from '../protocol/messages/index.js';
 import { handler } from './handler.js';
 
+const EMPTY = Buffer.alloc(0);
+
 interface PartitionResponse {
   partitionIndex: number;
   errorCode: number;
@@ -10,7 +12,7 @@ interface PartitionResponse {
   lastStableOffset: number;
   logStartOffset: number;
   abortedTransactions: null;
-  records: Buffer | null;
+  records: Buffer;
 }
 
 interface Pass {
@@ -39,7 +41,8 @@ async function readOnce(ctx: BrokerContext, req: FetchRequest): Promise<Pass> {
         lastStableOffset: -1,
         logStartOffset: -1,
         abortedTransactions: null,
-        records: null,
+        // librdkafka refuses a null record set (size -1): an empty partition answers zero bytes.
+        records: EMPTY,
       };
       partitions.push(response);
       try {
