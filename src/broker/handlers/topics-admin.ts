@@ -4,6 +4,17 @@ import { CreatePartitions, CreateTopics, DeleteTopics } from '../protocol/messag
 import { handler } from './handler.js';
 import { parseTopicConfigs } from './topic-config-values.js';
 
+/**
+ * More partitions than this in one topic is refused: each is a directory with open files, and a stray digit in a
+ * request should not exhaust the machine's file descriptors.
+ */
+export const MAX_PARTITIONS_PER_TOPIC = 10_000;
+
+function tooMany(name: string, count: number) {
+  const errorMessage = `topic "${name}" asks for ${count} partitions; this broker serves at most ${MAX_PARTITIONS_PER_TOPIC}`;
+  return { name, errorCode: ERROR_CODES.INVALID_PARTITIONS, errorMessage };
+}
+
 function failure(err: unknown): { errorCode: number; errorMessage: string } {
   return { errorCode: errorCodeOf(err), errorMessage: err instanceof Error ? err.message : String(err) };
 }
@@ -31,6 +42,7 @@ async function createTopic(
     const errorMessage = `topic "${name}" needs at least 1 partition, asked for ${partitions}`;
     return { name, errorCode: ERROR_CODES.INVALID_PARTITIONS, errorMessage };
   }
+  if (partitions > MAX_PARTITIONS_PER_TOPIC) return tooMany(name, partitions);
   if (validateOnly) return { name, errorCode: 0, errorMessage: null };
   try {
     await ctx.log.createTopic(name, {
@@ -72,6 +84,10 @@ export const createPartitions = handler(CreatePartitions, async (ctx, req) => {
       if (t.count <= current) {
         const errorMessage = `topic "${t.name}" has ${current} partitions; the new count must be larger, got ${t.count}`;
         results.push({ name: t.name, errorCode: ERROR_CODES.INVALID_PARTITIONS, errorMessage });
+        continue;
+      }
+      if (t.count > MAX_PARTITIONS_PER_TOPIC) {
+        results.push(tooMany(t.name, t.count));
         continue;
       }
       if (!req.validateOnly) await ctx.log.createPartitions(t.name, t.count);
