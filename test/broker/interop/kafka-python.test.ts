@@ -50,4 +50,38 @@ print(json.dumps({'offsets': offsets, 'seen': seen, 'end': end}))
     expect(out.seen).toEqual([0, 1, 2, 3].map((i) => [i, `k${i}`, `v${i}`]));
     expect(out.end).toBe(4);
   });
+
+  it('consumes with a group and commits; a second consumer of the group resumes after the commit', async () => {
+    const topic = `py-group-${randomUUID().slice(0, 8)}`;
+    const group = `py-${randomUUID().slice(0, 8)}`;
+    await broker.log.createTopic(topic, { partitions: 2 });
+    const { code, stdout, stderr } = await python(`
+import os, json
+from kafka import KafkaProducer, KafkaConsumer, TopicPartition
+b = os.environ['BOOTSTRAP']
+p = KafkaProducer(bootstrap_servers=b, acks='all')
+for i in range(6): p.send('${topic}', partition=i % 2, value=b'v%d' % i)
+p.flush(); p.close()
+def consumer():
+    return KafkaConsumer('${topic}', bootstrap_servers=b, group_id='${group}', enable_auto_commit=False,
+                         auto_offset_reset='earliest', consumer_timeout_ms=4000)
+c = consumer()
+first = sorted(m.value.decode() for m in c)
+c.commit()
+committed = {tp.partition: c.committed(tp) for tp in [TopicPartition('${topic}', 0), TopicPartition('${topic}', 1)]}
+c.close()
+p = KafkaProducer(bootstrap_servers=b, acks='all')
+p.send('${topic}', partition=0, value=b'after').get(timeout=10); p.close()
+c = consumer()
+second = [m.value.decode() for m in c]
+c.close()
+print(json.dumps({'first': first, 'committed': committed, 'second': second}))
+`);
+    expect(stderr).not.toMatch(/Traceback/);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout.trim().split('\n').pop()!);
+    expect(out.first).toEqual(['v0', 'v1', 'v2', 'v3', 'v4', 'v5']);
+    expect(out.committed).toEqual({ 0: 3, 1: 3 });
+    expect(out.second).toEqual(['after']);
+  });
 });

@@ -69,4 +69,41 @@ describe('broker › interop › kafkajs', () => {
     const [offsets] = await admin.fetchTopicOffsets(topic);
     expect(offsets).toMatchObject({ low: '3', high: '5' });
   });
+
+  it('a consumer group reads every record once, commits, and the admin sees the group', async () => {
+    const topic = name('group');
+    const groupId = name('g');
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
+    const producer = kafka.producer();
+    await producer.connect();
+    const sent = Array.from({ length: 30 }, (_, i) => ({ key: `key-${i}`, value: `value-${i}` }));
+    await producer.send({ topic, acks: -1, messages: sent });
+    await producer.disconnect();
+
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200, heartbeatInterval: 500 });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    const seen: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          seen.push(message.value!.toString());
+          if (seen.length === sent.length) resolve();
+        },
+      });
+    });
+    await done;
+    const described = await admin.describeGroups([groupId]);
+    expect(described.groups[0]).toMatchObject({ groupId, state: 'Stable', protocolType: 'consumer' });
+    expect(described.groups[0].members).toHaveLength(1);
+    await consumer.disconnect();
+
+    expect(seen.sort()).toEqual(sent.map((m) => m.value).sort());
+    const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const total = committed[0].partitions.reduce((sum, p) => sum + Number(p.offset), 0);
+    expect(total).toBe(30);
+    expect((await admin.listGroups()).groups.map((g) => g.groupId)).toContain(groupId);
+    await admin.deleteGroups([groupId]);
+    expect((await admin.listGroups()).groups.map((g) => g.groupId)).not.toContain(groupId);
+  });
 });

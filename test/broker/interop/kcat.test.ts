@@ -56,4 +56,16 @@ describe('broker › interop › kcat', () => {
     const { stdout } = await consumer;
     expect(stdout.trim()).toBe('late arrival');
   });
+
+  it('-G consumes as a group member, and the group resumes from its committed offsets', async () => {
+    const groupTopic = `kcat-group-${randomUUID().slice(0, 8)}`;
+    const group = `kcat-${randomUUID().slice(0, 8)}`;
+    await kcat(['-P', '-t', groupTopic, '-p', '0'], 'g1\ng2\ng3\n');
+    const settings = ['-X', 'auto.commit.interval.ms=100', '-X', 'auto.offset.reset=earliest'];
+    const first = await kcat(['-G', group, ...settings, '-e', '-f', '%o %s\n', groupTopic]);
+    expect(first.stdout.trim().split('\n')).toEqual(['0 g1', '1 g2', '2 g3']);
+    await kcat(['-P', '-t', groupTopic, '-p', '0'], 'g4\n');
+    const second = await kcat(['-G', group, ...settings, '-e', '-f', '%o %s\n', groupTopic]);
+    expect(second.stdout.trim()).toBe('3 g4');
+  });
 });
