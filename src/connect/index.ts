@@ -2,6 +2,7 @@
 // transforms and error handling. Connectors import from here and nothing else.
 
 export type { TopicPartition, TopicPartitionOffset } from '../client/index.js';
+export { BadInputError, ConfigError } from '../errors.js';
 export { field } from './config-fields.js';
 export type {
   AnyConnectorDefinition,
@@ -11,7 +12,7 @@ export type {
 } from './connector.js';
 export { defineSinkConnector, defineSourceConnector } from './connector.js';
 export type { Converter, ConverterDefinition, SchemaAndValue } from './converters/index.js';
-export { converters, createConverter, findConverter, JsonConverter } from './converters/index.js';
+export { asText, converters, createConverter, findConverter, JsonConverter } from './converters/index.js';
 export type {
   ConnectHeader,
   ConnectRecord,
