@@ -1,9 +1,18 @@
 import type { Command } from 'commander';
 import { registerBrokerCommand } from './broker.js';
+import { registerConsume } from './consume.js';
 import { registerLogCommand } from './log.js';
+import { registerProduce } from './produce.js';
+import { registerTopics } from './topics.js';
 
 /** A function that adds one command (and its subcommands) to the root program. */
 export type RegisterCommand = (program: Command) => void;
 
 /** Every top-level command, in the order `sluice --help` lists them. */
-export const registry: RegisterCommand[] = [registerLogCommand, registerBrokerCommand];
+export const registry: RegisterCommand[] = [
+  registerTopics,
+  registerProduce,
+  registerConsume,
+  registerLogCommand,
+  registerBrokerCommand,
+];

@@ -1,0 +1,31 @@
+/**
+ * `npm run bench -- <name> [options]`: runs the benchmark `test/bench/<name>.ts`. Each benchmark exports
+ * `run(args)`, measures sluice beside its peers in the same run, and prints a table (`--json` for JSON).
+ * Add a benchmark by adding a line to {@link benchmarks}.
+ */
+
+/** A benchmark module: `run` gets the arguments after the benchmark's name. */
+export interface Benchmark {
+  run(args: string[]): Promise<void>;
+}
+
+const benchmarks: Record<string, { about: string; load: () => Promise<Benchmark> }> = {
+  log: {
+    about: 'segment log append and read vs better-sqlite3, NATS JetStream and raw file writes',
+    load: () => import('./log.js'),
+  },
+};
+
+function usage(): string {
+  const names = Object.entries(benchmarks).map(([name, b]) => `  ${name.padEnd(10)} ${b.about}`);
+  return ['usage: npm run bench -- <name> [--json] [options]', '', 'benchmarks:', ...names].join('\n');
+}
+
+const [name, ...args] = process.argv.slice(2);
+const bench = name ? benchmarks[name] : undefined;
+if (!bench) {
+  process.stderr.write(`${name ? `unknown benchmark "${name}"\n\n` : ''}${usage()}\n`);
+  process.exitCode = name ? 1 : 0;
+} else {
+  await (await bench.load()).run(args);
+}
