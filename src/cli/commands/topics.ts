@@ -134,7 +134,8 @@ export function registerTopics(program: Command): void {
         }
         await withLog(o.logDir, async (log) => {
           if (o.config.length > 0 || o.deleteConfig.length > 0) {
-            await log.alterTopicConfig(name, topicConfig(o.config) as Partial<TopicConfig>, o.deleteConfig);
+            const unset = o.deleteConfig as (keyof TopicConfig)[]; // the log checks the names
+            await log.alterTopicConfig(name, topicConfig(o.config) as Partial<TopicConfig>, unset);
           }
           if (o.partitions !== undefined) await log.createPartitions(name, o.partitions);
           const d = log.describeTopic(name);
