@@ -12,7 +12,10 @@ export interface SpawnedCli {
 }
 
 /** Starts `sluice <args>` as a real process (`node --import tsx src/cli/run.ts`), feeding `input` to its stdin. */
-export function spawnCli(args: string[], options: { input?: string; env?: Record<string, string> } = {}): SpawnedCli {
+export function spawnCli(
+  args: string[],
+  options: { input?: string; env?: Record<string, string> } = {},
+): SpawnedCli {
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     env: { ...process.env, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -22,12 +25,15 @@ export function spawnCli(args: string[], options: { input?: string; env?: Record
   child.stdout?.setEncoding('utf8').on('data', (s: string) => (stdout += s));
   child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
   if (options.input !== undefined) child.stdin?.end(options.input);
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
-    (resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    },
-  );
+  const done = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
   return { child, done, stdout: () => stdout };
 }
 

@@ -19,7 +19,14 @@ const topics = (...args: string[]) => runCli('topics', ...args, '--log-dir', dir
 
 describe('cli › topics', () => {
   it('creates, lists, describes, alters and deletes a topic', async () => {
-    const created = await topics('create', 'orders', '--partitions', '3', '--config', 'retention.ms=86400000');
+    const created = await topics(
+      'create',
+      'orders',
+      '--partitions',
+      '3',
+      '--config',
+      'retention.ms=86400000',
+    );
     expect(created).toMatchObject({ exitCode: 0, stdout: 'created topic orders with 3 partition(s)\n' });
     await topics('create', 'audit');
 
@@ -32,7 +39,14 @@ describe('cli › topics', () => {
     expect(described.stdout).toContain('retention.ms=86400000');
     expect(described.stdout).toContain('cleanup.policy=delete');
 
-    const altered = await topics('alter', 'orders', '--config', 'cleanup.policy=compact', '--partitions', '5');
+    const altered = await topics(
+      'alter',
+      'orders',
+      '--config',
+      'cleanup.policy=compact',
+      '--partitions',
+      '5',
+    );
     expect(altered.exitCode).toBe(0);
     const json = JSON.parse((await topics('describe', 'orders', '--json')).stdout);
     expect(json).toMatchObject({ name: 'orders', partitions: 5, config: { 'cleanup.policy': 'compact' } });
@@ -85,7 +99,9 @@ describe('cli › topics', () => {
 
   it('refuses bad config values and leaves the topic as it was', async () => {
     expect((await topics('create', 'orders', '--config', 'retention.ms=soon')).exitCode).toBe(1);
-    expect((await topics('create', 'orders', '--config', 'cleanup.policy=shred')).stderr).toContain('cleanup.policy');
+    expect((await topics('create', 'orders', '--config', 'cleanup.policy=shred')).stderr).toContain(
+      'cleanup.policy',
+    );
     await topics('create', 'orders');
     const bad = await topics('alter', 'orders', '--config', 'segment.bytes=-5');
     expect(bad.exitCode).toBe(1);
