@@ -1,9 +1,10 @@
 import { isValid, parse as parseDate } from 'date-fns';
 
 /**
- * The types a CSV column can have, and how a cell's text becomes a typed value. Values are what JSON can carry
- * without loss: `long` beyond 2^53 and `decimal` stay exact by being refused (long) or kept as strings (decimal);
- * `date` is `YYYY-MM-DD` and `timestamp` an ISO-8601 string in UTC.
+ * The types a CSV column can have, and how a cell's text becomes a typed value, following Kafka Connect's data
+ * model: `date` and `timestamp` become `Date` objects (Connect's Date and Timestamp logical types); `decimal` stays
+ * an exact string (as Debezium's `decimal.handling.mode=string`), never a float; a `long` beyond 2^53 is refused
+ * rather than rounded.
  */
 export type FieldType =
   | 'string'
@@ -36,7 +37,7 @@ export interface FieldSpec {
   format?: string;
 }
 
-export type CellValue = string | number | boolean | null;
+export type CellValue = string | number | boolean | Date | null;
 
 const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)$/;
@@ -98,30 +99,26 @@ export function convertCell(field: FieldSpec, text: string | null): CellValue {
       if (field.format) {
         const d = parseDate(t, field.format, new Date(0));
         if (!isValid(d)) throw bad(`a date in the format ${field.format}`);
-        return isoDate(d);
+        return new Date(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()));
       }
-      if (!ISO_DATE.test(t) || Number.isNaN(Date.parse(`${t}T00:00:00Z`))) throw bad('a date (YYYY-MM-DD)');
-      return t;
+      const ms = ISO_DATE.test(t) ? Date.parse(`${t}T00:00:00Z`) : Number.NaN;
+      if (Number.isNaN(ms)) throw bad('a date (YYYY-MM-DD)');
+      return new Date(ms);
     }
     case 'timestamp': {
       const t = text.trim();
       if (field.format) {
         const d = parseDate(t, field.format, new Date(0));
         if (!isValid(d)) throw bad(`a timestamp in the format ${field.format}`);
-        return d.toISOString();
+        return d;
       }
       if (!ISO_TIMESTAMP.test(t)) throw bad('an ISO-8601 timestamp');
       const withZone = /(Z|[+-]\d{2}:?\d{2})$/.test(t) ? t : `${t}Z`;
       const ms = Date.parse(withZone.replace(' ', 'T'));
       if (Number.isNaN(ms)) throw bad('an ISO-8601 timestamp');
-      return new Date(ms).toISOString();
+      return new Date(ms);
     }
   }
-}
-
-function isoDate(d: Date): string {
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${p(d.getFullYear(), 4)}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
 /**

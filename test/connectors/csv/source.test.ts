@@ -1,0 +1,184 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type CsvSourceTask, csvSource } from '../../../connectors/csv/index.js';
+import { parseConfig } from '../../../src/config/index.js';
+import type { SourceRecord } from '../../../src/connect/data/connect-record.js';
+import { DataError, EndOfInputError } from '../../../src/connect/errors.js';
+import { MemoryOffsets, sourceContext } from './task-harness.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sluice-csv-src-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function taskConfig(extra: Record<string, unknown> = {}, taskId = 0, taskCount = 1) {
+  const config = parseConfig(
+    csvSource.config,
+    { topic: 'orders', 'input.path': dir, 'input.finite': true, ...extra },
+    'csv',
+  );
+  return csvSource.taskConfigs(config, taskCount)[taskId];
+}
+
+/** Polls until end of input, committing each batch as the runtime would once it is durable. */
+async function drain(task: CsvSourceTask, offsets: MemoryOffsets, limit = Infinity): Promise<SourceRecord[]> {
+  const out: SourceRecord[] = [];
+  for (;;) {
+    let batch: SourceRecord[];
+    try {
+      batch = await task.poll();
+    } catch (err) {
+      if (err instanceof EndOfInputError) return out;
+      throw err;
+    }
+    for (const r of batch) {
+      if (out.length >= limit) return out;
+      out.push(r);
+      offsets.commit([r]);
+      await task.commitRecord(r);
+    }
+  }
+}
+
+const header = (r: SourceRecord, key: string) => r.headers?.find((h) => h.key === key)?.value;
+
+describe('connectors › csv › source', () => {
+  it('reads typed rows with file and line headers, keyed by key.fields, and moves finished files', async () => {
+    await writeFile(
+      join(dir, 'a.csv'),
+      'id,ts,amount,ok,note\n1,2026-01-02T03:04:05Z,12.50,true,x\n2,2026-01-02T03:04:06Z,7,false,\n',
+    );
+    const task = csvSource.createTask();
+    const offsets = new MemoryOffsets();
+    await task.start(taskConfig({ 'key.fields': 'id' }), sourceContext(offsets));
+    const records = await drain(task, offsets);
+    await task.stop();
+    expect(records.map((r) => r.value)).toEqual([
+      { id: 1, ts: new Date('2026-01-02T03:04:05Z'), amount: 12.5, ok: true, note: 'x' },
+      { id: 2, ts: new Date('2026-01-02T03:04:06Z'), amount: 7, ok: false, note: null },
+    ]);
+    expect(records.map((r) => r.key)).toEqual([1, 2]);
+    expect(records.map((r) => header(r, 'sluice.csv.line'))).toEqual([2, 3]);
+    expect(header(records[0], 'sluice.csv.file')).toBe('a.csv');
+    expect(
+      records[0].valueSchema?.fields?.map((f) => `${f.name}:${f.schema.type}${f.schema.optional ? '?' : ''}`),
+    ).toEqual(['id:int64', 'ts:int64', 'amount:float64', 'ok:boolean', 'note:string?']);
+    expect(await readdir(dir)).toEqual(expect.arrayContaining(['.finished', '.processing']));
+    expect(existsSync(join(dir, '.finished', 'a.csv'))).toBe(true);
+  });
+
+  it('uses a declared schema: decimals stay exact strings, formatted timestamps, nullable columns', async () => {
+    await writeFile(
+      join(dir, 'b.csv'),
+      'id,price,at\n1,12345678901234567890.123,01/02/2026 10:00\n2,1.10,\n',
+    );
+    const task = csvSource.createTask();
+    const offsets = new MemoryOffsets();
+    await task.start(
+      taskConfig({ 'value.schema': { id: 'int', price: 'decimal', at: 'timestamp(dd/MM/yyyy HH:mm)?' } }),
+      sourceContext(offsets),
+    );
+    const records = await drain(task, offsets);
+    await task.stop();
+    expect(records.map((r) => r.value)).toEqual([
+      { id: 1, price: '12345678901234567890.123', at: new Date(2026, 1, 1, 10, 0) },
+      { id: 2, price: '1.10', at: null },
+    ]);
+  });
+
+  it('sends a row that does not fit to the dead-letter topic with file, line and reason, and goes on', async () => {
+    await writeFile(join(dir, 'c.csv'), 'id,qty\n1,2\n2,many\n3\n4,5\n');
+    const task = csvSource.createTask();
+    const offsets = new MemoryOffsets();
+    await task.start(taskConfig({ 'value.schema': { id: 'long', qty: 'int' } }), sourceContext(offsets));
+    const records = await drain(task, offsets);
+    await task.stop();
+    expect(
+      records.map((r) => [r.topic, header(r, 'sluice.csv.line'), header(r, 'sluice.csv.error') ?? null]),
+    ).toEqual([
+      ['orders', 2, null],
+      ['orders-dlq', 3, 'column "qty": "many" is not an int (32-bit)'],
+      ['orders-dlq', 4, 'expected 2 columns, found 1'],
+      ['orders', 5, null],
+    ]);
+    expect(records[2].value).toBe('3');
+  });
+
+  it('stops the task on a bad row when errors.tolerance is none, naming file and line', async () => {
+    await writeFile(join(dir, 'd.csv'), 'id\n1\nx\n');
+    const task = csvSource.createTask();
+    const offsets = new MemoryOffsets();
+    await task.start(
+      taskConfig({ 'value.schema': { id: 'long' }, 'errors.tolerance': 'none' }),
+      sourceContext(offsets),
+    );
+    const failure = await drain(task, offsets).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(DataError);
+    expect((failure as Error).message).toMatch(/d\.csv line 3: column "id": "x" is not a long/);
+    await task.stop();
+  });
+
+  it('resumes mid-file after a crash at the row after the last committed one', async () => {
+    const rows = Array.from({ length: 2500 }, (_, i) => `${i},"v ${i}"`);
+    await writeFile(join(dir, 'big.csv'), `id,v\n${rows.join('\n')}\n`);
+    const offsets = new MemoryOffsets();
+    const first = csvSource.createTask();
+    await first.start(taskConfig({ 'batch.size': 300 }), sourceContext(offsets));
+    const before = await drain(first, offsets, 1234); // the worker dies here, without stop()
+    const second = csvSource.createTask();
+    await second.start(taskConfig({ 'batch.size': 300 }), sourceContext(offsets));
+    const after = await drain(second, offsets);
+    await second.stop();
+    await first.stop();
+    const ids = [...before, ...after].map((r) => (r.value as { id: number }).id);
+    expect(ids).toEqual(Array.from({ length: 2500 }, (_, i) => i));
+    expect(existsSync(join(dir, '.finished', 'big.csv'))).toBe(true);
+  });
+
+  it('does not clean a file up before its last rows are durable', async () => {
+    await writeFile(join(dir, 'e.csv'), 'id\n1\n2\n');
+    const task = csvSource.createTask();
+    const offsets = new MemoryOffsets();
+    await task.start(taskConfig(), sourceContext(offsets));
+    const batch = await task.poll();
+    expect(batch).toHaveLength(2);
+    expect(existsSync(join(dir, '.processing', '0', 'e.csv'))).toBe(true);
+    await task.commitRecord(batch[0]);
+    await task.commitRecord(batch[1]);
+    expect(existsSync(join(dir, '.finished', 'e.csv'))).toBe(true);
+    await task.stop();
+  });
+
+  it('never lets two tasks claim the same file', async () => {
+    for (let i = 0; i < 30; i++)
+      await writeFile(join(dir, `f${String(i).padStart(2, '0')}.csv`), `id,file\n${i},${i}\n`);
+    const offsets = new MemoryOffsets();
+    const tasks = [csvSource.createTask(), csvSource.createTask()];
+    await Promise.all(tasks.map((t, i) => t.start(taskConfig({}, i, 2), sourceContext(offsets, i))));
+    const results = await Promise.all(tasks.map((t) => drain(t, offsets)));
+    await Promise.all(tasks.map((t) => t.stop()));
+    const files = results.flat().map((r) => header(r, 'sluice.csv.file'));
+    expect(files).toHaveLength(30);
+    expect(new Set(files).size).toBe(30);
+  });
+
+  it('moves a file it cannot read to error.path with a note saying why', async () => {
+    await writeFile(join(dir, 'dup.csv'), 'id,id\n1,2\n');
+    await mkdir(join(dir, 'sub'));
+    const task = csvSource.createTask();
+    const offsets = new MemoryOffsets();
+    await task.start(taskConfig(), sourceContext(offsets));
+    expect(await drain(task, offsets)).toEqual([]);
+    await task.stop();
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(join(dir, '.error', 'dup.csv.error'), 'utf8')).toMatch(
+      /dup\.csv: header row names column "id" twice/,
+    );
+  });
+});

@@ -1,0 +1,23 @@
+import type { SourceMap, SourceRecord } from '../../../src/connect/data/connect-record.js';
+import type { SourceTaskContext, TaskLogger } from '../../../src/connect/task-context.js';
+
+/** Offsets kept in memory the way the runtime keeps them in connect-offsets: the last committed per partition. */
+export class MemoryOffsets {
+  readonly committed = new Map<string, SourceMap>();
+  commit(records: SourceRecord[]): void {
+    for (const r of records) this.committed.set(JSON.stringify(r.sourcePartition), r.sourceOffset);
+  }
+  reader() {
+    return { offset: async (p: SourceMap) => this.committed.get(JSON.stringify(p)) ?? null };
+  }
+}
+
+export const quietLogger: TaskLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export function sourceContext(
+  offsets: MemoryOffsets,
+  taskId = 0,
+  signal = new AbortController().signal,
+): SourceTaskContext {
+  return { connectorName: 'csv-test', taskId, logger: quietLogger, signal, offsetReader: offsets.reader() };
+}
