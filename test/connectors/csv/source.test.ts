@@ -3,10 +3,12 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CsvSourceTaskConfig } from '../../../connectors/csv/config.js';
 import { type CsvSourceTask, csvSource } from '../../../connectors/csv/index.js';
 import { parseConfig } from '../../../src/config/index.js';
 import type { SourceRecord } from '../../../src/connect/data/connect-record.js';
 import { DataError, EndOfInputError } from '../../../src/connect/errors.js';
+import type { SourceTask } from '../../../src/connect/source-task.js';
 import { MemoryOffsets, sourceContext } from './task-harness.js';
 
 let dir: string;
@@ -27,7 +29,11 @@ function taskConfig(extra: Record<string, unknown> = {}, taskId = 0, taskCount =
 }
 
 /** Polls until end of input, committing each batch as the runtime would once it is durable. */
-async function drain(task: CsvSourceTask, offsets: MemoryOffsets, limit = Infinity): Promise<SourceRecord[]> {
+async function drain(
+  task: SourceTask<CsvSourceTaskConfig>,
+  offsets: MemoryOffsets,
+  limit = Infinity,
+): Promise<SourceRecord[]> {
   const out: SourceRecord[] = [];
   for (;;) {
     let batch: SourceRecord[];
@@ -41,7 +47,7 @@ async function drain(task: CsvSourceTask, offsets: MemoryOffsets, limit = Infini
       if (out.length >= limit) return out;
       out.push(r);
       offsets.commit([r]);
-      await task.commitRecord(r);
+      await task.commitRecord?.(r, null);
     }
   }
 }
@@ -149,8 +155,8 @@ describe('connectors › csv › source', () => {
     const batch = await task.poll();
     expect(batch).toHaveLength(2);
     expect(existsSync(join(dir, '.processing', '0', 'e.csv'))).toBe(true);
-    await task.commitRecord(batch[0]);
-    await task.commitRecord(batch[1]);
+    await task.commitRecord?.(batch[0], null);
+    await task.commitRecord?.(batch[1], null);
     expect(existsSync(join(dir, '.finished', 'e.csv'))).toBe(true);
     await task.stop();
   });

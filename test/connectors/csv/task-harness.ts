@@ -14,10 +14,7 @@ export class MemoryOffsets {
 
 export const quietLogger: TaskLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
-export function sourceContext(
-  offsets: MemoryOffsets,
-  taskId = 0,
-  signal = new AbortController().signal,
-): SourceTaskContext {
+export function sourceContext(offsets: MemoryOffsets, taskId = 0): SourceTaskContext {
+  const signal: AbortSignal = new AbortController().signal;
   return { connectorName: 'csv-test', taskId, logger: quietLogger, signal, offsetReader: offsets.reader() };
 }
