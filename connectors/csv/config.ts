@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { field } from '../../src/connect/config-fields.js';
+import { field } from '../../src/connect/index.js';
 import { FIELD_TYPES } from './field-types.js';
 
 /**

@@ -3,15 +3,15 @@ import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { z } from 'zod';
-import { defineSinkConnector } from '../../src/connect/connector.js';
-import type { SinkRecord } from '../../src/connect/data/connect-record.js';
-import { DataError } from '../../src/connect/errors.js';
-import type { SinkTask } from '../../src/connect/sink-task.js';
-import type {
-  SinkTaskContext,
-  TopicPartition,
-  TopicPartitionOffset,
-} from '../../src/connect/task-context.js';
+import {
+  DataError,
+  defineSinkConnector,
+  type SinkRecord,
+  type SinkTask,
+  type SinkTaskContext,
+  type TopicPartition,
+  type TopicPartitionOffset,
+} from '../../src/connect/index.js';
 import { type CsvSinkConfig, csvSinkConfig } from './config.js';
 
 const TEMP_SUFFIX = '.csv.tmp';

@@ -1,11 +1,19 @@
 import { type FSWatcher, watch } from 'chokidar';
 import type { z } from 'zod';
-import { defineSourceConnector } from '../../src/connect/connector.js';
-import type { ConnectHeader, SourceRecord } from '../../src/connect/data/connect-record.js';
-import { optional, primitive, type Schema, Schemas, struct } from '../../src/connect/data/schema.js';
-import { DataError, EndOfInputError } from '../../src/connect/errors.js';
-import type { SourceTask } from '../../src/connect/source-task.js';
-import type { SourceTaskContext } from '../../src/connect/task-context.js';
+import {
+  type ConnectHeader,
+  DataError,
+  defineSourceConnector,
+  EndOfInputError,
+  optional,
+  primitive,
+  type Schema,
+  Schemas,
+  type SourceRecord,
+  type SourceTask,
+  type SourceTaskContext,
+  struct,
+} from '../../src/connect/index.js';
 import { type CsvSourceTaskConfig, csvSourceConfig } from './config.js';
 import { type CsvFormat, type CsvPosition, type CsvRow, readHeader, readRows } from './csv-reader.js';
 import {

@@ -5,8 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { csvFileName, csvSink } from '../../../connectors/csv/index.js';
 import { parseConfig } from '../../../src/config/index.js';
-import type { SinkRecord } from '../../../src/connect/data/connect-record.js';
-import type { SinkTaskContext } from '../../../src/connect/task-context.js';
+import type { SinkRecord, SinkTaskContext } from '../../../src/connect/index.js';
 import { quietLogger } from './task-harness.js';
 
 let dir: string;

@@ -6,9 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CsvSourceTaskConfig } from '../../../connectors/csv/config.js';
 import { type CsvSourceTask, csvSource } from '../../../connectors/csv/index.js';
 import { parseConfig } from '../../../src/config/index.js';
-import type { SourceRecord } from '../../../src/connect/data/connect-record.js';
-import { DataError, EndOfInputError } from '../../../src/connect/errors.js';
-import type { SourceTask } from '../../../src/connect/source-task.js';
+import {
+  DataError,
+  EndOfInputError,
+  type SourceRecord,
+  type SourceTask,
+} from '../../../src/connect/index.js';
 import { MemoryOffsets, sourceContext } from './task-harness.js';
 
 let dir: string;

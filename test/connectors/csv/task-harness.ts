@@ -1,5 +1,4 @@
-import type { SourceMap, SourceRecord } from '../../../src/connect/data/connect-record.js';
-import type { SourceTaskContext, TaskLogger } from '../../../src/connect/task-context.js';
+import type { SourceMap, SourceRecord, SourceTaskContext, TaskLogger } from '../../../src/connect/index.js';
 
 /** Offsets kept in memory the way the runtime keeps them in connect-offsets: the last committed per partition. */
 export class MemoryOffsets {
