@@ -10,10 +10,13 @@ import type { AssignmentPlan, AssignorMember, PartitionAssignor, PartitionsPerTo
  *    member also claims (a claim two members make is trusted for neither).
  * 2. Partitions nobody keeps go, one at a time in topic/partition order, to the subscriber holding the fewest.
  * 3. While some member holds two or more partitions more than a subscriber of one of them, one partition moves
- *    from the fullest to the emptiest such member. With identical subscriptions this ends with counts within one.
+ *    from the fullest to the emptiest such member, partitions placed in step 2 before owned ones. With identical
+ *    subscriptions this ends with counts within one.
  * 4. Cooperative step: a partition whose new holder is not its previous owner is left out of this assignment.
  *    Its owner sees it missing, revokes it (stops processing, commits) and rejoins; the follow-up rebalance finds
- *    it unowned and hands it to its new holder. Partitions that do not move keep flowing throughout.
+ *    it unowned and hands it to its new holder. Partitions that do not move keep flowing throughout. With identical
+ *    subscriptions that follow-up round settles the group; with differing ones, a third round may move what the
+ *    second placed.
  */
 export function cooperativeStickyAssign(
   members: readonly AssignorMember[],
@@ -39,7 +42,7 @@ export function cooperativeStickyAssign(
     const target = leastLoaded(subscribers.get(topicOf(key))!, held);
     held.get(target.memberId)!.add(key);
   }
-  rebalance(ordered, subscribers, held);
+  rebalance(ordered, subscribers, held, previousOwner);
 
   const plan: AssignmentPlan = new Map();
   for (const m of members) {
@@ -76,14 +79,20 @@ function rebalance(
   ordered: AssignorMember[],
   subscribers: Map<string, AssignorMember[]>,
   held: Map<string, Set<string>>,
+  previousOwner: Map<string, string>,
 ): void {
   for (;;) {
     const byLoad = [...ordered].sort((a, b) => held.get(b.memberId)!.size - held.get(a.memberId)!.size);
     let moved = false;
     for (const donor of byLoad) {
       const donorHeld = held.get(donor.memberId)!;
-      // The donor gives up its highest partitions first, so the ones it has owned longest tend to stay.
-      for (const key of [...donorHeld].sort(byTopicPartition).reverse()) {
+      // The donor gives up partitions placed in this round before ones it owns (moving those costs a revocation),
+      // and the highest first.
+      const owns = (key: string) => previousOwner.get(key) === donor.memberId;
+      const candidates = [...donorHeld].sort(
+        (a, b) => Number(owns(a)) - Number(owns(b)) || byTopicPartition(b, a),
+      );
+      for (const key of candidates) {
         const target = leastLoaded(subscribers.get(topicOf(key))!, held);
         if (held.get(target.memberId)!.size + 1 < donorHeld.size) {
           donorHeld.delete(key);
