@@ -28,6 +28,7 @@ export {
 } from './codec/varint.js';
 // Storage engine: topics, segments, indexes, retention, compaction, recovery
 export { Log } from './log.js';
+export type { CleanResult } from './log-cleaner.js';
 export type { LogOptions } from './log-options.js';
 // Partitioner
 export { DefaultPartitioner, murmur2, partitionForKey, toPositive } from './partitioner.js';

@@ -1,10 +1,15 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { type CheckpointEntries, readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
+import { fsyncDir } from './fs-util.js';
 import { partitionDirName } from './segment-files.js';
 
 const RECOVERY_POINT_FILE = 'recovery-point-offset-checkpoint';
 const LOG_START_FILE = 'log-start-offset-checkpoint';
+const CLEANER_FILE = 'cleaner-offset-checkpoint';
+/** Kafka's marker of a clean shutdown: present means every segment can be trusted without re-validation. */
+const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
 
 /** What a checkpoint records of a partition. */
 export interface CheckpointedPartition {
@@ -12,11 +17,14 @@ export interface CheckpointedPartition {
   readonly partition: number;
   readonly recoveryPoint: number;
   readonly logStartOffset: number;
+  readonly cleanedUpTo: number;
 }
 
 /**
- * The log directory's two checkpoint files: `recovery-point-offset-checkpoint` (offsets below which each
- * partition is known to be fsynced) and `log-start-offset-checkpoint`. Writes are serialized, each one whole.
+ * The log directory's checkpoint files: `recovery-point-offset-checkpoint` (offsets below which each partition
+ * is known to be fsynced), `log-start-offset-checkpoint`, and `cleaner-offset-checkpoint` (offsets below which a
+ * compacted partition is clean). Writes are serialized, each file replaced whole. Also the clean-shutdown marker,
+ * written last by a clean close and removed at open, before anything can change.
  */
 export class LogCheckpoints {
   private writing: Promise<void> = Promise.resolve();
@@ -30,27 +38,53 @@ export class LogCheckpoints {
    * Both files. An unreadable recovery-point file is ignored with a warning and reported as `damaged`: every
    * segment must then be verified. An unreadable log-start file only loses deleteRecords progress.
    */
-  read(): { recoveryPoints: CheckpointEntries; startOffsets: CheckpointEntries; damaged: boolean } {
+  read(): {
+    recoveryPoints: CheckpointEntries;
+    startOffsets: CheckpointEntries;
+    cleanerOffsets: CheckpointEntries;
+    damaged: boolean;
+  } {
     let damaged = false;
     const recoveryPoints = this.readOrWarn(RECOVERY_POINT_FILE, () => (damaged = true));
     const startOffsets = this.readOrWarn(LOG_START_FILE, () => {});
-    return { recoveryPoints, startOffsets, damaged };
+    const cleanerOffsets = this.readOrWarn(CLEANER_FILE, () => {});
+    return { recoveryPoints, startOffsets, cleanerOffsets, damaged };
   }
 
   write(partitions: readonly CheckpointedPartition[]): Promise<void> {
     const run = async () => {
       const recovery: CheckpointEntries = new Map();
       const start: CheckpointEntries = new Map();
+      const cleaner: CheckpointEntries = new Map();
       for (const p of partitions) {
         const key = partitionDirName(p.topic, p.partition);
         recovery.set(key, { topic: p.topic, partition: p.partition, offset: p.recoveryPoint });
         start.set(key, { topic: p.topic, partition: p.partition, offset: p.logStartOffset });
+        if (p.cleanedUpTo > 0)
+          cleaner.set(key, { topic: p.topic, partition: p.partition, offset: p.cleanedUpTo });
       }
       await writeCheckpoint(path.join(this.dir, RECOVERY_POINT_FILE), recovery);
       await writeCheckpoint(path.join(this.dir, LOG_START_FILE), start);
+      await writeCheckpoint(path.join(this.dir, CLEANER_FILE), cleaner);
     };
     this.writing = this.writing.then(run, run);
     return this.writing;
+  }
+
+  /** True when the log was closed cleanly last time. */
+  cleanShutdown(): boolean {
+    return fs.existsSync(path.join(this.dir, CLEAN_SHUTDOWN_FILE));
+  }
+
+  async markCleanShutdown(): Promise<void> {
+    fs.writeFileSync(path.join(this.dir, CLEAN_SHUTDOWN_FILE), '');
+    await fsyncDir(this.dir);
+  }
+
+  /** Removes the marker: from now on, a crash must be recovered from. */
+  async clearCleanShutdown(): Promise<void> {
+    fs.rmSync(path.join(this.dir, CLEAN_SHUTDOWN_FILE), { force: true });
+    await fsyncDir(this.dir);
   }
 
   private readOrWarn(name: string, onDamage: () => void): CheckpointEntries {

@@ -8,12 +8,12 @@ import {
   UnknownPartitionError,
   UnknownTopicError,
 } from '../errors.js';
-import type { CheckpointEntries } from './checkpoint-file.js';
 import { decodeBatches } from './codec/record-batch.js';
 import { every } from './every.js';
 import { exists, fsyncDir } from './fs-util.js';
 import { LockFile } from './lock-file.js';
 import { LogCheckpoints } from './log-checkpoints.js';
+import type { CleanResult } from './log-cleaner.js';
 import type { LogOptions } from './log-options.js';
 import { type OpenState, PartitionLog } from './partition-log.js';
 import { offsetAfter } from './segment.js';
@@ -32,9 +32,6 @@ import type {
   TopicConfig,
   TopicDescription,
 } from './types.js';
-
-/** Kafka's marker of a clean shutdown: present means every segment can be trusted without re-validation. */
-const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
 
 interface TopicState {
   name: string;
@@ -104,7 +101,7 @@ export class Log {
       throw new InvalidPartitionsError(name, `needs at least 1 partition, asked for ${partitions}`);
     }
     const overrides = { ...(options.config ?? {}) };
-    const state = this.addTopic({ name, partitions, config: overrides }, new Map(), new Map(), true);
+    const state = this.addTopic({ name, partitions, config: overrides }, () => null);
     await fsyncDir(this.dir);
     await this.store.save({ name, partitions, config: overrides });
     return this.describe(state);
@@ -114,18 +111,7 @@ export class Log {
     const state = this.topic(name);
     this.topics.delete(name);
     await Promise.all(state.partitions.map((p) => p.close()));
-    const doomed: string[] = [];
-    for (let i = 0; i < state.partitions.length; i++) {
-      const from = path.join(this.dir, partitionDirName(name, i));
-      const to = `${from}.${process.pid}${Date.now().toString(36)}-delete`;
-      if (exists(from)) {
-        fs.renameSync(from, to);
-        doomed.push(to);
-      }
-    }
-    await fsyncDir(this.dir);
-    await this.store.remove(name);
-    for (const dir of doomed) fs.rmSync(dir, { recursive: true, force: true });
+    await this.store.remove(name, state.partitions.length);
     await this.writeCheckpoints();
   }
 
@@ -231,6 +217,32 @@ export class Log {
     return deleted;
   }
 
+  /**
+   * Compacts one partition now, whatever its dirty ratio (the background cleaner compacts partitions of
+   * `cleanup.policy=compact` topics once `min.cleanable.dirty.ratio` of their bytes are dirty).
+   */
+  async compact(topic: string, partition: number): Promise<CleanResult | null> {
+    const result = await this.partition(topic, partition).compact();
+    await this.writeCheckpoints();
+    return result;
+  }
+
+  /** Compacts every partition of a compacted topic whose dirty ratio reached `min.cleanable.dirty.ratio`. */
+  async runCleaner(): Promise<number> {
+    this.ensureOpen();
+    let cleaned = 0;
+    for (const topic of this.topics.values()) {
+      if (!topic.config['cleanup.policy'].includes('compact')) continue;
+      for (const p of topic.partitions) {
+        const { ratio, dirtyBytes } = p.dirtiness();
+        if (dirtyBytes === 0 || ratio < topic.config['min.cleanable.dirty.ratio'] || p.closed) continue;
+        if (await p.compact()) cleaned++;
+      }
+    }
+    if (cleaned > 0) await this.writeCheckpoints();
+    return cleaned;
+  }
+
   /** fsyncs every partition and writes the checkpoints. */
   async flush(): Promise<void> {
     this.ensureOpen();
@@ -251,8 +263,7 @@ export class Log {
       await Promise.all(this.allPartitions().map((p) => p.close()));
       if (!failed()) {
         await this.writeCheckpoints();
-        fs.writeFileSync(path.join(this.dir, CLEAN_SHUTDOWN_FILE), '');
-        await fsyncDir(this.dir);
+        await this.checkpoints.markCleanShutdown();
       }
     } finally {
       this.lock.release();
@@ -260,27 +271,29 @@ export class Log {
   }
 
   private async load(): Promise<void> {
-    const markerFile = path.join(this.dir, CLEAN_SHUTDOWN_FILE);
-    const { recoveryPoints, startOffsets, damaged } = this.checkpoints.read();
-    const clean = exists(markerFile) && !damaged;
+    const checkpoints = this.checkpoints.read();
+    const clean = this.checkpoints.cleanShutdown() && !checkpoints.damaged;
     const records = this.store.discover(this.dir);
     for (const record of records.values()) {
       validateTopicName(record.name);
-      this.addTopic(record, recoveryPoints, startOffsets, clean);
+      this.addTopic(record, (key) => {
+        const recoveryPoint = checkpoints.recoveryPoints.get(key)?.offset;
+        return {
+          recoveryPoint: recoveryPoint ?? 0,
+          logStartOffset: checkpoints.startOffsets.get(key)?.offset ?? 0,
+          cleanedUpTo: checkpoints.cleanerOffsets.get(key)?.offset ?? 0,
+          clean: clean && recoveryPoint !== undefined,
+        };
+      });
     }
-    if (clean) fs.rmSync(markerFile, { force: true });
-    await fsyncDir(this.dir);
+    await this.checkpoints.clearCleanShutdown();
     const recovered = this.allPartitions().filter((p) => p.needsFlush);
     await Promise.all(recovered.map((p) => p.flush()));
     await this.writeCheckpoints();
   }
 
-  private addTopic(
-    record: TopicRecord,
-    recoveryPoints: CheckpointEntries,
-    startOffsets: CheckpointEntries,
-    clean: boolean,
-  ): TopicState {
+  /** Registers a topic and opens its partitions, each in the state `stateOf(<topic>-<partition>)` says. */
+  private addTopic(record: TopicRecord, stateOf: (key: string) => OpenState | null): TopicState {
     const state: TopicState = {
       name: record.name,
       overrides: record.config,
@@ -289,14 +302,7 @@ export class Log {
     };
     this.topics.set(record.name, state);
     for (let i = 0; i < record.partitions; i++) {
-      const key = partitionDirName(record.name, i);
-      const known = recoveryPoints.get(key);
-      const openState: OpenState = {
-        recoveryPoint: known?.offset ?? 0,
-        logStartOffset: startOffsets.get(key)?.offset ?? 0,
-        clean: clean && known !== undefined,
-      };
-      state.partitions.push(this.openPartition(state, i, openState));
+      state.partitions.push(this.openPartition(state, i, stateOf(partitionDirName(record.name, i))));
     }
     return state;
   }
@@ -338,6 +344,7 @@ export class Log {
       ...[
         every(this.options.flushCheckIntervalMs ?? 1000, flushTick, onError),
         every(this.options.retentionCheckIntervalMs ?? 300_000, () => this.runRetention(), onError),
+        every(this.options.cleanerIntervalMs ?? 15_000, () => this.runCleaner(), onError),
       ].filter((t) => t !== undefined),
     );
   }

@@ -5,8 +5,10 @@ import { encodeRecordBatch } from './codec/record-batch.js';
 import { fsyncDir } from './fs-util.js';
 import { GroupCommit } from './group-commit.js';
 import { stampIncomingBatches } from './incoming-batches.js';
+import { type CleanResult, cleanPartition } from './log-cleaner.js';
 import { segmentsToDelete } from './retention.js';
 import { Segment } from './segment.js';
+import { SegmentList } from './segment-list.js';
 import { loadPartitionDir } from './segment-loader.js';
 import type { Acks, AppendRecord, AppendResult, ReadOptions, ReadResult, TopicConfig } from './types.js';
 
@@ -33,6 +35,8 @@ export interface OpenState {
   /** Offsets below this were fsynced before the last stop (from the recovery-point checkpoint). */
   recoveryPoint: number;
   logStartOffset: number;
+  /** Offsets below this were compacted (from the cleaner-offset-checkpoint). */
+  cleanedUpTo?: number;
   /** The log was closed cleanly: trust every segment. */
   clean: boolean;
 }
@@ -42,19 +46,21 @@ export interface OpenState {
  * with long poll, group-committed fsyncs, retention and deleteRecords.
  */
 export class PartitionLog {
-  /** Ascending by base offset; the last one is active. Replaced, never mutated in place, except by roll's push. */
-  segments: Segment[];
+  readonly segments: SegmentList;
   logStartOffset: number;
   /** Every offset below this is on stable storage. */
   recoveryPoint: number;
   /** True when open found and cut a torn or corrupt tail, or re-validated segments that must be fsynced. */
   readonly needsFlush: boolean;
+  /** Offsets below this have been compacted; segments from here on are dirty. */
+  cleanedUpTo: number;
+  private cleaning: Promise<CleanResult | null> | null = null;
   private readonly commit = new GroupCommit(() => this.syncAll());
   private readonly waiters = new AppendWaiters();
   private unflushedRecords = 0;
   private lastFlushAt: number;
   private dirDirty = false;
-  private closed = false;
+  private isClosed = false;
   private failure: unknown = undefined;
 
   private constructor(
@@ -63,11 +69,12 @@ export class PartitionLog {
     state: OpenState,
     needsFlush: boolean,
   ) {
-    this.segments = segments;
+    this.segments = new SegmentList(segments);
     const end = this.nextOffset;
-    this.logStartOffset = Math.min(Math.max(state.logStartOffset, segments[0]!.baseOffset), end);
+    this.logStartOffset = Math.min(Math.max(state.logStartOffset, this.segments.first.baseOffset), end);
     this.recoveryPoint = needsFlush ? Math.min(state.recoveryPoint, end) : end;
     this.needsFlush = needsFlush;
+    this.cleanedUpTo = state.cleanedUpTo ?? 0;
     this.lastFlushAt = ctx.now();
   }
 
@@ -97,7 +104,7 @@ export class PartitionLog {
   }
 
   get active(): Segment {
-    return this.segments[this.segments.length - 1]!;
+    return this.segments.active;
   }
 
   /** The offset the next record gets: log end offset and, on one node, the high watermark. */
@@ -105,10 +112,48 @@ export class PartitionLog {
     return this.active.nextOffset;
   }
 
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Share of the non-active bytes not compacted yet, and how many bytes that is. */
+  dirtiness(): { ratio: number; dirtyBytes: number } {
+    return this.segments.dirtiness(this.cleanedUpTo);
+  }
+
+  /** Compacts the partition now (see {@link cleanPartition}); one cleaning at a time. */
+  compact(): Promise<CleanResult | null> {
+    this.ensureOpen();
+    if (this.cleaning) return this.cleaning;
+    const self = this;
+    const run = cleanPartition({
+      topic: this.topic,
+      partition: this.partition,
+      dir: this.ctx.dir,
+      get segments() {
+        return self.segments.all;
+      },
+      get closed() {
+        return self.isClosed;
+      },
+      config: this.ctx.config,
+      now: this.ctx.now,
+      logger: this.ctx.logger,
+      replaceSegments: (old, replacement) => self.segments.replace(old, replacement),
+    });
+    this.cleaning = run
+      .then((result) => {
+        if (result) this.cleanedUpTo = Math.max(this.cleanedUpTo, result.cleanedUpTo);
+        return result;
+      })
+      .finally(() => {
+        this.cleaning = null;
+      });
+    return this.cleaning;
+  }
+
   get size(): number {
-    let total = 0;
-    for (const s of this.segments) total += s.size;
-    return total;
+    return this.segments.bytes;
   }
 
   /** Encodes `records` into one batch and appends it. */
@@ -166,9 +211,12 @@ export class PartitionLog {
     const deadline = Date.now() + maxWait;
     for (;;) {
       this.checkRange(offset);
-      const records = offset < this.nextOffset ? await this.readFrom(offset, maxBytes) : EMPTY;
+      const records =
+        offset < this.nextOffset
+          ? await this.segments.read(offset, maxBytes, () => this.checkRange(offset))
+          : EMPTY;
       const left = deadline - Date.now();
-      if (records.length >= minBytes || left <= 0 || options.signal?.aborted || this.closed) {
+      if (records.length >= minBytes || left <= 0 || options.signal?.aborted || this.isClosed) {
         return { records, highWatermark: this.nextOffset, logStartOffset: this.logStartOffset };
       }
       await this.waiters.wait(left, options.signal);
@@ -178,12 +226,7 @@ export class PartitionLog {
   /** First offset at or after the log start whose timestamp is >= `timestamp`, or null. */
   async offsetForTime(timestamp: number): Promise<number | null> {
     this.ensureOpen();
-    for (const segment of this.segments) {
-      if (segment.nextOffset <= this.logStartOffset) continue;
-      const found = await segment.offsetForTime(timestamp, this.logStartOffset);
-      if (found !== null) return found;
-    }
-    return null;
+    return this.segments.offsetForTime(timestamp, this.logStartOffset);
   }
 
   /** Moves the log start offset up to `beforeOffset` (-1: the high watermark) and deletes segments below it. */
@@ -204,7 +247,7 @@ export class PartitionLog {
 
   /** Deletes segments per the retention settings; returns how many went. */
   applyRetention(): number {
-    if (this.closed) return 0;
+    if (this.isClosed) return 0;
     return this.removeOldSegments(this.ctx.config(), this.ctx.now(), false);
   }
 
@@ -216,28 +259,29 @@ export class PartitionLog {
 
   /** Applies `flush.ms`: fsyncs when unflushed records are older than it. */
   maybeFlushByTime(): Promise<void> | undefined {
-    if (this.closed || this.unflushedRecords === 0) return undefined;
+    if (this.isClosed || this.unflushedRecords === 0) return undefined;
     if (this.ctx.now() - this.lastFlushAt < this.ctx.config()['flush.ms']) return undefined;
     return this.commit.sync();
   }
 
   /** Flushes, fsyncs the indexes and closes the files. Idempotent; after a failure it only releases the files. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.isClosed) return;
+    this.isClosed = true;
     this.waiters.notify();
     await this.commit.idle();
+    await this.cleaning?.catch(() => {});
     if (this.failure === undefined) {
       await this.syncAll();
       await this.active.persistIndexes(true);
     }
-    for (const segment of this.segments) segment.close();
+    for (const segment of this.segments.all) segment.close();
   }
 
   /** Marks the partition failed (another partition's fsync failed) and wakes its readers. */
   abort(err: unknown): void {
     if (this.failure === undefined) this.failure = err;
-    this.closed = true;
+    this.isClosed = true;
     this.waiters.notify();
   }
 
@@ -280,51 +324,25 @@ export class PartitionLog {
   private roll(): Segment {
     this.active.deactivate();
     const segment = Segment.create(this.ctx.dir, this.nextOffset);
-    this.segments.push(segment);
+    this.segments.add(segment);
     this.dirDirty = true;
     this.commit.sync().catch(() => {});
     return segment;
   }
 
   private removeOldSegments(config: TopicConfig, now: number, startOnly: boolean): number {
-    const segments = this.segments;
     const policy: TopicConfig = startOnly ? { ...config, 'cleanup.policy': 'compact' } : config;
-    const n = segmentsToDelete(segments, policy, this.logStartOffset, now);
+    const n = segmentsToDelete(this.segments.all, policy, this.logStartOffset, now);
     if (n === 0) return 0;
-    this.segments = segments.slice(n);
-    this.logStartOffset = Math.max(this.logStartOffset, this.segments[0]!.baseOffset);
-    for (const segment of segments.slice(0, n)) segment.delete();
+    const removed = this.segments.removeOldest(n);
+    this.logStartOffset = Math.max(this.logStartOffset, this.segments.first.baseOffset);
+    for (const segment of removed) segment.delete();
     this.dirDirty = true;
     this.ctx.logger.info(
       { topic: this.topic, partition: this.partition, segments: n, logStartOffset: this.logStartOffset },
       'deleted old segments',
     );
     return n;
-  }
-
-  private async readFrom(offset: number, maxBytes: number): Promise<Buffer> {
-    const segments = this.segments;
-    for (let i = this.segmentIndexFor(segments, offset); i < segments.length; i++) {
-      const found = await segments[i]!.read(offset, maxBytes);
-      if (found) return found;
-    }
-    return EMPTY;
-  }
-
-  private segmentIndexFor(segments: readonly Segment[], offset: number): number {
-    let lo = 0;
-    let hi = segments.length - 1;
-    let found = 0;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (segments[mid]!.baseOffset <= offset) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return found;
   }
 
   /** The group-commit body: fsync every segment with unsynced bytes, then the directory, then advance. */
@@ -336,7 +354,7 @@ export class PartitionLog {
     this.lastFlushAt = this.ctx.now();
     const active = this.active;
     try {
-      for (const segment of this.segments) {
+      for (const segment of this.segments.all) {
         if (segment.size > segment.flushedSize) await segment.syncLog();
         if (!segment.indexesSynced && segment !== active) {
           await segment.persistIndexes(true);
@@ -373,6 +391,6 @@ export class PartitionLog {
   }
 
   private ensureOpen(): void {
-    if (this.closed) throw new LogClosedError(`partition ${this.topic}-${this.partition}`, this.failure);
+    if (this.isClosed) throw new LogClosedError(`partition ${this.topic}-${this.partition}`, this.failure);
   }
 }

@@ -1,22 +1,19 @@
 import path from 'node:path';
+import { parseSegmentFileName, segmentFileName } from './tools/segment-file-name.js';
 
-/** Kafka names segment files by their base offset, zero-padded to 20 digits: `00000000000000000042.log`. */
-export function segmentFileName(baseOffset: number, ext: '.log' | '.index' | '.timeindex'): string {
-  return `${String(baseOffset).padStart(20, '0')}${ext}`;
+export type SegmentExt = '.log' | '.index' | '.timeindex';
+
+/** The path of a segment file: `<dir>/<20-digit base offset><ext>`, Kafka's naming. */
+export function segmentPath(dir: string, baseOffset: number, ext: SegmentExt): string {
+  return path.join(dir, segmentFileName(baseOffset, ext.slice(1) as 'log' | 'index' | 'timeindex'));
 }
-
-export function segmentPath(dir: string, baseOffset: number, ext: '.log' | '.index' | '.timeindex'): string {
-  return path.join(dir, segmentFileName(baseOffset, ext));
-}
-
-const SEGMENT_LOG = /^(\d{20})\.log$/;
 
 /** The base offsets of the segments in a partition directory listing, ascending. */
 export function segmentBaseOffsets(names: readonly string[]): number[] {
   const offsets: number[] = [];
   for (const name of names) {
-    const m = SEGMENT_LOG.exec(name);
-    if (m) offsets.push(Number(m[1]));
+    const parsed = parseSegmentFileName(name);
+    if (parsed?.kind === 'log') offsets.push(parsed.baseOffset);
   }
   return offsets.sort((a, b) => a - b);
 }
@@ -24,12 +21,4 @@ export function segmentBaseOffsets(names: readonly string[]): number[] {
 /** The name of a partition's directory under the log dir. */
 export function partitionDirName(topic: string, partition: number): string {
   return `${topic}-${partition}`;
-}
-
-const PARTITION_DIR = /^(.+)-(\d+)$/;
-
-/** Topic and partition of a directory named `<topic>-<partition>`, or null. */
-export function parsePartitionDirName(name: string): { topic: string; partition: number } | null {
-  const m = PARTITION_DIR.exec(name);
-  return m ? { topic: m[1]!, partition: Number(m[2]) } : null;
 }

@@ -113,6 +113,35 @@ function scan(segment: Segment, start: number, fileSize: number, options: LoadOp
 
 /** Files a crash can leave behind mid-write: removed when a partition opens. */
 const LEFTOVER = /\.(tmp|cleaned|deleted)$/;
+/** A compacted segment that was about to replace older ones (see log-cleaner.ts). */
+const SWAP = /^(\d{20})\.log\.swap$/;
+
+/**
+ * Finishes a compaction swap a crash interrupted: the `.swap` file is complete (it was fsynced before being
+ * renamed to `.swap`), so the segments whose offsets it covers go and it takes the place of the first.
+ */
+function completeSwap(dir: string, name: string, logger: Logger): void {
+  const swapFile = path.join(dir, name);
+  const base = Number(SWAP.exec(name)![1]);
+  const fd = fs.openSync(swapFile, 'r');
+  let last = base;
+  try {
+    const batches = scanBatchesSync(fd, 0, fs.fstatSync(fd).size);
+    for (let step = batches.next(); !step.done; step = batches.next())
+      last = lastOffsetAt(step.value.buf, step.value.at);
+  } finally {
+    fs.closeSync(fd);
+  }
+  for (const old of segmentBaseOffsets(fs.readdirSync(dir))) {
+    if (old < base || old > last) continue;
+    for (const ext of ['.log', '.index', '.timeindex'] as const)
+      fs.rmSync(segmentPath(dir, old, ext), { force: true });
+  }
+  fs.rmSync(segmentPath(dir, base, '.index'), { force: true });
+  fs.rmSync(segmentPath(dir, base, '.timeindex'), { force: true });
+  fs.renameSync(swapFile, segmentPath(dir, base, '.log'));
+  logger.warn({ file: swapFile }, 'completed a compaction swap interrupted by a crash');
+}
 
 /**
  * Loads every segment of a partition directory (creating it, with one empty segment at `logStartOffset`, when
@@ -131,8 +160,11 @@ export function loadPartitionDir(
   },
 ): { segments: Segment[]; verified: boolean; created: boolean } {
   fs.mkdirSync(dir, { recursive: true });
+  for (const name of fs.readdirSync(dir)) {
+    if (LEFTOVER.test(name)) fs.rmSync(path.join(dir, name), { force: true });
+    else if (SWAP.test(name)) completeSwap(dir, name, options.logger);
+  }
   const names = fs.readdirSync(dir);
-  for (const name of names) if (LEFTOVER.test(name)) fs.rmSync(path.join(dir, name), { force: true });
   const bases = segmentBaseOffsets(names);
   const segments: Segment[] = [];
   let verified = false;

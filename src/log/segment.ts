@@ -68,7 +68,19 @@ export class Segment {
 
   /** Creates an empty segment (replacing leftovers of an earlier attempt at the same offset). */
   static create(dir: string, baseOffset: number): Segment {
-    const fd = fs.openSync(segmentPath(dir, baseOffset, '.log'), 'w+');
+    const segment = Segment.createAt(dir, baseOffset, segmentPath(dir, baseOffset, '.log'));
+    // Creates the empty index files now, so the directory looks as Kafka's does from the start.
+    segment.index.write();
+    segment.timeIndex.write();
+    return segment;
+  }
+
+  /**
+   * Creates an empty segment whose `.log` is first written at `logPath` (a `.cleaned` file that compaction later
+   * renames into place). Its indexes stay in memory until {@link persistIndexes}, under their final names.
+   */
+  static createAt(dir: string, baseOffset: number, logPath: string): Segment {
+    const fd = fs.openSync(logPath, 'w+');
     const segment = new Segment(
       dir,
       baseOffset,
@@ -78,10 +90,12 @@ export class Segment {
     );
     segment.index.reset();
     segment.timeIndex.reset();
-    // Creates the empty index files now, so the directory looks as Kafka's does from the start.
-    segment.index.write();
-    segment.timeIndex.write();
     return segment;
+  }
+
+  /** Deleted or replaced: no new reads may start on it. */
+  get retired(): boolean {
+    return this.closing;
   }
 
   get logFile(): string {
@@ -180,6 +194,14 @@ export class Segment {
         for (const r of records) if (r.timestamp >= timestamp) return r.offset;
       }
       return null;
+    });
+  }
+
+  /** Calls `fn` with every batch, in order, reading in big chunks (compaction). */
+  scan(fn: (batch: Buffer, at: number, size: number) => void): Promise<void> {
+    const end = this.size;
+    return this.io(async (fd) => {
+      for await (const b of scanBatches(fd, 0, end)) fn(b.buf, b.at, b.size);
     });
   }
 

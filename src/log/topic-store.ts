@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { fsyncDir, writeFileAtomic } from './fs-util.js';
-import { parsePartitionDirName } from './segment-files.js';
+import { partitionDirName } from './segment-files.js';
+import { parsePartitionDirName } from './tools/segment-file-name.js';
 import type { TopicConfig } from './types.js';
 
 /** A topic as persisted: its partition count and only the settings that differ from the log's defaults. */
@@ -87,9 +88,26 @@ export class TopicStore {
     await writeFileAtomic(this.file(record.name), `${JSON.stringify(body, null, 2)}\n`);
   }
 
-  async remove(name: string): Promise<void> {
+  /**
+   * Deletes a topic: its partition directories are first renamed to `<dir>.<id>-delete` (so that a crash leaves
+   * nothing that looks like a partition; {@link discover} finishes the removal), then its metadata goes, then the
+   * renamed directories.
+   */
+  async remove(name: string, partitions: number): Promise<void> {
+    const logDir = path.dirname(this.dir);
+    const doomed: string[] = [];
+    for (let i = 0; i < partitions; i++) {
+      const from = path.join(logDir, partitionDirName(name, i));
+      const to = `${from}.${process.pid}${Date.now().toString(36)}-delete`;
+      if (fs.existsSync(from)) {
+        fs.renameSync(from, to);
+        doomed.push(to);
+      }
+    }
+    await fsyncDir(logDir);
     fs.rmSync(this.file(name), { force: true });
-    await fsyncDir(this.dir);
+    if (fs.existsSync(this.dir)) await fsyncDir(this.dir);
+    for (const dir of doomed) fs.rmSync(dir, { recursive: true, force: true });
   }
 
   private file(name: string): string {
