@@ -1,5 +1,6 @@
 import { CorruptRecordError, RecordTooLargeError } from '../errors.js';
-import { BatchField } from './codec/batch-layout.js';
+import { Attribute, BatchField, writeInt64 } from './codec/batch-layout.js';
+import { crc32c } from './codec/crc32c.js';
 import { stampBaseOffset, verifyBatch } from './codec/record-batch.js';
 
 /**
@@ -7,6 +8,7 @@ import { stampBaseOffset, verifyBatch } from './codec/record-batch.js';
  * place, the first at `firstOffset`. Every batch must be whole, at most `maxBatchBytes`, of magic 2 and with a
  * valid CRC; the CRC does not cover the base offset, so stamping keeps it valid. Throws before anything is
  * stamped into a later batch if one is bad; returns the offset after the last record and the record count.
+ * With `logAppendTime` >= 0 (a LogAppendTime topic), each batch is marked so and gets that time.
  */
 export function stampIncomingBatches(
   batches: Buffer,
@@ -14,6 +16,7 @@ export function stampIncomingBatches(
   maxBatchBytes: number,
   topic: string,
   partition: number,
+  logAppendTime: number,
 ): { nextOffset: number; records: number } {
   const where = `${topic}-${partition}`;
   let offset = firstOffset;
@@ -34,9 +37,21 @@ export function stampIncomingBatches(
     if (size > maxBatchBytes) throw new RecordTooLargeError(size, maxBatchBytes, topic);
     verifyBatch(batches, at, where);
     stampBaseOffset(batches, at, offset);
+    if (logAppendTime >= 0) stampLogAppendTime(batches, at, size, logAppendTime);
     offset += batches.readInt32BE(at + BatchField.LastOffsetDelta) + 1;
     records += batches.readInt32BE(at + BatchField.RecordCount);
     at += size;
   }
   return { nextOffset: offset, records };
+}
+
+/**
+ * Marks the batch LogAppendTime with `time` as its max timestamp, the time readers then give every record, as a
+ * Kafka broker does for such topics. Both fields are under the CRC, which is computed again.
+ */
+function stampLogAppendTime(batches: Buffer, at: number, size: number, time: number): void {
+  const attributes = batches.readInt16BE(at + BatchField.Attributes);
+  batches.writeInt16BE(attributes | Attribute.LogAppendTime, at + BatchField.Attributes);
+  writeInt64(batches, at + BatchField.MaxTimestamp, time);
+  batches.writeUInt32BE(crc32c(batches, at + BatchField.Attributes, at + size), at + BatchField.Crc);
 }

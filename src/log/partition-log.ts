@@ -61,6 +61,7 @@ export class PartitionLog {
   private lastFlushAt: number;
   private dirDirty = false;
   private isClosed = false;
+  private closing: Promise<void> | null = null;
   private failure: unknown = undefined;
 
   private constructor(
@@ -187,20 +188,17 @@ export class PartitionLog {
   appendBatches(batches: Buffer, acks: Acks | undefined): Promise<AppendResult> {
     this.ensureOpen();
     const config = this.ctx.config();
+    const now = this.ctx.now();
     const baseOffset = this.nextOffset;
     const limit = config['max.message.bytes'];
-    const { nextOffset, records } = stampIncomingBatches(
-      batches,
-      baseOffset,
-      limit,
-      this.topic,
-      this.partition,
-    );
-    const result = { baseOffset, lastOffset: nextOffset - 1, logAppendTime: -1 };
+    const appendTime = config['message.timestamp.type'] === 'LogAppendTime' ? now : -1;
+    const stamped = stampIncomingBatches(batches, baseOffset, limit, this.topic, this.partition, appendTime);
+    const result = { baseOffset, lastOffset: stamped.nextOffset - 1, logAppendTime: appendTime };
     if (batches.length === 0) return Promise.resolve(result);
-    this.write(batches, records, config, this.ctx.now());
+    this.write(batches, stamped.records, config, now);
     return this.acknowledge(result, acks, config);
   }
+
 
   /** Whole batches from `offset` on; waits per `options` when there are fewer than `minBytes`. */
   async read(offset: number, options: ReadOptions = {}): Promise<ReadResult> {
@@ -265,17 +263,24 @@ export class PartitionLog {
   }
 
   /** Flushes, fsyncs the indexes and closes the files. Idempotent; after a failure it only releases the files. */
-  async close(): Promise<void> {
-    if (this.isClosed) return;
+  close(): Promise<void> {
+    this.closing ??= this.release();
+    return this.closing;
+  }
+
+  private async release(): Promise<void> {
     this.isClosed = true;
     this.waiters.notify();
     await this.commit.idle();
     await this.cleaning?.catch(() => {});
-    if (this.failure === undefined) {
-      await this.syncAll();
-      await this.active.persistIndexes(true);
+    try {
+      if (this.failure === undefined) {
+        await this.syncAll();
+        await this.active.persistIndexes(true);
+      }
+    } finally {
+      for (const segment of this.segments.all) segment.close();
     }
-    for (const segment of this.segments.all) segment.close();
   }
 
   /** Marks the partition failed (another partition's fsync failed) and wakes its readers. */
