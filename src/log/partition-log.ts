@@ -199,7 +199,6 @@ export class PartitionLog {
     return this.acknowledge(result, acks, config);
   }
 
-
   /** Whole batches from `offset` on; waits per `options` when there are fewer than `minBytes`. */
   async read(offset: number, options: ReadOptions = {}): Promise<ReadResult> {
     this.ensureOpen();
