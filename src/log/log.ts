@@ -10,7 +10,7 @@ import {
 } from '../errors.js';
 import { decodeBatches } from './codec/record-batch.js';
 import { every } from './every.js';
-import { exists, fsyncDir } from './fs-util.js';
+import { fsyncDir } from './fs-util.js';
 import { LockFile } from './lock-file.js';
 import { LogCheckpoints } from './log-checkpoints.js';
 import type { CleanResult } from './log-cleaner.js';
