@@ -10,20 +10,23 @@ import { Reader } from './protocol/reader.js';
 import { inVersions, parseVersions } from './protocol/schema.js';
 import { Writer } from './protocol/writer.js';
 
-/** Frames queued beyond this pause reading from the socket until the queue drains. */
-const MAX_QUEUED_FRAMES = 64;
+/** Requests in progress beyond this pause reading from the socket until responses catch up. */
+const MAX_IN_FLIGHT = 64;
 
 /**
- * One client connection. Requests are served one at a time, in the order they arrived, and their responses are
- * written in that order — Kafka guarantees this per connection, and clients match responses by it — even when a
- * Fetch long-polls. Bytes that do not parse close this connection (with a log line) and nothing else.
+ * One client connection. Each request starts as soon as it arrives — so a producer's pipelined acks=all requests
+ * share one fsync — but responses are written strictly in arrival order: Kafka guarantees this per connection and
+ * clients match responses by it, so a request behind a long-polling Fetch waits for the Fetch's answer. Requests
+ * start in arrival order, so appends to a partition happen in the order they were sent. Bytes that do not parse
+ * close this connection (with a log line) and nothing else.
  */
 export class Connection {
   private readonly decoder: FrameDecoder;
-  private readonly queue: Buffer[] = [];
+  /** Responses in arrival order; null for a request that gets none (acks=0). */
+  private readonly inFlight: Promise<Writer | null>[] = [];
   private readonly aborter = new AbortController();
   private readonly clientHost: string;
-  private running: Promise<void> | null = null;
+  private writing: Promise<void> | null = null;
   private draining = false;
   private closed = false;
   /** Settles once the socket is closed. */
@@ -44,29 +47,36 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     if (this.closed || this.draining) return;
+    let frames: Buffer[];
     try {
-      for (const frame of this.decoder.push(chunk)) this.queue.push(frame);
+      frames = this.decoder.push(chunk);
     } catch (err) {
       this.fail(err);
       return;
     }
-    if (this.queue.length >= MAX_QUEUED_FRAMES) this.socket.pause();
-    this.running ??= this.serve().finally(() => {
-      this.running = null;
+    for (const frame of frames) {
+      const response = this.handle(frame);
+      // Rejections are taken up in order by the writer; this keeps Node from reporting them early.
+      response.catch(() => {});
+      this.inFlight.push(response);
+    }
+    if (this.inFlight.length >= MAX_IN_FLIGHT) this.socket.pause();
+    this.writing ??= this.writeInOrder().finally(() => {
+      this.writing = null;
     });
   }
 
-  private async serve(): Promise<void> {
-    while (this.queue.length > 0 && !this.closed) {
-      const frame = this.queue.shift()!;
-      if (this.queue.length < MAX_QUEUED_FRAMES / 2 && this.socket.isPaused()) this.socket.resume();
+  private async writeInOrder(): Promise<void> {
+    while (this.inFlight.length > 0 && !this.closed) {
       try {
-        const response = await this.handle(frame);
+        const response = await this.inFlight[0];
         if (response && !this.closed) this.write(response);
       } catch (err) {
         this.fail(err);
         return;
       }
+      this.inFlight.shift();
+      if (this.inFlight.length < MAX_IN_FLIGHT / 2 && this.socket.isPaused() && !this.draining) this.socket.resume();
     }
   }
 
@@ -138,14 +148,14 @@ export class Connection {
   }
 
   /**
-   * Stops reading new requests, lets the one in progress finish (long polls are cut short), then closes. Requests
-   * already received but not started are dropped: the client retries them elsewhere or after a restart.
+   * Stops reading new requests, lets those in progress finish and answers them (long polls are cut short), then
+   * closes. Bytes not yet read are dropped: the client retries them after a restart.
    */
   async drain(timeoutMs: number): Promise<void> {
     this.draining = true;
-    this.queue.length = 0;
+    this.socket.pause();
     this.aborter.abort();
-    const running = this.running ?? Promise.resolve();
+    const running = this.writing ?? Promise.resolve();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([running, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
