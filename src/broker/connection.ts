@@ -76,7 +76,9 @@ export class Connection {
         return;
       }
       this.inFlight.shift();
-      if (this.inFlight.length < MAX_IN_FLIGHT / 2 && this.socket.isPaused() && !this.draining) this.socket.resume();
+      if (this.inFlight.length < MAX_IN_FLIGHT / 2 && this.socket.isPaused() && !this.draining) {
+        this.socket.resume();
+      }
     }
   }
 
