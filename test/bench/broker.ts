@@ -18,6 +18,7 @@ import { encodeRecordBatch, Log } from '../../src/log/index.js';
 import { kafkajsConsume, kafkajsLatency, kafkajsProduce } from './broker/kafkajs.js';
 import { kcatConsume, kcatProduce, writeLines } from './broker/kcat.js';
 import { wireLatency } from './broker/wire-latency.js';
+import { flag, formatTable, human, wantsJson } from './report.js';
 
 interface Latency {
   client: string;
@@ -40,15 +41,9 @@ interface Row {
   ms: number;
 }
 
-function flag(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-}
-
-function human(n: number): string {
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
-  return n.toFixed(0);
+function numberFlag(args: string[], name: string, fallback: number): number {
+  const value = flag(args, name);
+  return value === undefined ? fallback : Number(value);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -69,9 +64,9 @@ async function embeddedCeiling(dir: string, records: number, valueSize: number):
 }
 
 export async function run(args: string[]): Promise<void> {
-  const records = flag(args, 'records', 1_000_000);
-  const jsRecords = flag(args, 'kafkajs-records', 200_000);
-  const latencySeconds = flag(args, 'latency-seconds', 5);
+  const records = numberFlag(args, 'records', 1_000_000);
+  const jsRecords = numberFlag(args, 'kafkajs-records', 200_000);
+  const latencySeconds = numberFlag(args, 'latency-seconds', 5);
   const valueSize = 100;
   const root = await mkdtemp(join(tmpdir(), 'sluice-bench-broker-'));
   const rows: Row[] = [];
@@ -133,7 +128,7 @@ export async function run(args: string[]): Promise<void> {
   });
   await rm(root, { recursive: true, force: true });
 
-  if (args.includes('--json')) {
+  if (wantsJson(args)) {
     process.stdout.write(`${JSON.stringify({ rows, latency }, null, 2)}\n`);
     return;
   }
@@ -144,11 +139,7 @@ export async function run(args: string[]): Promise<void> {
     `${(r.ms / 1000).toFixed(2)} s`,
     `${human(r.records / (r.ms / 1000))}/s`,
   ]);
-  const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...table.map((t) => t[i].length), 8));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
-  process.stdout.write(
-    `${line(['case', 'subject', 'records', 'time', 'rate'])}\n${table.map(line).join('\n')}\n`,
-  );
+  process.stdout.write(`${formatTable(['case', 'subject', 'records', 'time', 'rate'], table)}\n`);
   process.stdout.write('\nproduce latency, acks=all, 10,000 records/s (a request of 10 records every ms):\n');
   for (const l of latency) {
     process.stdout.write(
@@ -160,6 +151,3 @@ export async function run(args: string[]): Promise<void> {
     `(load average ${(await import('node:os')).loadavg()[0].toFixed(1)} on this machine)\n`,
   );
 }
-
-// Run directly (`node --import tsx test/bench/broker.ts`) as well as through the bench runner.
-if (import.meta.url === `file://${process.argv[1]}`) await run(process.argv.slice(2));
