@@ -43,13 +43,15 @@ export class OffsetStore {
     log: CoordinatorLog,
     partitions: number,
   ): Promise<{ store: OffsetStore; loaded: LoadedState }> {
-    const store = new OffsetStore(log, partitions);
     const loaded: LoadedState = { groups: new Map() };
     if (!log.hasTopic(OFFSETS_TOPIC)) {
       await log.createTopic(OFFSETS_TOPIC, { partitions, config: { 'cleanup.policy': 'compact' } });
-      return { store, loaded };
+      return { store: new OffsetStore(log, partitions), loaded };
     }
-    for (let p = 0; p < partitions; p++) await store.replay(p, loaded);
+    // A group's partition depends on the count, so the topic's own count wins over the configured one.
+    const actual = log.describeTopic ? (await log.describeTopic(OFFSETS_TOPIC)).partitions : partitions;
+    const store = new OffsetStore(log, actual);
+    for (let p = 0; p < actual; p++) await store.replay(p, loaded);
     return { store, loaded };
   }
 

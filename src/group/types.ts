@@ -86,6 +86,11 @@ export interface CoordinatorLog {
   ): Promise<{ records: StoredRecord[]; nextOffset: number; highWatermark: number }>;
   /** Throws `UnknownTopicError` / `UnknownPartitionError` for a topic or partition that does not exist. */
   offsets(topic: string, partition: number): PartitionOffsets | Promise<PartitionOffsets>;
+  /**
+   * The partition count of an existing topic. When the log offers it, an existing `__consumer_offsets` is read
+   * with the partition count it was created with, whatever `offsets.topic.num.partitions` says now.
+   */
+  describeTopic?(name: string): { partitions: number } | Promise<{ partitions: number }>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ManualScheduler, OFFSETS_TOPIC, openGroupCoordinator } from '../../src/group/index.js';
+import {
+  groupPartition,
+  ManualScheduler,
+  OFFSETS_TOPIC,
+  openGroupCoordinator,
+} from '../../src/group/index.js';
 import { harness, joinRequest } from './helpers.js';
+import { MemoryLog } from './memory-log.js';
 
 const G = 'billing';
 const simple = (offsets: { topic: string; partition: number; offset: number; metadata?: string }[]) => ({
@@ -132,6 +138,22 @@ describe('group › coordinator › restart', () => {
     ).rejects.toMatchObject({ code: 'UNKNOWN_MEMBER_ID' });
     const rejoined = await reopened.joinGroup(joinRequest(G));
     expect(rejoined.generationId).toBe(2);
+    await reopened.close();
+  });
+});
+
+describe('group › coordinator › an existing __consumer_offsets', () => {
+  it('keeps the partition count it was created with', async () => {
+    const log = new MemoryLog();
+    log.fill('t', 4, 100);
+    await log.createTopic(OFFSETS_TOPIC, { partitions: 5 });
+    const coordinator = await openGroupCoordinator({ log, scheduler: new ManualScheduler() });
+    await coordinator.commitOffsets(simple([{ topic: 't', partition: 0, offset: 9 }]));
+    const written = log.topics.get(OFFSETS_TOPIC)!.flatMap((records, p) => records.map(() => p));
+    expect(written).toEqual([groupPartition(G, 5)]);
+    await coordinator.close();
+    const reopened = await openGroupCoordinator({ log, scheduler: new ManualScheduler() });
+    expect((await reopened.fetchOffsets(G)).map((o) => o.offset)).toEqual([9]);
     await reopened.close();
   });
 });

@@ -344,6 +344,49 @@ describe('group › coordinator › static membership', () => {
   });
 });
 
+describe('group › coordinator › static membership › leaving', () => {
+  it('removes a static member named by its instance id alone', async () => {
+    const h = await harness();
+    const a = await h.coordinator.joinGroup(joinRequest(G, '', { groupInstanceId: 'host-a' }));
+    await h.coordinator.syncGroup({ groupId: G, generationId: 1, memberId: a.memberId, assignments: [] });
+    const left = await h.coordinator.leaveGroup({
+      groupId: G,
+      members: [{ memberId: '', groupInstanceId: 'host-a' }],
+    });
+    expect(left.members[0].error).toBeNull();
+    expect((await h.coordinator.describeGroups([G]))[0]).toMatchObject({ state: 'Empty', members: [] });
+    const again = await h.coordinator.leaveGroup({
+      groupId: G,
+      members: [{ memberId: '', groupInstanceId: 'host-a' }],
+    });
+    expect(again.members[0].error).toMatchObject({ code: 'UNKNOWN_MEMBER_ID' });
+  });
+});
+
+describe('group › coordinator › pending member ids', () => {
+  it('waits for a handed-out member id until its session timeout before completing a rebalance', async () => {
+    const h = await harness();
+    const a = await stableSolo(h);
+    const pending = await h.coordinator
+      .joinGroup(joinRequest(G, '', { requireKnownMemberId: true }))
+      .catch((e: unknown) => e);
+    expect(pending).toBeInstanceOf(MemberIdRequiredError);
+    // Handing out an id starts no rebalance.
+    await h.coordinator.heartbeat({ groupId: G, generationId: 1, memberId: a.memberId });
+    const cJoin = h.coordinator.joinGroup(joinRequest(G));
+    const aJoin = h.coordinator.joinGroup(joinRequest(G, a.memberId));
+    await h.scheduler.advance(SESSION_MS - 1_000);
+    expect(await isSettled(aJoin)).toBe(false);
+    await h.scheduler.advance(1_000);
+    const [ja, jc] = await Promise.all([aJoin, cJoin]);
+    expect(ja.generationId).toBe(2);
+    expect(ja.members.map((m) => m.memberId).sort()).toEqual([a.memberId, jc.memberId].sort());
+    await expect(
+      h.coordinator.joinGroup(joinRequest(G, (pending as MemberIdRequiredError).memberId)),
+    ).rejects.toMatchObject({ code: 'UNKNOWN_MEMBER_ID' });
+  });
+});
+
 describe('group › coordinator › close', () => {
   it('fails waiting joins and refuses new calls once closed', async () => {
     const h = await harness();

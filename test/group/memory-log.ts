@@ -32,6 +32,12 @@ export class MemoryLog implements CoordinatorLog {
     return { records, nextOffset: offset + records.length, highWatermark: log.length };
   }
 
+  describeTopic(name: string) {
+    const partitions = this.topics.get(name);
+    if (!partitions) throw new UnknownTopicError(name);
+    return { partitions: partitions.length };
+  }
+
   offsets(topic: string, partition: number) {
     return { logStartOffset: 0, highWatermark: this.partition(topic, partition).length };
   }
