@@ -8,7 +8,8 @@ import { parseArray } from './pg-array.js';
  * - integers → numbers (int8 beyond ±2^53 → bigint, never a rounded number); float4/float8 → numbers;
  * - numeric and money → exact decimal strings, never floats;
  * - date → `YYYY-MM-DD`; timestamp → ISO without zone; timestamptz → ISO with its offset (`+00:00`); time → text;
- * - json/jsonb → parsed objects; bytea → Buffer; arrays → JS arrays of the element conversion;
+ * - json/jsonb → parsed values (a JSON `null` document becomes null, like SQL NULL); bytea → Buffer; arrays → JS
+ *   arrays of the element conversion;
  * - text, uuid, and every type not listed here → the text PostgreSQL prints. NULL stays null.
  */
 export type ValueParser = (text: string) => unknown;

@@ -23,6 +23,7 @@ export function randomName(prefix: string): string {
 
 export async function admin(): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: PG_URL, options: '-c TimeZone=UTC' });
+  client.on('error', () => {}); // a server restart in another test; the next query reports it
   await client.connect();
   return client;
 }
@@ -108,4 +109,61 @@ export function sinkRecords(
     key: v.key ?? null,
     value: v.value,
   }));
+}
+
+/** Advisory lock key the PostgreSQL test files share while the restart test takes it alone. */
+const SERVER_LOCK = 7_105_007;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Holds a shared lease on the server for a test file's duration, so that the file restarting PostgreSQL waits for
+ * the others and they wait for the server to come back. Returns the release function.
+ */
+export async function shareServer(): Promise<() => Promise<void>> {
+  for (;;) {
+    const client = new pg.Client({ connectionString: PG_URL });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.query('SELECT pg_advisory_lock_shared($1)', [SERVER_LOCK]);
+      return async () => {
+        await client.end().catch(() => {});
+      };
+    } catch {
+      await client.end().catch(() => {});
+      await sleep(300);
+    }
+  }
+}
+
+/** Waits until no other test file uses the server, then restarts it and waits until it accepts connections. */
+export async function restartServer(): Promise<void> {
+  const { execFileSync } = await import('node:child_process');
+  const lock = new pg.Client({ connectionString: PG_URL });
+  lock.on('error', () => {});
+  await lock.connect();
+  await lock.query('SELECT pg_advisory_lock($1)', [SERVER_LOCK]);
+  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', '15', 'main', 'restart'], { stdio: 'ignore' });
+  await lock.end().catch(() => {});
+  await waitForServer();
+}
+
+export async function waitForServer(timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new pg.Client({ connectionString: PG_URL });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch (error) {
+      await client.end().catch(() => {});
+      if (Date.now() > deadline) throw error;
+      await sleep(200);
+    }
+  }
 }

@@ -4,12 +4,22 @@ import { type QuerySourceTaskConfig, querySourceConfig } from '../../../connecto
 import { postgresSource, QuerySourceTask } from '../../../connectors/postgres/source.js';
 import { RetriableError, type SourceRecord } from '../../../src/connect/index.js';
 import { ConfigError } from '../../../src/errors.js';
-import { admin, MemoryOffsets, PG_URL, pollUntil, randomName, sourceContext } from './harness.js';
+import {
+  admin,
+  MemoryOffsets,
+  PG_URL,
+  pollUntil,
+  randomName,
+  shareServer,
+  sourceContext,
+} from './harness.js';
 
 let db: pg.Client;
 let schema: string;
+let release: () => Promise<void>;
 
 beforeAll(async () => {
+  release = await shareServer();
   db = await admin();
   schema = randomName('src');
   await db.query(`CREATE SCHEMA ${schema}`);
@@ -18,6 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await db.query(`DROP SCHEMA ${schema} CASCADE`);
   await db.end();
+  await release();
 });
 
 function taskConfig(extra: Record<string, unknown>): QuerySourceTaskConfig {
