@@ -1,5 +1,8 @@
 // The public API of sluice, by layer. Types are exported in their own blocks; nothing is re-exported wholesale.
 
+// Connectors: PostgreSQL (query source, exactly-once sink)
+export type { QuerySourceConfig, SinkConfig as PostgresSinkConfig } from '../connectors/postgres/index.js';
+export { postgresSink, postgresSource } from '../connectors/postgres/index.js';
 // Broker
 export type { BrokerConfig, BrokerConfigInput, BrokerLog, BrokerServerOptions } from './broker/index.js';
 export { BrokerServer, brokerConfigSchema, parseBrokerConfig } from './broker/index.js';
