@@ -1,0 +1,240 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Consumer, ConsumerBatch, TopicPartition, TopicPartitionOffset } from '../../client/index.js';
+import { SluiceError } from '../../errors.js';
+import type { SinkRecord } from '../data/connect-record.js';
+import { RetriableError } from '../errors.js';
+import type { SinkTask } from '../sink-task.js';
+import type { SinkTaskContext } from '../task-context.js';
+import { type ConsumedRecord, type ErrorStage, SKIPPED } from '../tolerance/index.js';
+import { headersFromBytes } from './headers.js';
+import { Lock } from './lock.js';
+import { TaskRunner } from './task-runner.js';
+
+const RETRY_BACKOFF_MS = 1000;
+
+const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+/**
+ * Runs one sink task as a member of the consumer group `connect-<connector>`: converts and transforms each batch,
+ * hands it to `put`, and every `offset.flush.interval.ms` (and before partitions are revoked, and on stop) calls
+ * `flush` and only then commits the offsets of everything put. After a crash, records after the last commit are
+ * delivered again: at-least-once.
+ */
+export class SinkTaskRunner extends TaskRunner {
+  private consumer: Consumer | undefined;
+  private task: SinkTask<unknown> | undefined;
+  private readonly lock = new Lock();
+  /** Next offset to read per partition, for everything handed to put. */
+  private readonly consumed = new Map<string, TopicPartitionOffset>();
+  private dirty = false;
+  private commitRequested = false;
+
+  get groupId(): string {
+    return `connect-${this.deps.connector}`;
+  }
+
+  protected async run(): Promise<boolean> {
+    const { parsed, connector, taskId, client, worker } = this.deps;
+    const consumer = client.consumer({
+      groupId: this.groupId,
+      'enable.auto.commit': false,
+      'auto.offset.reset': 'earliest',
+      'allow.auto.create.topics': true,
+    });
+    this.consumer = consumer;
+    const task = parsed.definition.createTask() as SinkTask<unknown>;
+    this.task = task;
+    const context: SinkTaskContext = {
+      connectorName: connector,
+      taskId,
+      logger: this.deps.logger,
+      signal: this.controller.signal,
+      assignment: () => consumer.assignment(),
+      seek: (tp, offset) => consumer.seek({ ...tp, offset }),
+      pause: (tps) => consumer.pause(tps.map((tp) => ({ topic: tp.topic, partitions: [tp.partition] }))),
+      resume: (tps) => consumer.resume(tps.map((tp) => ({ topic: tp.topic, partitions: [tp.partition] }))),
+      requestCommit: () => {
+        this.commitRequested = true;
+      },
+    };
+    const stopConsumer = () => void consumer.stop().catch(() => undefined);
+    this.controller.signal.addEventListener('abort', stopConsumer);
+    const timer = setInterval(() => {
+      if (this.dirty && !this.stopping)
+        void this.lock.run(() => this.flushAndCommit()).catch(() => undefined);
+    }, worker['offset.flush.interval.ms']);
+    try {
+      await task.start(this.deps.taskConfig, context);
+      const c = parsed.common;
+      const topics = c['topics.regex'] ? new RegExp(c['topics.regex']) : (c.topics ?? []);
+      await consumer.subscribe(topics, {
+        onPartitionsAssigned: async (tps) => {
+          await task.open?.(tps);
+        },
+        onPartitionsRevoked: (tps) =>
+          this.lock.run(async () => {
+            await this.flushAndCommit();
+            for (const tp of tps) this.consumed.delete(tpKey(tp.topic, tp.partition));
+            await task.close?.(tps);
+          }),
+      });
+      this.setState(this.paused ? 'PAUSED' : 'RUNNING');
+      if (this.paused) this.pauseConsumer();
+      if (this.stopping) return false;
+      for await (const batch of consumer) {
+        if (this.stopping) break;
+        await this.lock.run(() => this.deliver(batch));
+        if (this.commitRequested) {
+          this.commitRequested = false;
+          await this.lock.run(() => this.flushAndCommit());
+        }
+        if (this.stopping) break;
+      }
+    } finally {
+      clearInterval(timer);
+      this.controller.signal.removeEventListener('abort', stopConsumer);
+      try {
+        await this.lock.run(() => this.flushAndCommit());
+      } finally {
+        await task.stop().catch((err) => this.deps.logger.warn({ err }, 'sink task stop failed'));
+        await consumer.close().catch(() => undefined);
+      }
+    }
+    return false;
+  }
+
+  override pause(): void {
+    super.pause();
+    this.pauseConsumer();
+  }
+
+  override resume(): void {
+    super.resume();
+    const assigned = this.consumer?.assignment() ?? [];
+    this.consumer?.resume(assigned.map((tp) => ({ topic: tp.topic, partitions: [tp.partition] })));
+  }
+
+  private pauseConsumer(): void {
+    const assigned = this.consumer?.assignment() ?? [];
+    this.consumer?.pause(assigned.map((tp) => ({ topic: tp.topic, partitions: [tp.partition] })));
+  }
+
+  private async deliver(batch: ConsumerBatch<Buffer | null, Buffer | null>): Promise<void> {
+    const { parsed } = this.deps;
+    this.deps.metrics.read.inc(this.labels, batch.records.length);
+    const records: SinkRecord[] = [];
+    const raws: ConsumedRecord[] = [];
+    for (const m of batch.records) {
+      const raw: ConsumedRecord = m;
+      const failed = { consumed: raw };
+      const kr = this.stage('KEY_CONVERTER', failed, () => parsed.keyConverter.toConnectData(m.topic, m.key));
+      const key = kr instanceof Promise ? await kr : kr;
+      if (key === SKIPPED) continue;
+      const vr = this.stage('VALUE_CONVERTER', failed, () =>
+        parsed.valueConverter.toConnectData(m.topic, m.value),
+      );
+      const value = vr instanceof Promise ? await vr : vr;
+      if (value === SKIPPED) continue;
+      const record: SinkRecord = {
+        topic: m.topic,
+        kafkaPartition: m.partition,
+        kafkaOffset: m.offset,
+        timestamp: m.timestamp,
+        keySchema: key.schema,
+        key: key.value,
+        valueSchema: value.schema,
+        value: value.value,
+        headers: m.headers.length > 0 ? headersFromBytes(m.headers) : [],
+      };
+      const tr = this.stage('TRANSFORMATION', failed, () => parsed.transforms.apply(record));
+      const transformed = tr instanceof Promise ? await tr : tr;
+      if (transformed === SKIPPED || transformed === null) continue;
+      records.push(transformed);
+      raws.push(raw);
+    }
+    if (records.length > 0) await this.put(records, raws);
+    const last = batch.records[batch.records.length - 1]!;
+    this.consumed.set(tpKey(batch.topic, batch.partition), {
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: last.offset + 1,
+    });
+    this.dirty = true;
+  }
+
+  private stage<T>(
+    stage: ErrorStage,
+    record: { consumed: ConsumedRecord },
+    fn: () => T,
+  ): T | Promise<T | typeof SKIPPED> {
+    try {
+      return fn();
+    } catch (err) {
+      return this.tolerance.execute(
+        stage,
+        stage === 'TRANSFORMATION' ? 'transforms' : stage.toLowerCase(),
+        fn,
+        record,
+        err,
+      );
+    }
+  }
+
+  /**
+   * `put` with Kafka's semantics: a retriable error redelivers the same batch after a pause; another error fails
+   * the task, unless errors.tolerance=all, where the batch is put again record by record so that only the bad
+   * records are skipped (and dead-lettered).
+   */
+  private async put(records: SinkRecord[], raws: ConsumedRecord[]): Promise<void> {
+    const task = this.task!;
+    for (;;) {
+      try {
+        await task.put(records);
+        this.deps.metrics.written.inc(this.labels, records.length);
+        return;
+      } catch (err) {
+        if (err instanceof SluiceError && err.retriable && !this.stopping) {
+          const wait = err instanceof RetriableError && err.delayMs > 0 ? err.delayMs : RETRY_BACKOFF_MS;
+          await delay(wait, undefined, { signal: this.controller.signal }).catch(() => undefined);
+          continue;
+        }
+        if (!this.tolerance.toleratesAll || records.length === 1) {
+          await this.tolerance.execute(
+            'TASK_PUT',
+            'put',
+            () => task.put(records),
+            { consumed: raws[0]! },
+            err,
+          );
+          return;
+        }
+        break;
+      }
+    }
+    for (let i = 0; i < records.length; i++) {
+      const result = await this.tolerance.execute('TASK_PUT', 'put', () => task.put([records[i]!]), {
+        consumed: raws[i]!,
+      });
+      if (result !== SKIPPED) this.deps.metrics.written.inc(this.labels);
+    }
+  }
+
+  /** Flushes the task, then commits what it flushed. Runs under the lock. */
+  private async flushAndCommit(): Promise<void> {
+    if (!this.dirty || !this.task || !this.consumer) return;
+    const offsets = [...this.consumed.values()];
+    this.dirty = false;
+    await this.task.flush(offsets);
+    try {
+      await this.consumer.commit(offsets);
+    } catch (err) {
+      // A rebalance fenced this member: the records are flushed and will be delivered again to the new owner.
+      this.deps.logger.warn({ err }, `commit of ${this.groupId} failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Partitions currently assigned, for status. */
+  assignment(): TopicPartition[] {
+    return this.consumer?.assignment() ?? [];
+  }
+}

@@ -1,0 +1,182 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Producer, ProducerRecord, RecordMetadata } from '../../client/index.js';
+import { SluiceError } from '../../errors.js';
+import type { SourceRecord } from '../data/connect-record.js';
+import { EndOfInputError, RetriableError } from '../errors.js';
+import type { SourceTask } from '../source-task.js';
+import type { SourceTaskContext } from '../task-context.js';
+import { type ErrorStage, SKIPPED } from '../tolerance/index.js';
+import { headersToBytes } from './headers.js';
+import type { OffsetStore, SourceOffsetEntry } from './offset-store.js';
+import { TaskRunner, type TaskRunnerDeps } from './task-runner.js';
+
+/** Sends in flight at once: polling the next batch overlaps with the log making the previous one durable. */
+const MAX_IN_FLIGHT = 4;
+const RETRY_BACKOFF_MS = 1000;
+
+interface InFlight {
+  sent: Promise<RecordMetadata[]>;
+  /** The last offset per source partition among this batch's records, processed in poll order. */
+  offsets: Map<string, SourceOffsetEntry>;
+  records: SourceRecord[];
+}
+
+/**
+ * Runs one source task: poll, transform, convert, produce; commits the source offsets of records only once the
+ * producer (acks=all) reported them durable, every `offset.flush.interval.ms` and on stop. After a crash, input
+ * after the last committed offset is read again: at-least-once.
+ */
+export class SourceTaskRunner extends TaskRunner {
+  private readonly inFlight: InFlight[] = [];
+  /** Offsets whose records are durable, not yet written to the offset topic. */
+  private readonly committable = new Map<string, SourceOffsetEntry>();
+  private lastCommit = Date.now();
+
+  constructor(
+    deps: TaskRunnerDeps,
+    private readonly offsets: OffsetStore,
+  ) {
+    super(deps);
+  }
+
+  protected async run(): Promise<boolean> {
+    const { parsed, connector, taskId, client, worker } = this.deps;
+    const task = parsed.definition.createTask() as SourceTask<unknown>;
+    const context: SourceTaskContext = {
+      connectorName: connector,
+      taskId,
+      logger: this.deps.logger,
+      signal: this.controller.signal,
+      offsetReader: { offset: async (partition) => this.offsets.get(connector, partition) },
+    };
+    const producer = client.producer({ acks: 'all', 'linger.ms': worker['producer.linger.ms'] });
+    let finished = false;
+    try {
+      await task.start(this.deps.taskConfig, context);
+      this.setState(this.paused ? 'PAUSED' : 'RUNNING');
+      while (!this.stopping) {
+        await this.waitWhilePaused();
+        if (this.stopping) break;
+        let records: SourceRecord[];
+        try {
+          records = await task.poll();
+        } catch (err) {
+          if (err instanceof EndOfInputError) {
+            finished = true;
+            break;
+          }
+          if (err instanceof SluiceError && err.retriable) {
+            const wait = err instanceof RetriableError && err.delayMs > 0 ? err.delayMs : RETRY_BACKOFF_MS;
+            this.deps.logger.warn({ err }, `poll failed, retrying in ${wait} ms: ${err.message}`);
+            await delay(wait, undefined, { signal: this.controller.signal }).catch(() => undefined);
+            continue;
+          }
+          throw err;
+        }
+        if (records.length > 0) {
+          this.deps.metrics.polled.inc(this.labels, records.length);
+          await this.send(producer, records);
+        }
+        await this.settle(task, MAX_IN_FLIGHT);
+        if (Date.now() - this.lastCommit >= worker['offset.flush.interval.ms']) await this.commit(task);
+      }
+    } finally {
+      // Graceful end: everything sent becomes durable and its offsets committed before the task stops.
+      try {
+        await this.settle(task, 0);
+        await this.commit(task);
+      } finally {
+        await task.stop().catch((err) => this.deps.logger.warn({ err }, 'source task stop failed'));
+        await producer.close().catch(() => undefined);
+      }
+    }
+    return finished;
+  }
+
+  /** Transforms and converts a polled batch (under the error policy) and hands it to the producer. */
+  private async send(producer: Producer, records: SourceRecord[]): Promise<void> {
+    const { parsed } = this.deps;
+    const byTopic = new Map<string, ProducerRecord<Buffer | null, Buffer | null>[]>();
+    const offsets = new Map<string, SourceOffsetEntry>();
+    const kept: SourceRecord[] = [];
+    for (const record of records) {
+      offsets.set(JSON.stringify(record.sourcePartition), {
+        partition: record.sourcePartition,
+        offset: record.sourceOffset,
+      });
+      const tr = this.stage('TRANSFORMATION', 'transforms', record, () => parsed.transforms.apply(record));
+      const t = tr instanceof Promise ? await tr : tr;
+      if (t === SKIPPED || t === null) continue;
+      const k = this.stage('KEY_CONVERTER', this.keyConverterName, record, () =>
+        parsed.keyConverter.fromConnectData(t.topic, t.keySchema, t.key),
+      );
+      const key = k instanceof Promise ? await k : k;
+      if (key === SKIPPED) continue;
+      const v = this.stage('VALUE_CONVERTER', this.valueConverterName, record, () =>
+        parsed.valueConverter.fromConnectData(t.topic, t.valueSchema, t.value),
+      );
+      const value = v instanceof Promise ? await v : v;
+      if (value === SKIPPED) continue;
+      const out: ProducerRecord<Buffer | null, Buffer | null> = { key, value };
+      const headers = headersToBytes(t.headers);
+      if (headers) out.headers = headers;
+      if (t.timestamp != null) out.timestamp = t.timestamp;
+      if (t.kafkaPartition != null) out.partition = t.kafkaPartition;
+      let list = byTopic.get(t.topic);
+      if (!list) byTopic.set(t.topic, (list = []));
+      list.push(out);
+      kept.push(t);
+    }
+    const batches = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    const sent = batches.length > 0 ? producer.send(...batches) : Promise.resolve([]);
+    // An unobserved rejection would crash the process before settle() awaits it.
+    sent.catch(() => undefined);
+    this.inFlight.push({ sent, offsets, records: kept });
+  }
+
+  private get keyConverterName(): string {
+    return String(this.deps.parsed.raw['key.converter'] ?? this.deps.worker['key.converter']);
+  }
+
+  private get valueConverterName(): string {
+    return String(this.deps.parsed.raw['value.converter'] ?? this.deps.worker['value.converter']);
+  }
+
+  /** Runs a synchronous stage; only a failure takes the (async) error-handling path. */
+  private stage<T>(
+    stage: ErrorStage,
+    executing: string,
+    record: SourceRecord,
+    fn: () => T,
+  ): T | Promise<T | typeof SKIPPED> {
+    try {
+      return fn();
+    } catch (err) {
+      return this.tolerance.execute(stage, executing, fn, { source: record }, err);
+    }
+  }
+
+  /** Waits until at most `limit` sends are in flight; offsets of completed sends become committable. */
+  private async settle(task: SourceTask<unknown>, limit: number): Promise<void> {
+    while (this.inFlight.length > limit) {
+      const head = this.inFlight[0]!;
+      const metadata = await head.sent;
+      this.inFlight.shift();
+      for (const [k, v] of head.offsets) this.committable.set(k, v);
+      this.deps.metrics.produced.inc(this.labels, metadata.length);
+      if (task.commitRecord) {
+        for (let i = 0; i < head.records.length; i++)
+          await task.commitRecord(head.records[i]!, metadata[i] ?? null);
+      }
+    }
+  }
+
+  private async commit(task: SourceTask<unknown>): Promise<void> {
+    this.lastCommit = Date.now();
+    if (this.committable.size === 0) return;
+    const entries = [...this.committable.values()];
+    this.committable.clear();
+    await this.offsets.write(this.deps.connector, entries);
+    await task.commit?.();
+  }
+}
