@@ -56,6 +56,7 @@ export function loadSegment(dir: string, baseOffset: number, options: LoadOption
     const last = index!.last();
     start = last.position;
     segment.maxTimestamp = timeIndex!.lastTimestamp();
+    segment.offsetOfMaxTimestamp = timeIndex!.lastOffset();
     if (start > 0) segment.nextOffset = last.offset + 1;
     const first = readAtSync(fd, 0, 43);
     if (first.length === 43) segment.firstTimestamp = readInt64(first, BatchField.MaxTimestamp);

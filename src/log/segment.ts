@@ -45,6 +45,8 @@ export class Segment {
   nextOffset: number;
   /** Largest batch max timestamp, -1 when empty. Retention by time and offsetForTime go by it. */
   maxTimestamp = -1;
+  /** Last offset of the batch holding `maxTimestamp`: time index entries point there, as Kafka's do. */
+  offsetOfMaxTimestamp = -1;
   /** Max timestamp of the first batch: `segment.ms` counts from it (as Kafka rolls). */
   firstTimestamp = -1;
   /** Bytes known to be on stable storage. */
@@ -110,14 +112,17 @@ export class Segment {
   /**
    * Accounts for a batch at `position` (an append, or a scan at load): updates the sparse indexes, the max
    * timestamp and the next offset. An index entry is added once more than `interval` bytes were added since the
-   * last one, pointing at this batch, as Kafka does.
+   * last one, pointing at this batch, with a time index entry for the largest timestamp so far, as Kafka does.
    */
   track(lastOffset: number, maxTimestamp: number, position: number, size: number, interval: number): void {
     if (position === 0) this.firstTimestamp = maxTimestamp;
-    if (maxTimestamp > this.maxTimestamp) this.maxTimestamp = maxTimestamp;
+    if (maxTimestamp > this.maxTimestamp) {
+      this.maxTimestamp = maxTimestamp;
+      this.offsetOfMaxTimestamp = lastOffset;
+    }
     if (this.bytesSinceIndexEntry > interval) {
       this.index.append(lastOffset, position);
-      this.timeIndex.maybeAppend(this.maxTimestamp, lastOffset);
+      this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
       this.bytesSinceIndexEntry = 0;
     }
     this.bytesSinceIndexEntry += size;
@@ -207,7 +212,7 @@ export class Segment {
 
   /** Called when a newer segment takes over appends: the time index gets its final entry. */
   deactivate(): void {
-    if (this.nextOffset > this.baseOffset) this.timeIndex.maybeAppend(this.maxTimestamp, this.nextOffset - 1);
+    if (this.offsetOfMaxTimestamp >= 0) this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
     this.indexesSynced = false;
   }
 

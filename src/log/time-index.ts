@@ -4,9 +4,10 @@ import { IndexFile } from './index-file.js';
 export const TIME_INDEX_ENTRY = 12;
 
 /**
- * A segment's sparse time index (`<base>.timeindex`). Entry i says: every record up to offset
- * `baseOffset + relativeOffset` has a timestamp at most `timestamp`. Timestamps strictly increase from entry to
- * entry, so a binary search finds where records at or after a given time can start.
+ * A segment's sparse time index (`<base>.timeindex`). Entry i says: `timestamp` was the largest timestamp of the
+ * segment so far, reached in the batch ending at offset `baseOffset + relativeOffset`; so no record up to that
+ * offset is newer. Timestamps strictly increase from entry to entry, so a binary search finds where records at
+ * or after a given time can start.
  */
 export class TimeIndex {
   private constructor(
