@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { NEVER, TOPIC_CONFIG_KEYS, topicConfigSchema } from '../../src/log/index.js';
@@ -23,9 +24,11 @@ describe('log › topic config', () => {
     });
   });
 
-  it('documents every key', () => {
+  it('documents every key, in the schema and in docs/log.md', () => {
+    const doc = fs.readFileSync(new URL('../../docs/log.md', import.meta.url), 'utf8');
     for (const key of TOPIC_CONFIG_KEYS) {
       expect(topicConfigSchema.shape[key].description, key).toMatch(/\w+/);
+      expect(doc, key).toContain(`| \`${key}\``);
     }
   });
 
