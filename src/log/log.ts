@@ -16,7 +16,6 @@ import { LogCheckpoints } from './log-checkpoints.js';
 import type { CleanResult } from './log-cleaner.js';
 import type { LogOptions } from './log-options.js';
 import { type OpenState, PartitionLog } from './partition-log.js';
-import { offsetAfter } from './segment.js';
 import { partitionDirName } from './segment-files.js';
 import { alterOverrides, resolveTopicConfig } from './topic-config.js';
 import { validateTopicName } from './topic-name.js';
@@ -177,7 +176,11 @@ export class Log {
   }
 
   async read(topic: string, partition: number, offset: number, options?: ReadOptions): Promise<ReadResult> {
-    return this.partition(topic, partition).read(offset, options);
+    const { records, highWatermark, logStartOffset } = await this.partition(topic, partition).read(
+      offset,
+      options,
+    );
+    return { records, highWatermark, logStartOffset };
   }
 
   async readRecords(
@@ -186,10 +189,14 @@ export class Log {
     offset: number,
     options?: ReadOptions,
   ): Promise<{ records: LogRecord[]; nextOffset: number; highWatermark: number; logStartOffset: number }> {
-    const read = await this.read(topic, partition, offset, options);
+    const read = await this.partition(topic, partition).read(offset, options);
     const records = decodeBatches(read.records, { fromOffset: offset, includeControl: false });
-    const nextOffset = Math.max(offset, offsetAfter(read.records));
-    return { records, nextOffset, highWatermark: read.highWatermark, logStartOffset: read.logStartOffset };
+    return {
+      records,
+      nextOffset: read.next,
+      highWatermark: read.highWatermark,
+      logStartOffset: read.logStartOffset,
+    };
   }
 
   offsets(topic: string, partition: number): PartitionOffsets {

@@ -7,7 +7,7 @@ import { GroupCommit } from './group-commit.js';
 import { stampIncomingBatches } from './incoming-batches.js';
 import { type CleanResult, cleanPartition } from './log-cleaner.js';
 import { segmentsToDelete } from './retention.js';
-import { Segment } from './segment.js';
+import { offsetAfter, Segment } from './segment.js';
 import { SegmentList } from './segment-list.js';
 import { loadPartitionDir } from './segment-loader.js';
 import type { Acks, AppendRecord, AppendResult, ReadOptions, ReadResult, TopicConfig } from './types.js';
@@ -29,6 +29,11 @@ export interface PartitionContext {
   logger: Logger;
   /** An fsync or write failed: the whole log must close, and nothing is retried. */
   onFatal: (err: unknown) => void;
+}
+
+/** A read, and where the next one should start (after the batches read, or past a gap with none). */
+export interface PartitionRead extends ReadResult {
+  next: number;
 }
 
 export interface OpenState {
@@ -200,7 +205,7 @@ export class PartitionLog {
   }
 
   /** Whole batches from `offset` on; waits per `options` when there are fewer than `minBytes`. */
-  async read(offset: number, options: ReadOptions = {}): Promise<ReadResult> {
+  async read(offset: number, options: ReadOptions = {}): Promise<PartitionRead> {
     this.ensureOpen();
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     const maxWait = options.maxWaitMs ?? 0;
@@ -208,13 +213,14 @@ export class PartitionLog {
     const deadline = Date.now() + maxWait;
     for (;;) {
       this.checkRange(offset);
+      const end = this.nextOffset;
       const records =
-        offset < this.nextOffset
-          ? await this.segments.read(offset, maxBytes, () => this.checkRange(offset))
-          : EMPTY;
+        offset < end ? await this.segments.read(offset, maxBytes, () => this.checkRange(offset)) : EMPTY;
       const left = deadline - Date.now();
       if (records.length >= minBytes || left <= 0 || options.signal?.aborted || this.isClosed) {
-        return { records, highWatermark: this.nextOffset, logStartOffset: this.logStartOffset };
+        // Nothing from `offset` to the end it had when the read began: a gap compaction left at the end.
+        const next = records.length === 0 ? end : Math.max(offset, offsetAfter(records));
+        return { records, highWatermark: this.nextOffset, logStartOffset: this.logStartOffset, next };
       }
       await this.waiters.wait(left, options.signal);
     }

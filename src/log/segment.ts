@@ -212,7 +212,8 @@ export class Segment {
 
   /** Called when a newer segment takes over appends: the time index gets its final entry. */
   deactivate(): void {
-    if (this.offsetOfMaxTimestamp >= 0) this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
+    if (this.offsetOfMaxTimestamp >= 0)
+      this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
     this.indexesSynced = false;
   }
 
