@@ -1,5 +1,5 @@
+import pino, { type Logger } from 'pino';
 import { GroupError, OffsetOutOfRangeError, type SluiceError } from '../errors.js';
-import { decodeSubscription } from './consumer-protocol.js';
 import { parseCoordinatorConfig } from './coordinator-config.js';
 import { Group } from './group.js';
 import { coordinatorNotAvailable, rebalanceInProgress, unknownMember } from './group-errors.js';
@@ -7,7 +7,7 @@ import { GroupMembership } from './group-membership.js';
 import { GroupRebalancer } from './group-rebalancer.js';
 import { expireOffsets } from './offset-expiry.js';
 import { OffsetStore, type StoredOffset } from './offset-store.js';
-import type { GroupMetadataValue } from './offsets-topic-records.js';
+import { type GroupMetadataValue, OFFSETS_TOPIC } from './offsets-topic-records.js';
 import { systemScheduler } from './scheduler.js';
 import type {
   CommittedOffset,
@@ -41,7 +41,8 @@ export async function openGroupCoordinator(options: CoordinatorOptions): Promise
   const config = parseCoordinatorConfig(options.config);
   const scheduler = options.scheduler ?? systemScheduler;
   const { store, loaded } = await OffsetStore.open(options.log, config['offsets.topic.num.partitions']);
-  return new Coordinator(options.log, scheduler, config, store, loaded.groups);
+  const logger = options.logger ?? pino({ name: 'sluice-group', level: 'warn' }, pino.destination(2));
+  return new Coordinator(options.log, scheduler, config, logger, store, loaded.groups);
 }
 
 class Coordinator implements GroupCoordinator {
@@ -55,10 +56,11 @@ class Coordinator implements GroupCoordinator {
     private readonly log: CoordinatorLog,
     readonly scheduler: Scheduler,
     readonly config: CoordinatorConfig,
+    private readonly logger: Logger,
     private readonly store: OffsetStore,
     loaded: Map<string, GroupMetadataValue>,
   ) {
-    const host = { scheduler, config, storeGroup: (g: Group) => this.storeGroup(g) };
+    const host = { scheduler, config, logger, storeGroup: (g: Group) => this.storeGroup(g) };
     this.rebalancer = new GroupRebalancer(host);
     this.membership = new GroupMembership(host, this.rebalancer);
     for (const [groupId, value] of loaded) {
@@ -73,6 +75,7 @@ class Coordinator implements GroupCoordinator {
     for (const groupId of store.groupIds()) {
       if (!this.groups.has(groupId)) this.groups.set(groupId, new Group(groupId, scheduler.now()));
     }
+    logger.info({ groups: this.groups.size }, `loaded ${OFFSETS_TOPIC}`);
     this.scheduleExpiry();
   }
 
@@ -278,7 +281,7 @@ class Coordinator implements GroupCoordinator {
         'no such group; `sluice groups list` shows the groups',
       );
     }
-    const subscribed = subscribedTopics(g);
+    const subscribed = g.subscribedTopics();
     const results = partitions.map(({ topic, partition }) => ({
       topic,
       partition,
@@ -350,26 +353,10 @@ class Coordinator implements GroupCoordinator {
           retentionMs: this.config['offsets.retention.minutes'] * 60_000,
           removeGroup: (g) => this.removeGroup(g),
         });
-      } catch {
-        // The log refused the tombstones; the next check tries again.
+      } catch (err) {
+        this.logger.warn({ err }, 'expiring committed offsets failed; the next check tries again');
       }
       this.scheduleExpiry();
     }, this.config['offsets.retention.check.interval.ms']);
   }
-}
-
-/** Topics the members of a consumer group subscribe to, read from their consumer protocol subscriptions. */
-function subscribedTopics(g: Group): Set<string> {
-  const topics = new Set<string>();
-  if (g.protocolType !== 'consumer' || g.members.size === 0) return topics;
-  for (const m of g.members.values()) {
-    for (const p of m.protocols) {
-      try {
-        for (const t of decodeSubscription(p.metadata).topics) topics.add(t);
-      } catch {
-        // Not consumer-protocol bytes: nothing to protect.
-      }
-    }
-  }
-  return topics;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
 import { GroupError, MemberIdRequiredError } from '../errors.js';
 import type { Group } from './group.js';
 import {
@@ -27,6 +28,8 @@ import type {
 export interface MembershipHost {
   readonly scheduler: Scheduler;
   readonly config: CoordinatorConfig;
+  /** Where rebalances and member removals are reported. */
+  readonly logger: Logger;
   /** Persists the group's metadata record; rejects when the log refuses the write. */
   storeGroup(group: Group): Promise<void>;
 }
@@ -121,7 +124,7 @@ export class GroupMembership {
     if (group.leaderId === null) group.leaderId = memberId;
     const joined = (member.joinWaiter = waiter());
     if (group.initialJoinDeadline !== null) this.rebalancer.extendInitialDelay(group);
-    this.rebalancer.prepareOrComplete(group);
+    this.rebalancer.prepareOrComplete(group, `member ${memberId} joined`);
     return joined.promise;
   }
 
@@ -141,7 +144,8 @@ export class GroupMembership {
     }
     member.joinWaiter?.reject(rebalanceInProgress(group.groupId));
     const joined = (member.joinWaiter = waiter());
-    this.rebalancer.prepareOrComplete(group);
+    const why = changed ? 'changed its subscription' : 'rejoined';
+    this.rebalancer.prepareOrComplete(group, `member ${member.memberId} ${why}`);
     return joined.promise;
   }
 
@@ -175,7 +179,7 @@ export class GroupMembership {
       return Promise.resolve(this.rebalancer.joinResponse(group, member));
     }
     const joined = (member.joinWaiter = waiter());
-    this.rebalancer.prepareOrComplete(group);
+    this.rebalancer.prepareOrComplete(group, `static member ${member.groupInstanceId} restarted`);
     return joined.promise;
   }
 
@@ -217,7 +221,7 @@ export class GroupMembership {
         m.syncWaiter?.reject(error);
         m.syncWaiter = null;
       }
-      this.rebalancer.prepareRebalance(group);
+      this.rebalancer.prepareRebalance(group, 'storing the assignment failed');
       return;
     }
     group.transition('Stable', this.now);
@@ -266,7 +270,7 @@ export class GroupMembership {
   leave(group: Group, request: LeaveGroupRequest): LeaveGroupResponse {
     const results: LeaveGroupResponse['members'] = [];
     let removed = false;
-    for (const { memberId, groupInstanceId = null } of request.members) {
+    for (const { memberId, groupInstanceId = null, reason } of request.members) {
       let error: GroupError | null = null;
       const holder = group.staticMember(groupInstanceId);
       if (groupInstanceId !== null && !holder)
@@ -276,7 +280,7 @@ export class GroupMembership {
       } else {
         const member = holder ?? group.members.get(memberId);
         if (member) {
-          this.rebalancer.dropMember(group, member);
+          this.rebalancer.dropMember(group, member, `left the group${reason ? ` (${reason})` : ''}`);
           removed = true;
         } else if (group.pendingMembers.has(memberId)) {
           group.pendingMembers.get(memberId)!.cancel();

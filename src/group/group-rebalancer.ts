@@ -19,13 +19,17 @@ export class GroupRebalancer {
     return this.host.scheduler.now();
   }
 
-  prepareOrComplete(group: Group): void {
+  prepareOrComplete(group: Group, reason: string): void {
     if (group.state === 'PreparingRebalance') this.maybeCompleteJoin(group);
-    else this.prepareRebalance(group);
+    else this.prepareRebalance(group, reason);
   }
 
   /** Starts a rebalance: every member must rejoin within the rebalance timeout. */
-  prepareRebalance(group: Group): void {
+  prepareRebalance(group: Group, reason: string): void {
+    this.host.logger.info(
+      { group: group.groupId, generation: group.generationId, state: group.state, reason },
+      'preparing rebalance',
+    );
     if (group.state === 'CompletingRebalance') {
       // The generation being synced is abandoned: members waiting for it rejoin.
       for (const m of group.members.values()) {
@@ -73,7 +77,9 @@ export class GroupRebalancer {
     group.joinTimer?.cancel();
     group.joinTimer = null;
     group.initialJoinDeadline = null;
-    for (const m of [...group.members.values()]) if (!m.joinWaiter) this.dropMember(group, m);
+    for (const m of [...group.members.values()]) {
+      if (!m.joinWaiter) this.dropMember(group, m, 'did not rejoin within the rebalance timeout');
+    }
     for (const t of group.pendingMembers.values()) t.cancel();
     group.pendingMembers.clear();
     group.generationId += 1;
@@ -81,7 +87,10 @@ export class GroupRebalancer {
       group.protocolName = null;
       group.leaderId = null;
       group.transition('Empty', this.now);
-      void this.host.storeGroup(group).catch(() => undefined);
+      this.host.logger.info({ group: group.groupId, generation: group.generationId }, 'group is empty');
+      void this.host.storeGroup(group).catch((err: unknown) => {
+        this.host.logger.warn({ err, group: group.groupId }, 'storing the empty group failed');
+      });
       return;
     }
     group.protocolName = group.selectProtocol();
@@ -97,6 +106,16 @@ export class GroupRebalancer {
       this.heartbeatReceived(group, m);
     }
     const generation = group.generationId;
+    this.host.logger.info(
+      {
+        group: group.groupId,
+        generation,
+        protocol: group.protocolName,
+        leader: group.leaderId,
+        members: group.members.size,
+      },
+      'rebalance completed',
+    );
     group.syncTimer = this.host.scheduler.setTimeout(
       () => this.onSyncTimeout(group, generation),
       group.rebalanceTimeoutMs(),
@@ -128,7 +147,7 @@ export class GroupRebalancer {
     if (group.state !== 'CompletingRebalance' && group.state !== 'Stable') return;
     for (const id of [...group.pendingSync]) {
       const m = group.members.get(id);
-      if (m) this.dropMember(group, m);
+      if (m) this.dropMember(group, m, 'did not sync within the rebalance timeout');
     }
     this.afterRemoval(group);
   }
@@ -150,12 +169,16 @@ export class GroupRebalancer {
       this.heartbeatReceived(group, member);
       return;
     }
-    this.dropMember(group, member);
+    this.dropMember(group, member, `no heartbeat within session.timeout.ms=${member.sessionTimeoutMs}`);
     this.afterRemoval(group);
   }
 
   /** Removes a member without touching the group's state; callers follow up with {@link afterRemoval}. */
-  dropMember(group: Group, member: Member): void {
+  dropMember(group: Group, member: Member, reason: string): void {
+    this.host.logger.info(
+      { group: group.groupId, memberId: member.memberId, clientId: member.clientId, reason },
+      'member removed',
+    );
     member.stopSession();
     member.failWaiting(unknownMember(group.groupId, member.memberId));
     group.members.delete(member.memberId);
@@ -171,8 +194,9 @@ export class GroupRebalancer {
 
   /** After members left: the remaining ones rebalance (or the join in progress may now be complete). */
   afterRemoval(group: Group): void {
-    if (group.state === 'Stable' || group.state === 'CompletingRebalance') this.prepareRebalance(group);
-    else if (group.state === 'PreparingRebalance') this.maybeCompleteJoin(group);
+    if (group.state === 'Stable' || group.state === 'CompletingRebalance') {
+      this.prepareRebalance(group, 'a member was removed');
+    } else if (group.state === 'PreparingRebalance') this.maybeCompleteJoin(group);
   }
 
   /** Fails everything waiting and stops every timer (coordinator closing, group deleted). */

@@ -1,3 +1,4 @@
+import { decodeSubscription } from './consumer-protocol.js';
 import type { Member } from './member.js';
 import type { GroupState, TimerHandle } from './types.js';
 
@@ -93,6 +94,25 @@ export class Group {
       }
     }
     return best;
+  }
+
+  /**
+   * Topics the members of a consumer group subscribe to, read from their consumer-protocol subscriptions (every
+   * protocol a member offered, so nothing a member may read is missed). Empty for other protocol types.
+   */
+  subscribedTopics(): Set<string> {
+    const topics = new Set<string>();
+    if (this.protocolType !== 'consumer') return topics;
+    for (const m of this.members.values()) {
+      for (const p of m.protocols) {
+        try {
+          for (const t of decodeSubscription(p.metadata).topics) topics.add(t);
+        } catch {
+          // Not consumer-protocol bytes: nothing to read.
+        }
+      }
+    }
+    return topics;
   }
 
   /** The member holding `groupInstanceId`, if any. */

@@ -10,6 +10,7 @@
  * Subscription and assignment bytes are opaque to the coordinator, as in Kafka; the consumer protocol codec in
  * this folder encodes what consumers put in them.
  */
+import type { Logger } from 'pino';
 import type { SluiceError } from '../errors.js';
 import type { AppendOptions, AppendRecord, PartitionOffsets, TopicConfig } from '../log/types.js';
 
@@ -124,6 +125,8 @@ export interface CoordinatorOptions {
   /** Defaults to real time. */
   scheduler?: Scheduler;
   config?: Partial<CoordinatorConfig>;
+  /** Rebalances and member removals are reported at info. Default: pino at warn on stderr. */
+  logger?: Logger;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

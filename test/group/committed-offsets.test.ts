@@ -239,6 +239,31 @@ describe('group › coordinator › delete and expire', () => {
   });
 });
 
+describe('group › coordinator › expiry in a stable group', () => {
+  it('expires offsets of topics no member subscribes to any more, keeping the subscribed ones', async () => {
+    const h = await harness({
+      'offsets.retention.minutes': 60,
+      'offsets.retention.check.interval.ms': 60_000,
+    });
+    h.log.fill('old-topic', 1, 10);
+    const joined = await h.coordinator.joinGroup(joinRequest(G, '', { sessionTimeoutMs: 120_000 }));
+    const member = { groupId: G, generationId: 1, memberId: joined.memberId };
+    await h.coordinator.syncGroup({ ...member, assignments: [] });
+    await h.coordinator.commitOffsets({
+      ...member,
+      offsets: [
+        { topic: 'old-topic', partition: 0, offset: 5 },
+        { topic: 't', partition: 0, offset: 5 },
+      ],
+    });
+    for (let minute = 0; minute < 62; minute++) {
+      await h.scheduler.advance(60_000);
+      await h.coordinator.heartbeat(member);
+    }
+    expect((await h.coordinator.fetchOffsets(G)).map((o) => o.topic)).toEqual(['t']);
+  });
+});
+
 function javaHash(s: string): number {
   let h = 0;
   for (const c of s) h = (Math.imul(31, h) + c.charCodeAt(0)) | 0;

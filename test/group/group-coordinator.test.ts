@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { MemberIdRequiredError } from '../../src/errors.js';
 import { harness, isSettled, joinRequest, REBALANCE_MS, SESSION_MS } from './helpers.js';
@@ -384,6 +385,24 @@ describe('group › coordinator › pending member ids', () => {
     await expect(
       h.coordinator.joinGroup(joinRequest(G, (pending as MemberIdRequiredError).memberId)),
     ).rejects.toMatchObject({ code: 'UNKNOWN_MEMBER_ID' });
+  });
+});
+
+describe('group › coordinator › logging', () => {
+  it('reports completed rebalances and why members were removed', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const h = await harness({}, logger);
+    const a = await stableSolo(h);
+    await h.scheduler.advance(SESSION_MS + 1);
+    expect(lines.filter((l) => l.msg === 'rebalance completed')).toMatchObject([
+      { group: G, generation: 1, protocol: 'range', leader: a.memberId, members: 1 },
+    ]);
+    expect(lines.find((l) => l.msg === 'member removed')).toMatchObject({
+      memberId: a.memberId,
+      reason: `no heartbeat within session.timeout.ms=${SESSION_MS}`,
+    });
+    expect(lines.at(-1)).toMatchObject({ msg: 'group is empty', generation: 2 });
   });
 });
 

@@ -1,4 +1,6 @@
+import pino from 'pino';
 import {
+  type CoordinatorOptions,
   encodeSubscription,
   type GroupCoordinator,
   type JoinGroupRequest,
@@ -18,12 +20,13 @@ export interface Harness {
 
 /** A coordinator over an in-memory log holding topic `t` (4 partitions of 100 records), on manual time. */
 export async function harness(
-  config: Parameters<typeof openGroupCoordinator>[0]['config'] = {},
+  config: CoordinatorOptions['config'] = {},
+  logger: CoordinatorOptions['logger'] = pino({ level: 'silent' }),
 ): Promise<Harness> {
   const log = new MemoryLog();
   log.fill('t', 4, 100);
   const scheduler = new ManualScheduler();
-  const coordinator = await openGroupCoordinator({ log, scheduler, config });
+  const coordinator = await openGroupCoordinator({ log, scheduler, config, logger });
   return { log, scheduler, coordinator };
 }
 
