@@ -42,6 +42,11 @@ export interface ProcessingContext {
   uniqueName(prefix: string): string;
   /** Hands over a record that arrived after the windows it belongs to had closed. */
   late(store: string, record: StreamRecord<unknown, unknown>): void;
+  /**
+   * Registers `listener` to run at each commit, before outputs are flushed: operators that hold back updates
+   * (`emit: 'on-commit'`) emit them here. Returns a function that unregisters it.
+   */
+  onCommit(listener: () => void): () => void;
 }
 
 const storage = new AsyncLocalStorage<ProcessingContext>();

@@ -47,6 +47,8 @@ export {
 } from './operators/index.js';
 export type { KStream, KTable, StreamRecord, Window, Windowed } from './record.js';
 export { derive, withKey, withValue } from './record.js';
+export type { StreamsOptions, StreamsState } from './runtime/index.js';
+export { StreamsApp, streams } from './runtime/index.js';
 export type { KeyValueSerdes, Serde } from './serdes.js';
 export { Serdes } from './serdes.js';
 export type {

@@ -16,6 +16,7 @@ export class Topology implements ProcessingContext {
   readonly #sources = new Map<string, Subject<SourceRecord>>();
   readonly #stores = new Map<string, StoreGroup<StateStore>>();
   readonly #offsets = new Map<string, number>();
+  readonly #commitListeners = new Set<() => void>();
   #names = 0;
 
   constructor(
@@ -84,6 +85,16 @@ export class Topology implements ProcessingContext {
     });
   }
 
+  onCommit(listener: () => void): () => void {
+    this.#commitListeners.add(listener);
+    return () => this.#commitListeners.delete(listener);
+  }
+
+  /** Runs the commit listeners: held-back updates are emitted (and reach the sink) before this returns. */
+  commit(): void {
+    for (const listener of this.#commitListeners) listener();
+  }
+
   /** Subscribes `pipelines` in this context; errors go to `onError` (default: thrown asynchronously by RxJS). */
   start(pipelines: Observable<unknown>[], onError?: (error: unknown) => void): Subscription[] {
     return pipelines.map((pipeline) =>
@@ -92,8 +103,9 @@ export class Topology implements ProcessingContext {
     );
   }
 
-  /** Completes every source: pipelines finish what they hold and complete. */
+  /** Commits, then completes every source: pipelines finish what they hold and complete. */
   complete(): void {
+    this.commit();
     for (const subject of this.#sources.values()) subject.complete();
   }
 

@@ -82,3 +82,33 @@ describe('streams › word count', () => {
     expect(record).toMatchObject({ key: 'k', value: 42, timestamp: 1234 });
   });
 });
+
+describe('streams › word count › emit on commit', () => {
+  it('emits only the latest count of each word updated since the last commit', () => {
+    const driver = new TopologyTestDriver({ autoCommit: false });
+    driver.start(
+      driver.stream<null, string>('lines', { value: Serdes.string }).pipe(
+        flatMapValues((line) => line.split(' ')),
+        groupRecordsBy((_, word) => word),
+        countByKey({ store: 'counts', emit: 'on-commit' }),
+        to('counts', { key: Serdes.string, value: Serdes.long }),
+      ),
+    );
+    const lines = driver.input<null, string>('lines', { value: Serdes.string });
+    const out = driver.output<string, number>('counts', { key: Serdes.string, value: Serdes.long });
+    lines.pipeValue('a b a');
+    lines.pipeValue('c a');
+    expect(out.readKeyValues()).toEqual([]);
+    expect(driver.store<string, number>('counts').get('a')).toBe(3);
+    driver.commit();
+    expect(out.readKeyValues()).toEqual([
+      ['a', 3],
+      ['b', 1],
+      ['c', 1],
+    ]);
+    lines.pipeValue('b');
+    driver.commit();
+    driver.commit();
+    expect(out.readKeyValues()).toEqual([['b', 2]]);
+  });
+});

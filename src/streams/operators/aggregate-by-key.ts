@@ -2,6 +2,7 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import { currentContext } from '../context.js';
 import { derive, type StreamRecord } from '../record.js';
 import type { Serde } from '../serdes.js';
+import { keyId } from '../state/key-order.js';
 import { KeyValueStore } from '../state/key-value-store.js';
 
 /** Where a keyed aggregation keeps its state. */
@@ -12,6 +13,11 @@ export interface AggregateOptions<K, VA> {
   keySerde?: Serde<K>;
   /** Encodes aggregates in the changelog. Default JSON. */
   valueSerde?: Serde<VA>;
+  /**
+   * `changes` (default): emit the key's new aggregate after every record. `on-commit`: emit only the latest
+   * aggregate of each updated key at each commit (Kafka's record cache): far fewer output records when keys repeat.
+   */
+  emit?: 'changes' | 'on-commit';
 }
 
 /**
@@ -43,7 +49,22 @@ export function aggregateByKey<K, V, VA>(
         (storeName) =>
           new KeyValueStore<K, VA>(storeName, { keySerde: options.keySerde, valueSerde: options.valueSerde }),
       );
-      return source.subscribe({
+      // emit: 'on-commit' — per partition, the record that last updated each key, by key identity.
+      const held = new Map<number, Map<string, StreamRecord<K, V>>>();
+      const onCommit = options.emit === 'on-commit';
+      const release = () => {
+        for (const [partition, records] of held) {
+          const store = stores.partition(partition);
+          for (const record of records.values()) {
+            const entry = store.getEntry(record.key);
+            if (entry !== undefined)
+              subscriber.next(derive(record, record.key, entry.value, entry.timestamp));
+          }
+        }
+        held.clear();
+      };
+      const unregister = onCommit ? context.onCommit(release) : undefined;
+      const subscription = source.subscribe({
         next: (record) => {
           const { key, value } = record;
           if (key === null || key === undefined || value === null || value === undefined) return;
@@ -53,10 +74,21 @@ export function aggregateByKey<K, V, VA>(
           const timestamp =
             entry === undefined ? record.timestamp : Math.max(entry.timestamp, record.timestamp);
           store.put(key, result, timestamp);
-          subscriber.next(derive(record, key, result, timestamp));
+          if (onCommit) {
+            let records = held.get(record.partition);
+            if (records === undefined) held.set(record.partition, (records = new Map()));
+            records.set(keyId(key), record);
+          } else subscriber.next(derive(record, key, result, timestamp));
         },
         error: (error) => subscriber.error(error),
-        complete: () => subscriber.complete(),
+        complete: () => {
+          release();
+          subscriber.complete();
+        },
       });
+      return () => {
+        unregister?.();
+        subscription.unsubscribe();
+      };
     });
 }

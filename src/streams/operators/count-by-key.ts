@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import type { StreamRecord } from '../record.js';
-import { type Serde, Serdes } from '../serdes.js';
-import { aggregateByKey } from './aggregate-by-key.js';
+import { Serdes } from '../serdes.js';
+import { type AggregateOptions, aggregateByKey } from './aggregate-by-key.js';
 
 /**
  * Counts the records of each key, emitting the key's new count after every record (Kafka's `count`; RxJS's `count` counts a whole stream). Counts are
@@ -13,7 +13,7 @@ import { aggregateByKey } from './aggregate-by-key.js';
  * ```
  */
 export function countByKey<K, V>(
-  options: { store?: string; keySerde?: Serde<K> } = {},
+  options: Omit<AggregateOptions<K, number>, 'valueSerde'> = {},
 ): OperatorFunction<StreamRecord<K, V>, StreamRecord<K, number>> {
   return aggregateByKey<K, V, number>(
     () => 0,

@@ -18,6 +18,11 @@ export interface TestDriverOptions {
   partitions?: number;
   /** Initial wall-clock time, the default timestamp of piped records. Default 0. */
   startTime?: number;
+  /**
+   * Commit after every piped record (default true, as Kafka's driver), so operators with `emit: 'on-commit'`
+   * emit at once; false leaves commits to {@link TopologyTestDriver.commit}.
+   */
+  autoCommit?: boolean;
 }
 
 /**
@@ -41,12 +46,14 @@ export class TopologyTestDriver {
   readonly #written = new Map<string, (SinkRecord & { partition: number; offset: number })[]>();
   readonly #nextOffset = new Map<string, number>();
   readonly #subscriptions: Subscription[] = [];
+  readonly #autoCommit: boolean;
   #now: number;
   #error: unknown;
 
   constructor(options: TestDriverOptions = {}) {
     this.partitions = options.partitions ?? 1;
     this.#now = options.startTime ?? 0;
+    this.#autoCommit = options.autoCommit ?? true;
     this.topology = new Topology(options.applicationId ?? 'test-app', (topic, record) =>
       this.write(topic, record),
     );
@@ -115,6 +122,17 @@ export class TopologyTestDriver {
   /** Hands one encoded record to the pipelines reading `topic`; rethrows what a pipeline failed with. */
   pipe(topic: string, record: SinkRecord): void {
     this.write(topic, record);
+    if (this.#autoCommit) this.topology.commit();
+    this.#rethrow();
+  }
+
+  /** Commits: operators holding back updates (`emit: 'on-commit'`) emit them. */
+  commit(): void {
+    this.topology.commit();
+    this.#rethrow();
+  }
+
+  #rethrow(): void {
     if (this.#error !== undefined) {
       const error = this.#error;
       this.#error = undefined;
@@ -151,7 +169,15 @@ export class TopologyTestDriver {
     }
     written.push({ ...record, partition, offset });
     if (this.topology.hasSource(topic)) {
-      this.topology.dispatch({ ...record, headers: [...record.headers], topic, partition, offset });
+      this.topology.dispatch({
+        topic,
+        partition,
+        offset,
+        timestamp: record.timestamp,
+        key: record.key,
+        value: record.value,
+        headers: [...record.headers],
+      });
     }
   }
 }

@@ -1,0 +1,309 @@
+import { map, merge, type Observable, type Subscription } from 'rxjs';
+import type { Consumer } from '../../client/consumer.js';
+import type { Producer } from '../../client/producer.js';
+import type { ConsumerBatch, TopicPartition } from '../../client/records.js';
+import { serdes } from '../../client/serde.js';
+import type { Client } from '../../client/types.js';
+import { SluiceError, UnknownTopicError } from '../../errors.js';
+import { decoder } from '../codec.js';
+import { toTable } from '../operators/to-table.js';
+import type { KStream, KTable } from '../record.js';
+import type { KeyValueSerdes } from '../serdes.js';
+import type { ReadOnlyKeyValueStore } from '../state/key-value-store.js';
+import { keyValueStoreView, windowStoreView } from '../state/store-views.js';
+import type { ReadOnlyWindowStore } from '../state/window-store.js';
+import { changelogTopic, Topology } from '../topology.js';
+import { OutputBuffer } from './output-buffer.js';
+import { restoreStores } from './restore.js';
+import { type ResolvedStreamsOptions, type StreamsOptions, streamsOptions } from './streams-options.js';
+
+type Bytes = Buffer | null;
+
+/** Where an app is in its life. */
+export type StreamsState = 'created' | 'starting' | 'running' | 'stopped' | 'failed';
+
+/**
+ * A Streams application on a client (either backend). Declare its inputs with {@link StreamsApp.stream} and
+ * {@link StreamsApp.table}, build pipelines from them with operators, and run them with {@link StreamsApp.start}.
+ *
+ * Work is split into tasks by input partition: the app joins the consumer group `applicationId`, and task `p`
+ * processes partition `p` of every input topic, with its own stores, restored from their changelog partition `p`
+ * when the task is assigned. Instances with the same id share the partitions and rebalance when one joins or
+ * leaves. Inputs must therefore be co-partitioned (same partition count, same key partitioning).
+ *
+ * At least once: every `commitIntervalMs`, outputs and changelog records are flushed and acknowledged, then the
+ * offsets of the input records that caused them are committed. Reading waits while more than
+ * `maxBufferedRecords` outputs are unacknowledged, so a slow sink slows the reading and memory stays bounded.
+ */
+export class StreamsApp {
+  readonly options: ResolvedStreamsOptions;
+  readonly #topology: Topology;
+  #state: StreamsState = 'created';
+  #consumer: Consumer<Bytes, Bytes> | undefined;
+  #producer: Producer<Bytes, Bytes> | undefined;
+  #outputs: OutputBuffer | undefined;
+  #subscriptions: Subscription[] = [];
+  /** Next offset to commit per input topic-partition: one past the last record dispatched. */
+  readonly #positions = new Map<string, { topic: string; partition: number; offset: number }>();
+  readonly #tasks = new Set<number>();
+  #failure: unknown;
+  #loop: Promise<void> | undefined;
+  #committing: Promise<void> = Promise.resolve();
+  #timer: NodeJS.Timeout | undefined;
+  #stopLoop: () => void = () => {};
+
+  constructor(
+    readonly client: Client,
+    options: StreamsOptions,
+  ) {
+    this.options = streamsOptions(options);
+    this.#topology = new Topology(this.options.applicationId, (topic, record) =>
+      this.#outputs?.add(topic, record),
+    );
+  }
+
+  get applicationId(): string {
+    return this.options.applicationId;
+  }
+
+  get state(): StreamsState {
+    return this.#state;
+  }
+
+  /** Partitions (tasks) this instance processes now. */
+  tasks(): number[] {
+    return [...this.#tasks].sort((a, b) => a - b);
+  }
+
+  /** One or more topics read as a stream, decoded with `serdes` (JSON where none is given). */
+  stream<K, V>(topics: string | string[], serdes: KeyValueSerdes<K, V> = {}): KStream<K, V> {
+    const decode = decoder(serdes);
+    const list = Array.isArray(topics) ? topics : [topics];
+    return merge(...list.map((topic) => this.#topology.source(topic).pipe(map(decode))));
+  }
+
+  /** A topic read as a table, materialized in a key-value store (named `store`, or generated). */
+  table<K, V>(topic: string, serdes: KeyValueSerdes<K, V> & { store?: string } = {}): KTable<K, V> {
+    return this.stream<K, V | null>(topic, serdes as KeyValueSerdes<K, V | null>).pipe(
+      toTable<K, V>({ store: serdes.store, keySerde: serdes.key, valueSerde: serdes.value }),
+    );
+  }
+
+  /** A key-value store of the running pipelines, across the tasks of this instance (an interactive query). */
+  store<K, V>(name: string): ReadOnlyKeyValueStore<K, V> {
+    return keyValueStoreView(this.#lookup, this.#storeNames, name);
+  }
+
+  windowStore<K, V>(name: string): ReadOnlyWindowStore<K, V> {
+    return windowStoreView(this.#lookup, this.#storeNames, name, false);
+  }
+
+  sessionStore<K, V>(name: string): ReadOnlyWindowStore<K, V> {
+    return windowStoreView(this.#lookup, this.#storeNames, name, true);
+  }
+
+  /**
+   * Subscribes the pipelines, creates the internal topics, joins the group, restores the stores of the assigned
+   * tasks, and starts processing. Resolves once processing runs. Rejects with {@link UnknownTopicError} when an
+   * input topic does not exist.
+   */
+  async start(...pipelines: Observable<unknown>[]): Promise<void> {
+    if (this.#state !== 'created')
+      throw new SluiceError('APP_STATE', `streams app "${this.applicationId}" was already started`);
+    this.#state = 'starting';
+    const { applicationId, acks } = this.options;
+    this.#subscriptions = this.#topology.start(pipelines, (error) => this.#fail(error));
+    const topics = this.#topology.sourceTopics();
+    if (topics.length === 0)
+      throw new SluiceError('NO_INPUT', `streams app "${applicationId}" reads no topic`);
+    await this.#createInternalTopics(topics);
+    this.#producer = this.client.producer<Bytes, Bytes>({
+      ...this.options.producer,
+      acks,
+      keySerde: serdes.buffer,
+      valueSerde: serdes.buffer,
+    });
+    this.#outputs = new OutputBuffer(this.#producer);
+    this.#consumer = this.client.consumer<Bytes, Bytes>({
+      ...this.options.consumer,
+      groupId: applicationId,
+      'enable.auto.commit': false,
+      'auto.offset.reset': 'earliest',
+      'partition.assignment.strategy': ['range'],
+    });
+    await this.#consumer.subscribe(topics, {
+      onPartitionsAssigned: (assigned) => this.#assign(assigned),
+      onPartitionsRevoked: (revoked) => this.#revoke(revoked),
+    });
+    this.#state = 'running';
+    this.#loop = this.#run();
+    // done() reports the failure; this keeps an app nobody awaits from crashing the process.
+    this.#loop.catch(() => {});
+    this.#timer = setInterval(() => {
+      this.#commit().catch((error) => this.#fail(error));
+    }, this.options.commitIntervalMs);
+    this.#timer.unref();
+  }
+
+  /** Resolves when the app stops (after {@link StreamsApp.close}); rejects with what made it fail. */
+  async done(): Promise<void> {
+    await this.#loop;
+  }
+
+  /** Stops reading, commits what was processed, and leaves the group. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#state === 'stopped' || this.#state === 'created') {
+      this.#state = 'stopped';
+      return;
+    }
+    const failed = this.#state === 'failed';
+    this.#state = 'stopped';
+    clearInterval(this.#timer);
+    this.#stopLoop();
+    await this.#loop?.catch(() => {});
+    await this.#consumer?.stop();
+    if (!failed) await this.#commit();
+    for (const subscription of this.#subscriptions) subscription.unsubscribe();
+    await this.#consumer?.close();
+    await this.#producer?.close();
+  }
+
+  /** Commits now: outputs and changelogs acknowledged, then input offsets. */
+  commit(): Promise<void> {
+    return this.#commit();
+  }
+
+  async #run(): Promise<void> {
+    const consumer = this.#consumer!;
+    const outputs = this.#outputs!;
+    const batches = consumer[Symbol.asyncIterator]();
+    try {
+      while (this.#state === 'running') {
+        // close() resolves the wait with null: the loop leaves even while a fetch is pending. A fresh promise per
+        // batch, not a race against one long-lived promise, which would keep every batch reachable.
+        const next = await new Promise<IteratorResult<ConsumerBatch<Bytes, Bytes>> | null>(
+          (resolve, reject) => {
+            this.#stopLoop = () => resolve(null);
+            batches.next().then(resolve, reject);
+          },
+        );
+        if (next === null || next.done || this.#state !== 'running') break;
+        const batch = next.value;
+        for (const record of batch.records) {
+          this.#topology.dispatch(record);
+          if (this.#failure !== undefined) throw this.#failure;
+        }
+        const last = batch.records[batch.records.length - 1];
+        this.#positions.set(`${batch.topic}:${batch.partition}`, {
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: last.offset + 1,
+        });
+        // Outputs go to the producer at once; reading waits for them only when too many are unacknowledged.
+        if (outputs.size >= this.options.maxBufferedRecords) await outputs.flush();
+        else outputs.send();
+      }
+    } catch (error) {
+      this.#fail(error);
+      throw error;
+    } finally {
+      void batches.return?.();
+    }
+  }
+
+  #commit(): Promise<void> {
+    // Commits run one at a time: a rebalance may ask for one while the loop is in another.
+    this.#committing = this.#committing.then(() => this.#commitNow());
+    return this.#committing;
+  }
+
+  async #commitNow(): Promise<void> {
+    const outputs = this.#outputs;
+    const consumer = this.#consumer;
+    if (outputs === undefined || consumer === undefined) return;
+    const offsets = [...this.#positions.values()];
+    this.#topology.commit();
+    for (const group of this.#topology.storeGroups()) {
+      const topic = changelogTopic(this.applicationId, group.name);
+      for (const [partition, store] of group.partitions()) {
+        for (const change of store.takeChanges()) outputs.add(topic, { ...change, headers: [], partition });
+      }
+    }
+    await outputs.flush();
+    if (offsets.length > 0) await consumer.commit(offsets);
+  }
+
+  async #assign(assigned: TopicPartition[]): Promise<void> {
+    for (const partition of new Set(assigned.map((tp) => tp.partition))) {
+      if (this.#tasks.has(partition)) continue;
+      await restoreStores(this.client, this.applicationId, this.#topology.storeGroups(), partition);
+      this.#tasks.add(partition);
+    }
+  }
+
+  async #revoke(revoked: TopicPartition[]): Promise<void> {
+    await this.#commit();
+    const gone = new Set(revoked.map((tp) => `${tp.topic}:${tp.partition}`));
+    for (const id of gone) this.#positions.delete(id);
+    const kept = new Set(
+      this.#consumer!.assignment()
+        .filter((tp) => !gone.has(`${tp.topic}:${tp.partition}`))
+        .map((tp) => tp.partition),
+    );
+    for (const { partition } of revoked) {
+      if (kept.has(partition)) continue;
+      this.#tasks.delete(partition);
+      for (const group of this.#topology.storeGroups()) group.drop(partition);
+    }
+  }
+
+  /** Creates missing repartition and changelog topics with as many partitions as the widest input. */
+  async #createInternalTopics(topics: string[]): Promise<void> {
+    const admin = this.client.admin();
+    const existing = new Set(await admin.listTopics());
+    const prefix = `${this.applicationId}-`;
+    const internal = (topic: string) => topic.startsWith(prefix) && topic.endsWith('-repartition');
+    const external = topics.filter((topic) => !internal(topic));
+    for (const topic of external) if (!existing.has(topic)) throw new UnknownTopicError(topic);
+    const described = await admin.describeTopics(external);
+    const partitions = Math.max(1, ...described.map((t) => t.partitions.length));
+    const wanted = [
+      ...topics.filter(internal).map((name) => ({ name, partitions, config: {} })),
+      ...this.#topology.storeGroups().map((group) => ({
+        name: changelogTopic(this.applicationId, group.name),
+        partitions,
+        config: { 'cleanup.policy': 'compact' as const },
+      })),
+    ].filter((topic) => !existing.has(topic.name));
+    if (wanted.length > 0) await admin.createTopics(wanted);
+  }
+
+  #fail(error: unknown): void {
+    if (this.#failure === undefined) this.#failure = error;
+    if (this.#state === 'running' || this.#state === 'starting') this.#state = 'failed';
+  }
+
+  readonly #lookup = (name: string) => this.#topology.storeGroup(name);
+  readonly #storeNames = () => this.#topology.storeGroups().map((group) => group.name);
+}
+
+/**
+ * A Streams app on `client`.
+ *
+ * @example
+ * ```ts
+ * const app = streams(client, { applicationId: 'word-count' });
+ * await app.start(
+ *   app.stream('lines', { value: Serdes.string }).pipe(
+ *     flatMapValues((line) => line.split(' ')),
+ *     groupRecordsBy((_, word) => word),
+ *     countByKey({ store: 'counts' }),
+ *     to('word-counts', { key: Serdes.string, value: Serdes.long }),
+ *   ),
+ * );
+ * app.store<string, number>('counts').get('hello');
+ * ```
+ */
+export function streams(client: Client, options: StreamsOptions): StreamsApp {
+  return new StreamsApp(client, options);
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { ConsumerOptions } from '../../client/consumer.js';
+import type { ProducerOptions } from '../../client/producer.js';
+import { parseConfig } from '../../config/index.js';
+import { ConfigError } from '../../errors.js';
+
+const schema = z.strictObject({
+  applicationId: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]+$/, 'must be letters, digits, ".", "_" or "-" (it prefixes topic names)'),
+  guarantee: z.enum(['at_least_once', 'exactly_once']).default('at_least_once'),
+  commitIntervalMs: z.number().int().positive().default(1000),
+  maxBufferedRecords: z.number().int().positive().default(20_000),
+  acks: z.union([z.literal(1), z.literal(-1), z.literal('all')]).default('all'),
+  consumer: z.record(z.string(), z.unknown()).default({}),
+  producer: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** What {@link streams} takes. */
+export interface StreamsOptions {
+  /**
+   * Names the app: its consumer group, and the prefix of its internal topics (`<app>-<store>-changelog`,
+   * `<app>-<name>-repartition`, `<app>-<store>-late`). Instances with the same id share the work.
+   */
+  applicationId: string;
+  /**
+   * `at_least_once` (default): input offsets are committed only after the outputs and changelog records they
+   * caused are durable, so a crash replays, never loses. `exactly_once` needs transactions in the log, which it
+   * does not have yet: asking for it is an error rather than a weaker promise.
+   */
+  guarantee?: 'at_least_once' | 'exactly_once';
+  /** How often outputs, changelogs and input offsets are committed. Default 1000 ms. */
+  commitIntervalMs?: number;
+  /** Outputs held in memory before they are handed to the producer and awaited (backpressure). Default 20,000. */
+  maxBufferedRecords?: number;
+  /** Durability of outputs and changelogs before a commit: `all` (default, fsynced on the embedded log) or `1`. */
+  acks?: 1 | -1 | 'all';
+  /** Extra settings of the app's consumer (fetch sizes, timeouts); group, commit and serde settings are the app's. */
+  consumer?: Partial<ConsumerOptions>;
+  /** Extra settings of the app's producer (`linger.ms`, `batch.size`). */
+  producer?: Partial<ProducerOptions>;
+}
+
+export type ResolvedStreamsOptions = z.output<typeof schema> & {
+  consumer: Partial<ConsumerOptions>;
+  producer: Partial<ProducerOptions>;
+};
+
+/** Validates app options (unknown keys suggest the nearest one); refuses `exactly_once` with the reason. */
+export function streamsOptions(input: StreamsOptions): ResolvedStreamsOptions {
+  const options = parseConfig(schema, input, 'streams options') as ResolvedStreamsOptions;
+  if (options.guarantee === 'exactly_once') {
+    throw new ConfigError(
+      'streams options: guarantee "exactly_once" needs transactions in the log, which sluice does not have yet; use "at_least_once" (outputs may repeat after a crash, nothing is lost)',
+      { key: 'guarantee' },
+    );
+  }
+  return options;
+}
