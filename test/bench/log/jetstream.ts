@@ -39,9 +39,8 @@ export const jetstream: Subject = {
         const messages = await consumer.consume({ max_messages: w.batchSize * 4 });
         for await (const m of messages) {
           tally(t, m.seq - 1, Math.floor(m.info.timestampNanos / 1e6), m.data);
-          if (t.records >= w.records) break;
+          if (t.records >= w.records) break; // leaving the loop stops the consumer
         }
-        await messages.close();
         return t;
       },
       async close() {
