@@ -180,7 +180,7 @@ describe('log › property: append, read, roll, retention, deleteRecords, reopen
           fs.rmSync(dir, { recursive: true, force: true });
         }
       }),
-      { numRuns: 40 },
+      { numRuns: 30 },
     );
   }, 60_000);
 });
@@ -303,7 +303,7 @@ describe('log › property: compaction', () => {
           fs.rmSync(dir, { recursive: true, force: true });
         }
       }),
-      { numRuns: 40 },
+      { numRuns: 30 },
     );
   }, 60_000);
 });
