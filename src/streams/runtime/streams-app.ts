@@ -272,7 +272,7 @@ export class StreamsApp {
       ...this.#topology.storeGroups().map((group) => ({
         name: changelogTopic(this.applicationId, group.name),
         partitions,
-        config: { 'cleanup.policy': 'compact' as const },
+        config: { 'cleanup.policy': group.changelogCleanupPolicy() },
       })),
     ].filter((topic) => !existing.has(topic.name));
     if (wanted.length > 0) await admin.createTopics(wanted);

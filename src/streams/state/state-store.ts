@@ -24,6 +24,11 @@ export interface StateStore {
   restore(record: ChangelogRecord): void;
   /** Number of entries held. */
   readonly size: number;
+  /**
+   * How the changelog topic is cleaned: `compact` (default) keeps the latest record per key; stores whose entries
+   * expire by time (windows) use `compact,delete` so that expired windows also leave the changelog.
+   */
+  readonly changelogCleanupPolicy?: 'compact' | 'compact,delete';
 }
 
 /** Every store of one name, one per partition (task), created on first use. */
@@ -48,6 +53,11 @@ export class StoreGroup<S extends StateStore> {
   /** The stores that exist, by partition, in partition order. */
   partitions(): [number, S][] {
     return [...this.#byPartition].sort((a, b) => a[0] - b[0]);
+  }
+
+  /** The cleanup policy of this store's changelog topic (asked of a throwaway instance: stores start empty). */
+  changelogCleanupPolicy(): 'compact' | 'compact,delete' {
+    return this.create(this.name, -1).changelogCleanupPolicy ?? 'compact';
   }
 
   /** Forgets the store of a partition this instance no longer owns. */

@@ -41,6 +41,7 @@ export class WindowStore<K, V> implements ReadOnlyWindowStore<K, V>, StateStore 
   readonly #keySerde: Serde<K>;
   readonly #valueSerde: Serde<V>;
   #size = 0;
+  readonly changelogCleanupPolicy = 'compact,delete' as const;
 
   constructor(
     readonly name: string,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Serdes } from '../../../src/streams/serdes.js';
 import { KeyValueStore } from '../../../src/streams/state/key-value-store.js';
 import { SessionStore } from '../../../src/streams/state/session-store.js';
+import type { StateStore } from '../../../src/streams/state/state-store.js';
 import { decodeWindowKey, encodeWindowKey, WindowStore } from '../../../src/streams/state/window-store.js';
 
 describe('streams › state › key-value store', () => {
@@ -96,5 +97,13 @@ describe('streams › state › session store', () => {
     const restored = new SessionStore<string, number>('s');
     for (const record of store.takeChanges()) restored.restore(record);
     expect(restored.findSessions('b', 50, 50).map((s) => s.value)).toEqual([9]);
+  });
+});
+
+describe('streams › state › changelog cleanup', () => {
+  it('compacts key-value changelogs and also expires window and session changelogs by time', () => {
+    expect((new KeyValueStore('a') as StateStore).changelogCleanupPolicy).toBeUndefined();
+    expect(new WindowStore('b').changelogCleanupPolicy).toBe('compact,delete');
+    expect(new SessionStore('c').changelogCleanupPolicy).toBe('compact,delete');
   });
 });
