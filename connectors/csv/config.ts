@@ -26,6 +26,12 @@ export const csvSourceConfig = z.strictObject({
     false,
     'Read the files present at start, then report end of input (batch ETL); otherwise keep watching',
   ),
+  'input.claim': z
+    .enum(['rename', 'offsets'])
+    .default('rename')
+    .describe(
+      'rename: claim a file by moving it into processing.path (several tasks or workers share a folder safely); offsets: leave files in place and skip those whose committed offset reached their end (read-only inputs; tasks split files by name hash; needs cleanup.policy=none)',
+    ),
   'processing.path': field.optionalString(
     'Where claimed files are moved while being read (default <input.path>/.processing)',
   ),

@@ -1,6 +1,7 @@
 import { type FSWatcher, watch } from 'chokidar';
 import type { z } from 'zod';
 import {
+  ConfigError,
   type ConnectHeader,
   DataError,
   defineSourceConnector,
@@ -91,6 +92,8 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
   /** Per file, the position of the last record the runtime reported durable. */
   private durable = new Map<string, number>();
   private watcher: FSWatcher | null = null;
+  /** With input.claim=offsets, the files this run has opened (they stay where they are). */
+  private readonly readInPlace = new Set<string>();
   private wake: (() => void) | null = null;
 
   async start(config: CsvSourceTaskConfig, context: SourceTaskContext): Promise<void> {
@@ -245,7 +248,12 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
   }
 
   private async claim(): Promise<ClaimedFile | null> {
-    const { file, waiting } = await this.spool.claimNext();
+    const { file, waiting } = await this.spool.claimNext(Date.now(), async (candidate) => {
+      if (this.readInPlace.has(candidate.path)) return true;
+      const committed = await this.context.offsetReader.offset({ file: candidate.name });
+      return committed !== null && Number(committed.position) >= candidate.size;
+    });
+    if (file && this.config['input.claim'] === 'offsets') this.readInPlace.add(file.path);
     if (file) return file;
     if (this.config['input.finite'] && !waiting && this.draining.size === 0) {
       throw new EndOfInputError(
@@ -353,6 +361,14 @@ export const csvSource = defineSourceConnector({
   description:
     'Reads CSV files dropped into a folder, typed by a declared or inferred schema; resumes mid-file',
   config: csvSourceConfig,
+  validate(config: z.output<typeof csvSourceConfig>) {
+    if (config['input.claim'] === 'offsets' && config['cleanup.policy'] !== 'none') {
+      throw new ConfigError(
+        `input.claim=offsets leaves files where they are: set cleanup.policy=none (it is ${config['cleanup.policy']})`,
+        { key: 'cleanup.policy' },
+      );
+    }
+  },
   taskConfigs(config: z.output<typeof csvSourceConfig>, maxTasks: number): CsvSourceTaskConfig[] {
     return Array.from({ length: maxTasks }, (_, i) => ({ ...config, 'task.id': i, 'task.count': maxTasks }));
   },

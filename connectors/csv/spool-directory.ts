@@ -38,11 +38,13 @@ export class SpoolDirectory {
   }
 
   async init(): Promise<void> {
+    if (this.config['input.claim'] === 'offsets') return; // files stay where they are: nothing to create
     await mkdir(this.mine, { recursive: true });
   }
 
   /** Files this task had claimed before a restart (and, for task 0, those of tasks that no longer exist). */
   async claimedBefore(): Promise<ClaimedFile[]> {
+    if (this.config['input.claim'] === 'offsets') return [];
     const found = await this.listFiles(this.mine, this.mine);
     if (this.config['task.id'] === 0) {
       for (const entry of await readdir(this.processing, { withFileTypes: true })) {
@@ -63,16 +65,25 @@ export class SpoolDirectory {
    * Claims the next waiting file in order, or returns null when none is ready. Files modified more recently than
    * `file.minimum.age.ms` are left for a later call; `waiting` tells whether any matching file is still there.
    */
-  async claimNext(now = Date.now()): Promise<{ file: ClaimedFile | null; waiting: boolean }> {
+  async claimNext(
+    now = Date.now(),
+    skip: (file: ClaimedFile) => Promise<boolean> = async () => false,
+  ): Promise<{ file: ClaimedFile | null; waiting: boolean }> {
+    const inPlace = this.config['input.claim'] === 'offsets';
     const candidates = sortFiles(
       await this.listFiles(this.input, this.input, true),
       this.config['file.sort.attributes'],
     );
     let waiting = false;
     for (const candidate of candidates) {
+      if (inPlace && hashOf(candidate.name) % this.config['task.count'] !== this.config['task.id']) continue;
       if (now - candidate.mtimeMs < this.config['file.minimum.age.ms']) {
         waiting = true;
         continue;
+      }
+      if (inPlace) {
+        if (await skip(candidate)) continue;
+        return { file: candidate, waiting: false };
       }
       const target = join(this.mine, candidate.name);
       await mkdir(join(target, '..'), { recursive: true });
@@ -90,6 +101,7 @@ export class SpoolDirectory {
   /** Applies `cleanup.policy` to a file whose every row is in the topic. */
   async finish(file: ClaimedFile, now = new Date()): Promise<string | null> {
     const policy = this.config['cleanup.policy'];
+    if (this.config['input.claim'] === 'offsets') return file.path;
     if (policy === 'delete') {
       await unlink(file.path);
       return null;
@@ -144,6 +156,13 @@ export class SpoolDirectory {
     }
     return out;
   }
+}
+
+/** A stable hash of a file name (FNV-1a), so tasks agree on who reads which file without coordination. */
+function hashOf(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
 }
 
 function sortFiles(files: ClaimedFile[], order: 'name' | 'mtime'): ClaimedFile[] {

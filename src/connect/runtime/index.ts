@@ -3,7 +3,7 @@
 export { parseProperties, readConfigFile } from './config-file.js';
 export type { ConnectMetrics } from './connect-metrics.js';
 export type { CommonConnectorConfig, ParsedConnectorConfig } from './connector-config.js';
-export { connectorConfigSchema, findPlugin, parseConnectorConfig } from './connector-config.js';
+export { connectorConfigSchema, findPlugin, flatKeys, parseConnectorConfig } from './connector-config.js';
 export type { ConnectorOffsets } from './connector-offsets.js';
 export type { SourceOffsetEntry } from './offset-store.js';
 export { OffsetStore } from './offset-store.js';

@@ -190,4 +190,30 @@ describe('connectors › csv › source', () => {
       /dup\.csv: header row names column "id" twice/,
     );
   });
+
+  it('with input.claim=offsets reads files in place and skips them once their offsets reach the end', async () => {
+    await writeFile(join(dir, 'keep.csv'), 'id\n1\n2\n');
+    const offsets = new MemoryOffsets();
+    const extra = { 'input.claim': 'offsets', 'cleanup.policy': 'none' };
+    const first = csvSource.createTask();
+    await first.start(taskConfig(extra), sourceContext(offsets));
+    expect((await drain(first, offsets)).map((r) => r.value)).toEqual([{ id: 1 }, { id: 2 }]);
+    await first.stop();
+    expect((await readdir(dir)).sort()).toEqual(['keep.csv']);
+    const again = csvSource.createTask();
+    await again.start(taskConfig(extra), sourceContext(offsets));
+    expect(await drain(again, offsets)).toEqual([]);
+    await again.stop();
+  });
+
+  it('refuses input.claim=offsets with a cleanup policy that would move or delete files', () => {
+    const config = parseConfig(
+      csvSource.config,
+      { topic: 't', 'input.path': dir, 'input.claim': 'offsets' },
+      'csv',
+    );
+    expect(() => csvSource.validate?.(config)).toThrow(
+      /input\.claim=offsets leaves files where they are: set cleanup\.policy=none/,
+    );
+  });
 });

@@ -1,0 +1,51 @@
+import { builtinConnectors } from '../../connectors/index.js';
+import { configIssues } from '../config/index.js';
+import type { AnyConnectorDefinition } from '../connect/index.js';
+import { connectorConfigSchema, flatKeys } from '../connect/runtime/index.js';
+import type { ConnectorCatalog } from './validate.js';
+
+/** The connector config a pipeline entry stands for: its `config:` plus the keys the entry itself sets. */
+export function connectorConfig(
+  definition: AnyConnectorDefinition,
+  entry: { name: string; connector: string; 'tasks.max': number; config: Record<string, unknown> },
+  topics: { topic?: string; topics?: string[] },
+): Record<string, unknown> {
+  const config: Record<string, unknown> = {
+    ...entry.config,
+    name: entry.name,
+    'connector.class': entry.connector,
+    'tasks.max': entry['tasks.max'],
+  };
+  if (topics.topic !== undefined && 'topic' in definition.config.shape) config.topic = topics.topic;
+  if (topics.topics !== undefined) config.topics = topics.topics.join(',');
+  return config;
+}
+
+/** A catalog over connector definitions (the built-in ones by default), for `sluice validate` and `sluice run`. */
+export function connectorCatalog(
+  plugins: readonly AnyConnectorDefinition[] = builtinConnectors,
+): ConnectorCatalog & {
+  find(name: string): AnyConnectorDefinition | undefined;
+} {
+  const find = (name: string) => plugins.find((p) => p.name === name || p.aliases?.includes(name));
+  return {
+    find,
+    names: () => plugins.flatMap((p) => [p.name, ...(p.aliases ?? [])]),
+    kind: (name) => find(name)?.kind,
+    validate(name, config) {
+      const definition = find(name);
+      if (!definition) return [];
+      const full = {
+        name: 'x',
+        'connector.class': name,
+        ...(definition.kind === 'sink' ? { topics: 'x' } : {}),
+        ...config,
+      };
+      return configIssues(connectorConfigSchema(definition), flatKeys(full));
+    },
+    topicsWritten(name, config, topic) {
+      if (topic) return [topic];
+      return typeof config.topic === 'string' ? [config.topic] : undefined;
+    },
+  };
+}
