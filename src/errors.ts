@@ -172,10 +172,14 @@ export class MemberIdRequiredError extends GroupError {
 
 /**
  * A client call made in a state that does not allow it: `CLIENT_CLOSED` (after close), `NOT_ASSIGNED` (seek or
- * pause of a partition the consumer does not own), `READ_IN_PROGRESS` (a second way to read started while one runs).
+ * pause of a partition the consumer does not own), `READ_IN_PROGRESS` (a second way to read started while one runs),
+ * `SUBSCRIPTION_CONFLICT` (subscribe and assign mixed on one consumer).
  */
 export class ClientStateError extends SluiceError {
-  constructor(code: 'CLIENT_CLOSED' | 'NOT_ASSIGNED' | 'READ_IN_PROGRESS', message: string) {
+  constructor(
+    code: 'CLIENT_CLOSED' | 'NOT_ASSIGNED' | 'READ_IN_PROGRESS' | 'SUBSCRIPTION_CONFLICT',
+    message: string,
+  ) {
     super(code, message);
   }
 }
@@ -191,5 +195,19 @@ export class UnknownStoreError extends SluiceError {
         : `state store ${JSON.stringify(store)} is not a ${expected} store; query it with the accessor of its kind`,
     );
     this.store = store;
+  }
+}
+
+/** A consumer has no committed offset for a partition and `auto.offset.reset` is `none`. */
+export class NoOffsetError extends SluiceError {
+  readonly topic: string;
+  readonly partition: number;
+  constructor(topic: string, partition: number) {
+    super(
+      'NO_OFFSET_FOR_PARTITION',
+      `${topic}-${partition} has no committed offset and auto.offset.reset is none; commit or seek to an offset first`,
+    );
+    this.topic = topic;
+    this.partition = partition;
   }
 }

@@ -1,0 +1,51 @@
+import type {
+  AppendOptions,
+  AppendRecord,
+  AppendResult,
+  LogRecord,
+  PartitionOffsets,
+  ReadOptions,
+  TopicConfig,
+  TopicDescription,
+} from '../../log/types.js';
+
+type Maybe<T> = T | Promise<T>;
+
+/** What `Log.readRecords` returns: decoded records from `offset` on, and where the next read starts. */
+export interface ReadRecordsResult {
+  records: LogRecord[];
+  nextOffset: number;
+  highWatermark: number;
+  logStartOffset: number;
+}
+
+/**
+ * The part of the segment log the embedded backend calls. `Log` from src/log satisfies it; naming the subset keeps
+ * the backend's dependency on the log explicit and lets a result be sync or async.
+ */
+export interface EmbeddedLog {
+  hasTopic(name: string): boolean;
+  listTopics(): Maybe<string[]>;
+  describeTopic(name: string): Maybe<TopicDescription>;
+  createTopic(name: string, options: { partitions: number; config?: Partial<TopicConfig> }): Promise<unknown>;
+  deleteTopic(name: string): Promise<unknown>;
+  alterTopicConfig(name: string, set: Partial<TopicConfig>, unset?: (keyof TopicConfig)[]): Maybe<unknown>;
+  createPartitions(name: string, total: number): Maybe<unknown>;
+  append(
+    topic: string,
+    partition: number,
+    records: AppendRecord[],
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
+  readRecords(
+    topic: string,
+    partition: number,
+    offset: number,
+    options?: ReadOptions,
+  ): Promise<ReadRecordsResult>;
+  offsets(topic: string, partition: number): Maybe<PartitionOffsets>;
+  /** The first offset with a timestamp at or after `timestamp`; the high watermark when there is none. */
+  offsetForTime(topic: string, partition: number, timestamp: number): Maybe<number>;
+  deleteRecords(topic: string, partition: number, before: number): Maybe<unknown>;
+  close(): Promise<void>;
+}
