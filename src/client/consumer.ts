@@ -135,7 +135,9 @@ export interface Consumer<K = Buffer | null, V = Buffer | null> extends AsyncIte
   committed(partitions?: TopicPartition[]): Promise<TopicPartitionOffset[]>;
   /**
    * Delivers batches until {@link Consumer.stop} or {@link Consumer.close}. The previous batch counts as processed
-   * when `next()` is called again; breaking out of the loop stops reading (without leaving the group).
+   * when `next()` is called again, so `stop()` ends a loop with its last batch processed. Leaving the loop by
+   * `break` or a throw hands the last batch back unprocessed (it is delivered again): the iterator cannot tell a
+   * finished body from a failed one. Either way the consumer stays in its group.
    */
   [Symbol.asyncIterator](): AsyncIterator<ConsumerBatch<K, V>>;
   /**
