@@ -52,7 +52,8 @@ function validate(target: OffsetResetTarget): void {
   if (target.to === 'offset' && (!Number.isSafeInteger(target.offset) || target.offset < 0)) {
     throw bad(`offset must be an integer from 0, got ${target.offset}`);
   }
-  if (target.to === 'shift' && !Number.isSafeInteger(target.by)) throw bad(`shift must be an integer, got ${target.by}`);
+  if (target.to === 'shift' && !Number.isSafeInteger(target.by))
+    throw bad(`shift must be an integer, got ${target.by}`);
   if (target.to === 'timestamp' && !Number.isFinite(target.timestamp)) {
     throw bad(`timestamp must be milliseconds since the epoch, got ${target.timestamp}`);
   }

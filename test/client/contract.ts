@@ -36,7 +36,10 @@ async function readValues(consumer: Consumer, count: number): Promise<string[]> 
   return out;
 }
 
-export function describeClientContract(backendName: string, makeBackend: () => Promise<ContractBackend>): void {
+export function describeClientContract(
+  backendName: string,
+  makeBackend: () => Promise<ContractBackend>,
+): void {
   describe(`client contract › ${backendName}`, () => {
     let backend: ContractBackend;
     let client: Client;
@@ -79,7 +82,14 @@ export function describeClientContract(backendName: string, makeBackend: () => P
         'auto.offset.reset': 'earliest',
       });
       await consumer.assign([0, 1, 2].map((partition) => ({ topic: t, partition })));
-      const got: { key: string | null; n: number; header: string; ts: number; offset: number; partition: number }[] = [];
+      const got: {
+        key: string | null;
+        n: number;
+        header: string;
+        ts: number;
+        offset: number;
+        partition: number;
+      }[] = [];
       for await (const batch of consumer) {
         for (const r of batch.records) {
           got.push({
@@ -112,7 +122,13 @@ export function describeClientContract(backendName: string, makeBackend: () => P
       const b = await topic(1);
       const producer = client.producer();
       const meta = await producer.send(
-        { topic: a, messages: [{ value: 'x', partition: 1 }, { value: 'y', partition: 1 }] },
+        {
+          topic: a,
+          messages: [
+            { value: 'x', partition: 1 },
+            { value: 'y', partition: 1 },
+          ],
+        },
         { topic: b, messages: [{ value: 'ü' }] },
       );
       expect(meta.map((m) => [m.topic, m.partition, m.offset])).toEqual([
@@ -130,7 +146,10 @@ export function describeClientContract(backendName: string, makeBackend: () => P
     it('shares partitions among the members of a group, each owned by exactly one', async () => {
       const t = await topic(6);
       const producer = client.producer();
-      await producer.send(t, Array.from({ length: 600 }, (_, n) => ({ key: `k${n}`, value: String(n) })));
+      await producer.send(
+        t,
+        Array.from({ length: 600 }, (_, n) => ({ key: `k${n}`, value: String(n) })),
+      );
       const groupId = name('g');
       const seen = new Map<string, number>();
       const consumers = [0, 1, 2].map(() => client.consumer({ groupId, 'auto.offset.reset': 'earliest' }));
@@ -143,7 +162,10 @@ export function describeClientContract(backendName: string, makeBackend: () => P
           },
         });
       }
-      await until(() => consumers.every((c) => c.assignment().length === 2) && seen.size === 600, 'all records');
+      await until(
+        () => consumers.every((c) => c.assignment().length === 2) && seen.size === 600,
+        'all records',
+      );
       const owned = consumers.flatMap((c) => c.assignment().map((tp) => tp.partition)).sort();
       expect(owned).toEqual([0, 1, 2, 3, 4, 5]);
       for (const c of consumers) await c.close();
@@ -154,7 +176,10 @@ export function describeClientContract(backendName: string, makeBackend: () => P
       const groupId = name('g');
       const producer = client.producer();
       const total = 2000;
-      await producer.send(t, Array.from({ length: total / 2 }, (_, n) => ({ key: `k${n}`, value: String(n) })));
+      await producer.send(
+        t,
+        Array.from({ length: total / 2 }, (_, n) => ({ key: `k${n}`, value: String(n) })),
+      );
       const seen = new Set<string>();
       const options = { groupId, 'auto.offset.reset': 'earliest', 'auto.commit.interval.ms': 50 } as const;
       const first = client.consumer(options);
@@ -192,7 +217,11 @@ export function describeClientContract(backendName: string, makeBackend: () => P
         t,
         Array.from({ length: 100 }, (_, n) => ({ value: String(n), partition: n % 2 })),
       );
-      const consumer = client.consumer({ groupId, 'auto.offset.reset': 'earliest', 'enable.auto.commit': false });
+      const consumer = client.consumer({
+        groupId,
+        'auto.offset.reset': 'earliest',
+        'enable.auto.commit': false,
+      });
       await consumer.subscribe(t);
       const got = await readValues(consumer, 100);
       expect(got).toHaveLength(100);
@@ -203,7 +232,12 @@ export function describeClientContract(backendName: string, makeBackend: () => P
       await client.close();
       client = await backend.connect();
       const again = client.consumer({ groupId, 'auto.offset.reset': 'earliest' });
-      expect(await again.committed([{ topic: t, partition: 0 }, { topic: t, partition: 1 }])).toEqual([
+      expect(
+        await again.committed([
+          { topic: t, partition: 0 },
+          { topic: t, partition: 1 },
+        ]),
+      ).toEqual([
         { topic: t, partition: 0, offset: 30 },
         { topic: t, partition: 1, offset: 40 },
       ]);
@@ -217,7 +251,10 @@ export function describeClientContract(backendName: string, makeBackend: () => P
     it('moves a group where a reset says, with a dry run first', async () => {
       const t = await topic(1);
       const groupId = name('g');
-      await client.producer().send(t, Array.from({ length: 50 }, (_, n) => ({ value: String(n) })));
+      await client.producer().send(
+        t,
+        Array.from({ length: 50 }, (_, n) => ({ value: String(n) })),
+      );
       const admin = client.admin();
       const consumer = client.consumer({ groupId, 'auto.offset.reset': 'earliest' });
       await consumer.subscribe(t);
@@ -240,7 +277,9 @@ export function describeClientContract(backendName: string, makeBackend: () => P
       const groupId = name('g');
       const consumer = client.consumer({ groupId });
       await consumer.subscribe(t);
-      await expect(client.admin().resetOffsets({ groupId, target: { to: 'earliest' } })).rejects.toMatchObject({
+      await expect(
+        client.admin().resetOffsets({ groupId, target: { to: 'earliest' } }),
+      ).rejects.toMatchObject({
         code: 'NON_EMPTY_GROUP',
       });
       await consumer.close();
@@ -249,8 +288,15 @@ export function describeClientContract(backendName: string, makeBackend: () => P
     it('describes a group with members, assignments and lag', async () => {
       const t = await topic(2);
       const groupId = name('g');
-      await client.producer().send(t, Array.from({ length: 10 }, (_, n) => ({ value: String(n), partition: n % 2 })));
-      const consumer = client.consumer({ groupId, 'enable.auto.commit': false, 'auto.offset.reset': 'earliest' });
+      await client.producer().send(
+        t,
+        Array.from({ length: 10 }, (_, n) => ({ value: String(n), partition: n % 2 })),
+      );
+      const consumer = client.consumer({
+        groupId,
+        'enable.auto.commit': false,
+        'auto.offset.reset': 'earliest',
+      });
       await consumer.subscribe(t);
       await consumer.commit([{ topic: t, partition: 0, offset: 2 }]);
       const admin = client.admin();
@@ -272,7 +318,10 @@ export function describeClientContract(backendName: string, makeBackend: () => P
 
     it('reads through the three styles: iterator, run({ eachBatch }) and observe(project)', async () => {
       const t = await topic(2);
-      await client.producer().send(t, Array.from({ length: 200 }, (_, n) => ({ value: String(n), partition: n % 2 })));
+      await client.producer().send(
+        t,
+        Array.from({ length: 200 }, (_, n) => ({ value: String(n), partition: n % 2 })),
+      );
       const tps = [0, 1].map((partition) => ({ topic: t, partition }));
       const viaIterator = client.consumer({ 'auto.offset.reset': 'earliest', 'max.poll.records': 7 });
       await viaIterator.assign(tps);
@@ -292,7 +341,11 @@ export function describeClientContract(backendName: string, makeBackend: () => P
       const values = await firstValueFrom(
         viaObserve
           .observe((batch) => from(batch.records.map((r) => r.value?.toString() ?? '')))
-          .pipe(mergeMap((v) => [v]), take(200), toArray()),
+          .pipe(
+            mergeMap((v) => [v]),
+            take(200),
+            toArray(),
+          ),
       );
       expect(new Set(values).size).toBe(200);
       await viaObserve.close();
@@ -300,7 +353,10 @@ export function describeClientContract(backendName: string, makeBackend: () => P
 
     it('pauses and resumes a partition, and seeks', async () => {
       const t = await topic(2);
-      await client.producer().send(t, Array.from({ length: 20 }, (_, n) => ({ value: String(n), partition: n % 2 })));
+      await client.producer().send(
+        t,
+        Array.from({ length: 20 }, (_, n) => ({ value: String(n), partition: n % 2 })),
+      );
       const consumer = client.consumer({ 'auto.offset.reset': 'earliest' });
       await consumer.assign([0, 1].map((partition) => ({ topic: t, partition })));
       consumer.pause([{ topic: t, partitions: [1] }]);
@@ -323,12 +379,19 @@ export function describeClientContract(backendName: string, makeBackend: () => P
       await expect(admin.createTopics([{ name: t }])).rejects.toMatchObject({ code: 'TOPIC_ALREADY_EXISTS' });
       await admin.createPartitions(t, 3);
       await admin.alterTopicConfig(t, { 'retention.ms': 120_000 });
-      await client.producer().send(t, Array.from({ length: 10 }, (_, n) => ({ value: String(n), partition: 0 })));
+      await client.producer().send(
+        t,
+        Array.from({ length: 10 }, (_, n) => ({ value: String(n), partition: 0 })),
+      );
       const [info] = await admin.describeTopics([t]);
       expect(info.partitions.map((p) => p.highWatermark)).toEqual([10, 0, 0]);
       expect(info.config['retention.ms']).toBe(120_000);
-      expect(await admin.deleteRecords(t, [{ partition: 0, before: 4 }])).toEqual([{ partition: 0, logStartOffset: 4 }]);
-      await expect(admin.deleteRecords(t, [{ partition: 0, before: 11 }])).rejects.toBeInstanceOf(OffsetOutOfRangeError);
+      expect(await admin.deleteRecords(t, [{ partition: 0, before: 4 }])).toEqual([
+        { partition: 0, logStartOffset: 4 },
+      ]);
+      await expect(admin.deleteRecords(t, [{ partition: 0, before: 11 }])).rejects.toBeInstanceOf(
+        OffsetOutOfRangeError,
+      );
       await admin.deleteTopics([t]);
       expect(await admin.listTopics()).not.toContain(t);
     });
@@ -336,7 +399,9 @@ export function describeClientContract(backendName: string, makeBackend: () => P
     it('rejects bad input with typed errors', async () => {
       const admin = client.admin();
       await expect(admin.describeGroups([name('nobody')])).rejects.toBeInstanceOf(GroupError);
-      await expect(admin.describeGroups([name('nobody')])).rejects.toMatchObject({ code: 'GROUP_ID_NOT_FOUND' });
+      await expect(admin.describeGroups([name('nobody')])).rejects.toMatchObject({
+        code: 'GROUP_ID_NOT_FOUND',
+      });
       const consumer = client.consumer({ groupId: name('g'), 'allow.auto.create.topics': false });
       await expect(consumer.subscribe(name('missing'))).rejects.toBeInstanceOf(UnknownTopicError);
       const t = await topic(1);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerBrokerCommand } from './broker.js';
 import { registerConsume } from './consume.js';
+import { registerGroupsCommand } from './groups.js';
 import { registerLogCommand } from './log.js';
 import { registerProduce } from './produce.js';
 import { registerTopics } from './topics.js';
@@ -13,6 +14,7 @@ export const registry: RegisterCommand[] = [
   registerTopics,
   registerProduce,
   registerConsume,
+  registerGroupsCommand,
   registerLogCommand,
   registerBrokerCommand,
 ];

@@ -24,7 +24,8 @@ export class EmbeddedAdmin implements Admin {
   async createTopics(topics: NewTopic[]): Promise<void> {
     const log = this.context.log;
     for (const t of topics) if (log.hasTopic(t.name)) throw new TopicExistsError(t.name);
-    for (const t of topics) await log.createTopic(t.name, { partitions: t.partitions ?? 1, config: t.config });
+    for (const t of topics)
+      await log.createTopic(t.name, { partitions: t.partitions ?? 1, config: t.config });
   }
 
   async deleteTopics(names: string[]): Promise<void> {
@@ -51,7 +52,11 @@ export class EmbeddedAdmin implements Admin {
     await this.context.log.createPartitions(topic, total);
   }
 
-  async alterTopicConfig(topic: string, set: Partial<TopicConfig>, unset: (keyof TopicConfig)[] = []): Promise<void> {
+  async alterTopicConfig(
+    topic: string,
+    set: Partial<TopicConfig>,
+    unset: (keyof TopicConfig)[] = [],
+  ): Promise<void> {
     this.requireTopic(topic);
     await this.context.log.alterTopicConfig(topic, set, unset);
   }
@@ -66,12 +71,15 @@ export class EmbeddedAdmin implements Admin {
     return out;
   }
 
-  async offsetsForTimestamp(topic: string, timestamp: number): Promise<{ partition: number; offset: number }[]> {
+  async offsetsForTimestamp(
+    topic: string,
+    timestamp: number,
+  ): Promise<{ partition: number; offset: number }[]> {
     this.requireTopic(topic);
     const { partitions } = await this.context.log.describeTopic(topic);
     const out: { partition: number; offset: number }[] = [];
     for (let partition = 0; partition < partitions; partition++) {
-      out.push({ partition, offset: await this.context.log.offsetForTime(topic, partition, timestamp) });
+      out.push({ partition, offset: await this.offsetForTime(topic, partition, timestamp) });
     }
     return out;
   }
@@ -90,7 +98,9 @@ export class EmbeddedAdmin implements Admin {
       const owners = new Map<string, { tp: TopicPartition; memberId: string }>();
       const members = group.members.map((m) => {
         const assignment =
-          group.protocolType === 'consumer' && m.assignment.length > 0 ? decodeAssignment(m.assignment).partitions : [];
+          group.protocolType === 'consumer' && m.assignment.length > 0
+            ? decodeAssignment(m.assignment).partitions
+            : [];
         for (const tp of assignment) owners.set(tpKey(tp.topic, tp.partition), { tp, memberId: m.memberId });
         return { memberId: m.memberId, clientId: m.clientId, clientHost: m.clientHost, assignment };
       });
@@ -127,7 +137,9 @@ export class EmbeddedAdmin implements Admin {
       );
     }
     const committed = await coordinator.fetchOffsets(request.groupId);
-    const current = new Map(committed.filter((c) => c.offset >= 0).map((c) => [tpKey(c.topic, c.partition), c.offset]));
+    const current = new Map(
+      committed.filter((c) => c.offset >= 0).map((c) => [tpKey(c.topic, c.partition), c.offset]),
+    );
     let partitions: TopicPartition[];
     if (request.topics) {
       partitions = [];
@@ -148,9 +160,7 @@ export class EmbeddedAdmin implements Admin {
       const now = current.get(tpKey(topic, partition)) ?? -1;
       positions.push({ topic, partition, current: now, logStartOffset, endOffset: highWatermark });
     }
-    const plan = await planOffsetReset(positions, request.target, async (t, p, ts) =>
-      this.context.log.offsetForTime(t, p, ts),
-    );
+    const plan = await planOffsetReset(positions, request.target, (t, p, ts) => this.offsetForTime(t, p, ts));
     if (!request.dryRun && plan.length > 0) {
       const results = await coordinator.commitOffsets({
         groupId: request.groupId,
@@ -191,6 +201,12 @@ export class EmbeddedAdmin implements Admin {
 
   async close(): Promise<void> {}
 
+  /** The first offset at or after `timestamp`, or the end offset when no record is that new (as Kafka's tool). */
+  private async offsetForTime(topic: string, partition: number, timestamp: number): Promise<number> {
+    const found = await this.context.log.offsetForTime(topic, partition, timestamp);
+    return found ?? (await this.context.log.offsets(topic, partition)).highWatermark;
+  }
+
   private async lag(tp: TopicPartition, committed: number): Promise<PartitionLag> {
     const { logStartOffset, highWatermark } = this.context.log.hasTopic(tp.topic)
       ? await this.context.log.offsets(tp.topic, tp.partition)
@@ -207,10 +223,15 @@ export class EmbeddedAdmin implements Admin {
   }
 
   private requireTopic(name: string): void {
-    if (!this.context.log.hasTopic(name)) throw new UnknownTopicError(name, 'list topics with `sluice topics list`');
+    if (!this.context.log.hasTopic(name))
+      throw new UnknownTopicError(name, 'list topics with `sluice topics list`');
   }
 }
 
 function unknownGroup(groupId: string): GroupError {
-  return new GroupError('GROUP_ID_NOT_FOUND', groupId, 'does not exist; list groups with `sluice groups list`');
+  return new GroupError(
+    'GROUP_ID_NOT_FOUND',
+    groupId,
+    'does not exist; list groups with `sluice groups list`',
+  );
 }

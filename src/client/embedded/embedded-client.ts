@@ -33,7 +33,10 @@ export interface EmbeddedClientOptions {
  * A client over an already-open log, so that producers, consumers, Connect workers and Streams apps of one process
  * share it (and its group coordinator). The log stays open when the client closes unless `ownsLog` is set.
  */
-export function embeddedClient(log: EmbeddedLog & CoordinatorLog, options: EmbeddedClientOptions = {}): Client {
+export function embeddedClient(
+  log: EmbeddedLog & CoordinatorLog,
+  options: EmbeddedClientOptions = {},
+): Client {
   return new EmbeddedClient(log, options);
 }
 
@@ -78,7 +81,9 @@ class EmbeddedClient implements Client {
       }
       return assignor;
     });
-    const consumer = new EmbeddedConsumer<K, V>(this.context, resolved, assignors, (c) => this.consumers.delete(c));
+    const consumer = new EmbeddedConsumer<K, V>(this.context, resolved, assignors, (c) =>
+      this.consumers.delete(c),
+    );
     this.consumers.add(consumer);
     return consumer;
   }

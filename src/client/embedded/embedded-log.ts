@@ -44,8 +44,8 @@ export interface EmbeddedLog {
     options?: ReadOptions,
   ): Promise<ReadRecordsResult>;
   offsets(topic: string, partition: number): Maybe<PartitionOffsets>;
-  /** The first offset with a timestamp at or after `timestamp`; the high watermark when there is none. */
-  offsetForTime(topic: string, partition: number, timestamp: number): Maybe<number>;
+  /** The first offset with a timestamp at or after `timestamp`; null when no record is that new. */
+  offsetForTime(topic: string, partition: number, timestamp: number): Maybe<number | null>;
   deleteRecords(topic: string, partition: number, before: number): Maybe<unknown>;
   close(): Promise<void>;
 }

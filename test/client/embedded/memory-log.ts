@@ -1,11 +1,26 @@
 // A small in-memory stand-in for the segment log, for unit tests of the embedded client's flow control that do not
 // need disk. It keeps the log's contract where the client relies on it: offsets, long polls, offset range errors.
-import { OffsetOutOfRangeError, TopicExistsError, UnknownPartitionError, UnknownTopicError } from '../../../src/errors.js';
+
 import type { EmbeddedLog, ReadRecordsResult } from '../../../src/client/embedded/embedded-log.js';
-import type { AppendRecord, LogRecord, ReadOptions, TopicConfig, TopicDescription } from '../../../src/log/types.js';
+import {
+  OffsetOutOfRangeError,
+  TopicExistsError,
+  UnknownPartitionError,
+  UnknownTopicError,
+} from '../../../src/errors.js';
+import type {
+  AppendRecord,
+  LogRecord,
+  ReadOptions,
+  TopicConfig,
+  TopicDescription,
+} from '../../../src/log/types.js';
 
 export class MemoryLog implements EmbeddedLog {
-  readonly topics = new Map<string, { partitions: { start: number; records: LogRecord[] }[]; config: TopicConfig }>();
+  readonly topics = new Map<
+    string,
+    { partitions: { start: number; records: LogRecord[] }[]; config: TopicConfig }
+  >();
   private waiters: (() => void)[] = [];
   appends = 0;
 
@@ -19,9 +34,15 @@ export class MemoryLog implements EmbeddedLog {
     const t = this.topic(name);
     return { name, partitions: t.partitions.length, config: t.config };
   }
-  async createTopic(name: string, options: { partitions: number; config?: Partial<TopicConfig> }): Promise<void> {
+  async createTopic(
+    name: string,
+    options: { partitions: number; config?: Partial<TopicConfig> },
+  ): Promise<void> {
     if (this.topics.has(name)) throw new TopicExistsError(name);
-    const partitions = Array.from({ length: options.partitions }, () => ({ start: 0, records: [] as LogRecord[] }));
+    const partitions = Array.from({ length: options.partitions }, () => ({
+      start: 0,
+      records: [] as LogRecord[],
+    }));
     this.topics.set(name, { partitions, config: { ...(options.config ?? {}) } as TopicConfig });
   }
   async deleteTopic(name: string): Promise<void> {
@@ -35,7 +56,16 @@ export class MemoryLog implements EmbeddedLog {
     const t = this.topic(name);
     while (t.partitions.length < total) t.partitions.push({ start: 0, records: [] });
   }
-  async append(topic: string, partition: number, records: { key?: Buffer | null; value: Buffer | null; timestamp?: number; headers?: AppendRecord['headers'] }[]) {
+  async append(
+    topic: string,
+    partition: number,
+    records: {
+      key?: Buffer | null;
+      value: Buffer | null;
+      timestamp?: number;
+      headers?: AppendRecord['headers'];
+    }[],
+  ) {
     const p = this.partition(topic, partition);
     const baseOffset = p.start + p.records.length;
     for (const r of records) {
@@ -53,10 +83,16 @@ export class MemoryLog implements EmbeddedLog {
     for (const w of waiters) w();
     return { baseOffset, lastOffset: baseOffset + records.length - 1, logAppendTime: -1 };
   }
-  async readRecords(topic: string, partition: number, offset: number, options: ReadOptions = {}): Promise<ReadRecordsResult> {
+  async readRecords(
+    topic: string,
+    partition: number,
+    offset: number,
+    options: ReadOptions = {},
+  ): Promise<ReadRecordsResult> {
     const p = this.partition(topic, partition);
     const end = () => p.start + p.records.length;
-    if (offset < p.start || offset > end()) throw new OffsetOutOfRangeError(topic, partition, offset, p.start, end());
+    if (offset < p.start || offset > end())
+      throw new OffsetOutOfRangeError(topic, partition, offset, p.start, end());
     if (offset === end() && (options.maxWaitMs ?? 0) > 0 && !options.signal?.aborted) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, options.maxWaitMs);
@@ -80,10 +116,9 @@ export class MemoryLog implements EmbeddedLog {
     const p = this.partition(topic, partition);
     return { logStartOffset: p.start, highWatermark: p.start + p.records.length };
   }
-  offsetForTime(topic: string, partition: number, timestamp: number): number {
+  offsetForTime(topic: string, partition: number, timestamp: number): number | null {
     const p = this.partition(topic, partition);
-    const found = p.records.find((r) => r.timestamp >= timestamp);
-    return found ? found.offset : p.start + p.records.length;
+    return p.records.find((r) => r.timestamp >= timestamp)?.offset ?? null;
   }
   deleteRecords(topic: string, partition: number, before: number): void {
     const p = this.partition(topic, partition);
