@@ -74,7 +74,7 @@ export function describeClientContract(
       expect(sent).toHaveLength(30);
       // Records with the same key land in the same partition.
       const byKey = new Map<number, Set<number>>();
-      sent.forEach((m, n) => byKey.set(n % 5, (byKey.get(n % 5) ?? new Set()).add(m.partition)));
+      for (const [n, m] of sent.entries()) byKey.set(n % 5, (byKey.get(n % 5) ?? new Set()).add(m.partition));
       for (const set of byKey.values()) expect(set.size).toBe(1);
       const consumer = client.consumer({
         keySerde: serdes.string,

@@ -1,5 +1,6 @@
 import { ConfigError } from '../../errors.js';
 import type { PartitionAssignor } from '../../group/assignors/types.js';
+import { builtInAssignors } from '../../group/index.js';
 import type { CoordinatorLog, GroupCoordinator } from '../../group/types.js';
 import { partitionForKey } from '../../log/partitioner.js';
 import type { Admin } from '../admin.js';
@@ -8,7 +9,7 @@ import { consumerOptions, producerOptions } from '../options.js';
 import type { Producer, ProducerOptions } from '../producer.js';
 import { type Bytes, serdes } from '../serde.js';
 import type { Client } from '../types.js';
-import { defaultAssignors } from './assignors.js';
+
 import { ClientContext } from './client-context.js';
 import { EmbeddedAdmin } from './embedded-admin.js';
 import { EmbeddedConsumer } from './embedded-consumer.js';
@@ -54,7 +55,7 @@ class EmbeddedClient implements Client {
     private readonly log: EmbeddedLog & CoordinatorLog,
     private readonly options: EmbeddedClientOptions,
   ) {
-    this.assignors = new Map((options.assignors ?? defaultAssignors).map((a) => [a.name, a]));
+    this.assignors = new Map((options.assignors ?? builtInAssignors).map((a) => [a.name, a]));
     this.context = new ClientContext(log, () => this.openCoordinator(), {
       clientId: options.clientId ?? 'sluice',
       autoCreateTopics: options.autoCreateTopics ?? true,

@@ -12,6 +12,8 @@ import { observeBatches } from './observe-batches.js';
 import { PartitionFetcher, tpKey } from './partition-fetcher.js';
 import { runLoop } from './run-loop.js';
 
+const ITERATOR = 'the async iterator';
+
 /** A consumer reading the process's log directly, as a group member or with a manual assignment. */
 export class EmbeddedConsumer<K, V> implements Consumer<K, V> {
   readonly groupId: string | undefined;
@@ -20,7 +22,7 @@ export class EmbeddedConsumer<K, V> implements Consumer<K, V> {
   private subscription: (string | RegExp)[] | null = null;
   private listener: RebalanceListener = {};
   private readonly pausedKeys = new Set<string>();
-  private reading: { style: string; ended: Promise<void>; end: () => void } | null = null;
+  private reading: { style: string; ended: Promise<void>; release: () => void } | null = null;
   private stopping = false;
   private autoCommit: NodeJS.Timeout | null = null;
   private failure: unknown;
@@ -174,7 +176,7 @@ export class EmbeddedConsumer<K, V> implements Consumer<K, V> {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<ConsumerBatch<K, V>> {
-    return batchIterator(this.beginRead('async iterator'));
+    return batchIterator(this.beginRead(ITERATOR));
   }
 
   async run(options: RunOptions<K, V>): Promise<void> {
@@ -197,6 +199,8 @@ export class EmbeddedConsumer<K, V> implements Consumer<K, V> {
     if (!reading) return;
     this.stopping = true;
     this.fetcher.stop();
+    // An iterator ends at once: nobody may be pulling it. run() and observe() end when their current batch does.
+    if (reading.style === ITERATOR) reading.release();
     await reading.ended;
   }
 
@@ -224,11 +228,19 @@ export class EmbeddedConsumer<K, V> implements Consumer<K, V> {
     const ended = new Promise<void>((resolve) => {
       end = resolve;
     });
-    const reading = { style, ended, end };
-    this.reading = reading;
     const fetcher = this.fetcher;
+    const release = (): void => {
+      if (this.reading !== reading) return;
+      this.reading = null;
+      this.stopping = false;
+      fetcher.restart();
+      end();
+    };
+    const reading = { style, ended, release };
+    this.reading = reading;
     return {
       next: async () => {
+        if (this.reading !== reading) return null;
         if (this.failure !== undefined) {
           const failure = this.failure;
           this.failure = undefined;
@@ -247,13 +259,7 @@ export class EmbeddedConsumer<K, V> implements Consumer<K, V> {
       stop: () => {
         if (this.reading === reading) void this.stop();
       },
-      release: () => {
-        if (this.reading !== reading) return;
-        this.reading = null;
-        this.stopping = false;
-        fetcher.restart();
-        end();
-      },
+      release,
     };
   }
 

@@ -3,9 +3,9 @@ import { GroupError } from '../../errors.js';
 import type { PartitionAssignor } from '../../group/assignors/types.js';
 import {
   decodeAssignment,
-  decodeSubscription,
-  encodeAssignment,
   encodeSubscription,
+  membersFromJoin,
+  performAssignment,
 } from '../../group/index.js';
 import type { GroupCoordinator, JoinGroupResponse } from '../../group/types.js';
 import type { TopicPartition, TopicPartitionOffset } from '../records.js';
@@ -207,25 +207,13 @@ export class GroupSession {
         `the group chose assignor "${join.protocolName}", which this consumer does not have`,
       );
     }
-    const members = join.members.map((m) => {
-      const subscription = decodeSubscription(m.metadata);
-      return {
-        memberId: m.memberId,
-        groupInstanceId: m.groupInstanceId,
-        topics: subscription.topics,
-        ownedPartitions: subscription.ownedPartitions,
-      };
-    });
+    const topics = new Set(membersFromJoin(join.members).flatMap((m) => m.topics));
     const partitionsPerTopic = new Map<string, number>();
-    for (const topic of new Set(members.flatMap((m) => m.topics))) {
+    for (const topic of topics) {
       if (this.log.hasTopic(topic))
         partitionsPerTopic.set(topic, (await this.log.describeTopic(topic)).partitions);
     }
-    const plan = assignor.assign(members, partitionsPerTopic);
-    return members.map((m) => ({
-      memberId: m.memberId,
-      assignment: encodeAssignment({ partitions: plan.get(m.memberId) ?? [] }),
-    }));
+    return performAssignment(assignor, join.members, partitionsPerTopic);
   }
 
   private async beat(): Promise<void> {

@@ -28,7 +28,8 @@ describe('client › embedded › backpressure', () => {
     await log.createTopic(topic, { partitions: PARTITIONS });
     // Straight through the log, in large batches, to keep the setup short.
     const chunk = Array.from({ length: 10_000 }, () => ({ value: VALUE }));
-    for (let i = 0; i < RECORDS / chunk.length; i++) await log.append(topic, i % PARTITIONS, chunk, { acks: 1 });
+    for (let i = 0; i < RECORDS / chunk.length; i++)
+      await log.append(topic, i % PARTITIONS, chunk, { acks: 1 });
     client = embeddedClient(log);
   }, 60_000);
 

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { embeddedClient } from '../../../src/client/embedded/index.js';
+import { partitionForKey } from '../../../src/log/index.js';
+import { MemoryLog } from './memory-log.js';
+
+/** A log whose appends wait until the test opens the gate, counting what reached it. */
+class GatedLog extends MemoryLog {
+  handed = 0;
+  calls = 0;
+  private release!: () => void;
+  private readonly gate = new Promise<void>((resolve) => {
+    this.release = resolve;
+  });
+  open(): void {
+    this.release();
+  }
+  override async append(...args: Parameters<MemoryLog['append']>) {
+    this.handed += args[2].length;
+    this.calls++;
+    await this.gate;
+    return super.append(...args);
+  }
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe('client › embedded › producer', () => {
+  it('waits in send when buffer.memory is full instead of queueing without bound', async () => {
+    const log = new GatedLog();
+    await log.createTopic('t', { partitions: 1 });
+    const client = embeddedClient(log as never);
+    const producer = client.producer({ 'buffer.memory': 10 * 1024, 'batch.size': 4096, 'linger.ms': 0 });
+    const value = Buffer.alloc(1000);
+    const sending = producer.send(
+      't',
+      Array.from({ length: 100 }, () => ({ value })),
+    );
+    let resolved = false;
+    void sending.then(() => {
+      resolved = true;
+    });
+    await tick();
+    // Only what fits in 10 KiB was accepted; the rest waits in `send` for room.
+    expect(log.handed).toBeLessThanOrEqual(11);
+    expect(resolved).toBe(false);
+    log.open();
+    const metadata = await sending;
+    expect(metadata.map((m) => m.offset)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(log.calls).toBeGreaterThan(5);
+    await client.close();
+  });
+
+  it('gathers records per partition into batches of batch.size, in order', async () => {
+    const log = new MemoryLog();
+    await log.createTopic('t', { partitions: 2 });
+    const client = embeddedClient(log as never);
+    const producer = client.producer({ 'batch.size': 1_000_000, 'linger.ms': 20 });
+    const sends = [0, 1, 2, 3].map((i) =>
+      producer.send(
+        't',
+        Array.from({ length: 50 }, (_, n) => ({ value: `${i}-${n}`, partition: n % 2 })),
+      ),
+    );
+    const results = (await Promise.all(sends)).flat();
+    // 4 sends × 2 partitions arrived within one linger: one append per partition.
+    expect(log.appends).toBe(2);
+    const p0 = results.filter((m) => m.partition === 0).map((m) => m.offset);
+    expect(p0).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    const stored = (await log.readRecords('t', 0, 0)).records.map((r) => r.value?.toString());
+    expect(stored.slice(0, 3)).toEqual(['0-0', '0-2', '0-4']);
+    expect(stored[25]).toBe('1-0');
+    await client.close();
+  });
+
+  it("places keyed records with the log's partitioner and keyless ones on one partition per batch", async () => {
+    const log = new MemoryLog();
+    await log.createTopic('t', { partitions: 5 });
+    const client = embeddedClient(log as never);
+    const producer = client.producer({ 'linger.ms': 50 });
+    const keyed = await producer.send('t', [
+      { key: 'alpha', value: '1' },
+      { key: 'beta', value: '2' },
+    ]);
+    expect(keyed.map((m) => m.partition)).toEqual([
+      partitionForKey(Buffer.from('alpha'), 5),
+      partitionForKey(Buffer.from('beta'), 5),
+    ]);
+    const keyless = await producer.send(
+      't',
+      Array.from({ length: 20 }, (_, n) => ({ value: String(n) })),
+    );
+    expect(new Set(keyless.map((m) => m.partition)).size).toBe(1);
+    await client.close();
+  });
+
+  it('rejects a bad partition and a failing serde without sending anything', async () => {
+    const log = new MemoryLog();
+    await log.createTopic('t', { partitions: 2 });
+    const client = embeddedClient(log as never);
+    const producer = client.producer();
+    await expect(producer.send('t', [{ value: 'ok' }, { value: 'x', partition: 2 }])).rejects.toThrow(
+      'topic "t" has 2 partitions; partition 2 does not exist',
+    );
+    const strict = client.producer({
+      valueSerde: {
+        serialize: (v: number) => {
+          if (v < 0) throw new Error('negative');
+          return Buffer.from(String(v));
+        },
+        deserialize: (b) => Number(b?.toString()),
+      },
+    });
+    await expect(strict.send('t', [{ value: 1 }, { value: -1 }])).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+    });
+    await producer.flush();
+    expect(log.offsets('t', 0).highWatermark + log.offsets('t', 1).highWatermark).toBe(0);
+    await client.close();
+    await expect(producer.send('t', [{ value: 'late' }])).rejects.toMatchObject({ code: 'CLIENT_CLOSED' });
+  });
+
+  it('creates a missing topic on first send when allowed, and refuses when not', async () => {
+    const log = new MemoryLog();
+    const client = embeddedClient(log as never, { defaultPartitions: 3 });
+    await client.producer().send('fresh', [{ value: 'a' }]);
+    expect(log.describeTopic('fresh').partitions).toBe(3);
+    await expect(
+      client.producer({ 'allow.auto.create.topics': false }).send('absent', [{ value: 'a' }]),
+    ).rejects.toMatchObject({ code: 'UNKNOWN_TOPIC_OR_PARTITION' });
+    await client.close();
+  });
+});
