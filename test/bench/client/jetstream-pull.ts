@@ -16,7 +16,8 @@ export async function jetstreamPull(w: Workload): Promise<Result> {
   const js = nc.jetstream();
   const stream = `bench_${randomUUID().replaceAll('-', '')}`;
   await jsm.streams.add({ name: stream, subjects: [stream], storage: StorageType.File });
-  await jsm.consumers.add(stream, { durable_name: 'bench', ack_policy: AckPolicy.All });
+  // max_ack_pending above a pull's size: at the default (1000) a pull of 4000 stalls until acks catch up.
+  await jsm.consumers.add(stream, { durable_name: 'bench', ack_policy: AckPolicy.All, max_ack_pending: w.chunk * 16 });
   try {
     const payload = value(w);
     const { ms, result } = await timed(async () => {
@@ -26,9 +27,9 @@ export async function jetstreamPull(w: Workload): Promise<Result> {
         let n = 0;
         for await (const m of messages) {
           if (++n % w.chunk === 0 || n === w.records) m.ack();
+          // Leaving the loop stops the pull subscription.
           if (n >= w.records) break;
         }
-        await messages.close();
         return n;
       })();
       for (let i = 0; i < w.records / w.chunk; i++) {
