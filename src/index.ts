@@ -21,6 +21,8 @@ export type {
   ConsumerRecord,
   EachBatchPayload,
   EachMessagePayload,
+  EmbeddedClientOptions,
+  EmbeddedLog,
   EmbeddedLogOptions,
   KafkaLogOptions,
   NewTopic,
@@ -45,7 +47,7 @@ export type {
   TopicPartitions,
 } from './client/index.js';
 // Client
-export { serdes } from './client/index.js';
+export { connect, embeddedClient, serdes } from './client/index.js';
 export type { ConfigIssue } from './config/index.js';
 // Config
 export { parseConfig } from './config/index.js';
@@ -116,6 +118,7 @@ export {
   LogClosedError,
   LogLockedError,
   MemberIdRequiredError,
+  NoOffsetError,
   OffsetOutOfRangeError,
   RecordTooLargeError,
   SluiceError,

@@ -1,5 +1,11 @@
-// The client layer's public face: the contract (types), the serdes, and option validation shared by backends.
+// The client layer's public face: the contract (types), connect(), the embedded backend, the serdes, and the
+// option validation and reset planning every backend shares.
 
+export { connect } from './connect.js';
+export type { EmbeddedClientOptions, EmbeddedLog } from './embedded/index.js';
+export { acquireCoordinator, embeddedClient, releaseCoordinator } from './embedded/index.js';
+export type { ResetPosition } from './offset-reset-plan.js';
+export { planOffsetReset } from './offset-reset-plan.js';
 export type { ResolvedConsumerOptions, ResolvedProducerOptions } from './options.js';
 export { consumerOptions, producerOptions } from './options.js';
 export { serdes } from './serde.js';

@@ -12,6 +12,7 @@ import { jetstreamPull } from './client/jetstream-pull.js';
 import { rawLog } from './client/raw-log.js';
 import { type RebalanceResult, rebalance } from './client/rebalance.js';
 import { defaultWorkload, type Result, rate } from './client/workload.js';
+import { formatTable, human, wantsJson } from './report.js';
 
 async function inTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-bench-client-'));
@@ -20,20 +21,6 @@ async function inTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-function human(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0);
-}
-
-function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -59,7 +46,7 @@ export async function run(args: string[]): Promise<void> {
   const ceiling = results.find((r) => r.subject === 'raw log (ceiling)');
   const share = (r: Result) =>
     ceiling && r.subject === 'sluice embedded' ? `${((rate(r) / rate(ceiling)) * 100).toFixed(0)}%` : '';
-  if (args.includes('--json')) {
+  if (wantsJson(args)) {
     process.stdout.write(`${JSON.stringify({ workload: w, results, rebalances }, null, 2)}\n`);
     return;
   }
@@ -74,7 +61,9 @@ export async function run(args: string[]): Promise<void> {
     share(r),
     r.note ?? '',
   ]);
-  process.stdout.write(`${table(['case', 'subject', 'records/s', 'time', 'of ceiling', 'note'], rows)}\n\n`);
+  process.stdout.write(
+    `${formatTable(['case', 'subject', 'records/s', 'time', 'of ceiling', 'note'], rows)}\n\n`,
+  );
   const rb = rebalances.map((r) => [r.case, `${r.ms.toFixed(1)} ms`, r.note]);
-  process.stdout.write(`${table(['rebalance', 'partitions flowing again after', 'note'], rb)}\n`);
+  process.stdout.write(`${formatTable(['rebalance', 'partitions flowing again after', 'note'], rb)}\n`);
 }

@@ -14,6 +14,10 @@ const benchmarks: Record<string, { about: string; load: () => Promise<Benchmark>
     about: 'segment log append and read vs better-sqlite3, NATS JetStream and raw file writes',
     load: () => import('./log.js'),
   },
+  client: {
+    about: 'producer → log → consumer group end to end vs the raw log and NATS JetStream; rebalance time',
+    load: () => import('./client.js'),
+  },
   broker: {
     about: 'the Kafka-protocol broker driven by kcat, kafkajs and a bare client; the embedded log as ceiling',
     load: () => import('./broker.js'),

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { connect } from '../../client/connect.js';
+import { embeddedClient } from '../../client/embedded/index.js';
 import type {
   Client,
   ConsumerGroupDescription,
@@ -7,8 +7,8 @@ import type {
   OffsetResetTarget,
 } from '../../client/index.js';
 import { BadInputError } from '../../errors.js';
-
-const DEFAULT_LOG_DIR = './.sluice/data';
+import { formatTable } from '../format-table.js';
+import { logDirOption, withLog } from '../log-dir.js';
 
 interface CommonOptions {
   logDir: string;
@@ -29,26 +29,16 @@ function out(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
-/** Columns padded to their widest cell, two spaces apart, as Kafka's tools print. */
-function table(rows: (string | number)[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-  return rows
-    .map((r) =>
-      r
-        .map((cell, c) => String(cell).padEnd(widths[c]))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
-
-async function withClient<T>(options: CommonOptions, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = await connect({ log: { dir: options.logDir, autoCreateTopics: false } });
-  try {
-    return await fn(client);
-  } finally {
-    await client.close();
-  }
+/** A client over the log in `--log-dir`, for the length of `fn`; the CLI never creates topics by accident. */
+function withClient<T>(options: CommonOptions, fn: (client: Client) => Promise<T>): Promise<T> {
+  return withLog(options.logDir, async (log) => {
+    const client = embeddedClient(log, { autoCreateTopics: false });
+    try {
+      return await fn(client);
+    } finally {
+      await client.close();
+    }
+  });
 }
 
 function printDescription(group: ConsumerGroupDescription): void {
@@ -58,9 +48,7 @@ function printDescription(group: ConsumerGroupDescription): void {
   );
   out();
   const clients = new Map(group.members.map((m) => [m.memberId, m]));
-  const rows: (string | number)[][] = [
-    ['TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID'],
-  ];
+  const rows: (string | number)[][] = [];
   for (const o of group.offsets) {
     const member = o.memberId ? clients.get(o.memberId) : undefined;
     rows.push([
@@ -74,7 +62,21 @@ function printDescription(group: ConsumerGroupDescription): void {
       member?.clientId ?? '-',
     ]);
   }
-  out(group.offsets.length > 0 ? table(rows) : '(no committed offsets and no assigned partitions)');
+  const headers = [
+    'TOPIC',
+    'PARTITION',
+    'CURRENT-OFFSET',
+    'LOG-END-OFFSET',
+    'LAG',
+    'CONSUMER-ID',
+    'HOST',
+    'CLIENT-ID',
+  ];
+  out(
+    group.offsets.length > 0
+      ? formatTable(headers, rows)
+      : '(no committed offsets and no assigned partitions)',
+  );
   for (const m of group.members.filter((m) => m.assignment.length === 0)) {
     out(`member ${m.memberId} (${m.clientId}@${m.clientHost}) has no partitions`);
   }
@@ -138,17 +140,12 @@ function printPlan(groupId: string, plan: OffsetResetPlanEntry[], dryRun: boolea
     out(`group ${groupId}: nothing to reset (no committed offsets; name topics with --topic)`);
     return;
   }
-  const rows: (string | number)[][] = [['TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'NEW-OFFSET']];
-  for (const p of plan) rows.push([p.topic, p.partition, p.current >= 0 ? p.current : '-', p.target]);
-  out(table(rows));
+  const rows = plan.map((p) => [p.topic, p.partition, p.current >= 0 ? p.current : '-', p.target]);
+  out(formatTable(['TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'NEW-OFFSET'], rows));
   out();
   out(dryRun ? 'dry run: nothing was changed (drop --dry-run to apply)' : `group ${groupId}: offsets reset`);
 }
 
-const logDirOption = () =>
-  new Option('--log-dir <dir>', 'log directory (env SLUICE_LOG_DIR)').default(
-    process.env.SLUICE_LOG_DIR ?? DEFAULT_LOG_DIR,
-  );
 const jsonOption = () => new Option('--json', 'print JSON for scripts');
 
 /** `sluice groups list|describe|reset-offsets|delete`: consumer groups of a log directory. */
@@ -177,12 +174,8 @@ Examples:
         const list = await client.admin().listGroups();
         if (options.json) return out(JSON.stringify(list, null, 2));
         if (list.length === 0) return out('(no groups)');
-        out(
-          table([
-            ['GROUP', 'STATE', 'PROTOCOL-TYPE'],
-            ...list.map((g) => [g.groupId, g.state, g.protocolType || '-']),
-          ]),
-        );
+        const rows = list.map((g) => [g.groupId, g.state, g.protocolType || '-']);
+        out(formatTable(['GROUP', 'STATE', 'PROTOCOL-TYPE'], rows));
       }),
     );
 

@@ -17,7 +17,11 @@ export async function jetstreamPull(w: Workload): Promise<Result> {
   const stream = `bench_${randomUUID().replaceAll('-', '')}`;
   await jsm.streams.add({ name: stream, subjects: [stream], storage: StorageType.File });
   // max_ack_pending above a pull's size: at the default (1000) a pull of 4000 stalls until acks catch up.
-  await jsm.consumers.add(stream, { durable_name: 'bench', ack_policy: AckPolicy.All, max_ack_pending: w.chunk * 16 });
+  await jsm.consumers.add(stream, {
+    durable_name: 'bench',
+    ack_policy: AckPolicy.All,
+    max_ack_pending: w.chunk * 16,
+  });
   try {
     const payload = value(w);
     const { ms, result } = await timed(async () => {

@@ -14,7 +14,7 @@ const PARTITIONS = 4;
 const VALUE = Buffer.alloc(64, 'v');
 const RSS_GROWTH_LIMIT = 256 * 1024 * 1024;
 /** The handler sleeps this long per batch: far slower than the log can be read. */
-const SLOW_MS = 4;
+const SLOW_MS = 3;
 
 describe('client › embedded › backpressure', () => {
   let dir: string;
