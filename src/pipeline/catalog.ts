@@ -32,16 +32,27 @@ export function connectorCatalog(
     find,
     names: () => plugins.flatMap((p) => [p.name, ...(p.aliases ?? [])]),
     kind: (name) => find(name)?.kind,
-    validate(name, config) {
+    validate(name, config, topics = {}) {
       const definition = find(name);
       if (!definition) return [];
-      const full = {
-        name: 'x',
-        'connector.class': name,
-        ...(definition.kind === 'sink' ? { topics: 'x' } : {}),
-        ...config,
-      };
-      return configIssues(connectorConfigSchema(definition), flatKeys(full));
+      const full = connectorConfig(
+        definition,
+        { name: 'x', connector: name, 'tasks.max': 1, config },
+        topics,
+      );
+      if (definition.kind === 'sink' && full.topics === undefined) full.topics = 'x';
+      const issues = configIssues(connectorConfigSchema(definition), flatKeys(full));
+      if (issues.length > 0) return issues;
+      try {
+        const own = Object.fromEntries(
+          Object.entries(flatKeys(full)).filter(([k]) => k in definition.config.shape),
+        );
+        definition.validate?.(definition.config.parse(own));
+      } catch (err) {
+        const e = err as { key?: string; message: string };
+        return [{ path: e.key ?? '', message: e.message }];
+      }
+      return [];
     },
     topicsWritten(name, config, topic) {
       if (topic) return [topic];

@@ -14,6 +14,7 @@ export interface ConnectorCatalog {
   validate(
     name: string,
     config: Record<string, unknown>,
+    topics?: { topic?: string; topics?: string[] },
   ): { path: string; message: string; suggestion?: string }[];
   /** The topics a source writes given its config, when the connector decides them (e.g. topic.prefix + table). */
   topicsWritten?(
@@ -49,7 +50,9 @@ export function validatePipeline(source: SourceFile, catalog: ConnectorCatalog):
   for (const name of Object.keys(spec.topics)) written.set(name, ['topics', name]);
 
   spec.sources.forEach((s, i) => {
-    checkConnector(source, catalog, diagnostics, ['sources', i], s.connector, 'source', s.config);
+    checkConnector(source, catalog, diagnostics, ['sources', i], s.connector, 'source', s.config, {
+      ...(s.topic ? { topic: s.topic } : {}),
+    });
     const topics = catalog.topicsWritten?.(s.connector, s.config, s.topic) ?? (s.topic ? [s.topic] : []);
     for (const t of topics) written.set(t, ['sources', i]);
   });
@@ -75,7 +78,9 @@ export function validatePipeline(source: SourceFile, catalog: ConnectorCatalog):
   });
 
   spec.sinks.forEach((s, i) => {
-    checkConnector(source, catalog, diagnostics, ['sinks', i], s.connector, 'sink', s.config);
+    checkConnector(source, catalog, diagnostics, ['sinks', i], s.connector, 'sink', s.config, {
+      topics: s.topics,
+    });
   });
 
   // Every topic read must be written by something in the file or declared under `topics:` (an outside input).
@@ -162,6 +167,7 @@ function checkConnector(
   name: string,
   kind: 'source' | 'sink',
   config: Record<string, unknown>,
+  topics: { topic?: string; topics?: string[] },
 ): void {
   const actual = catalog.kind(name);
   if (!actual) {
@@ -180,7 +186,7 @@ function checkConnector(
     diagnostics.push(source.at([...path, 'connector'], `"${name}" is a ${actual} connector, not a ${kind}`));
     return;
   }
-  for (const issue of catalog.validate(name, config)) {
+  for (const issue of catalog.validate(name, config, topics)) {
     const rel = issue.path ? splitPath(issue.path, config) : [];
     diagnostics.push(
       source.at([...path, 'config', ...rel], issue.message, {
