@@ -25,7 +25,10 @@ export interface ConsumerOptions<K = Buffer | null, V = Buffer | null> {
   'session.timeout.ms'?: number;
   /** Default 3000. */
   'heartbeat.interval.ms'?: number;
-  /** Time allowed between two reads before the member is considered stuck (the rebalance timeout). Default 300000. */
+  /**
+   * The rebalance timeout: how long a rebalance waits for this member to finish the batch in its hands and rejoin
+   * before the group goes on without it. Default 300000.
+   */
   'max.poll.interval.ms'?: number;
   /** In order of preference; all members of a group must share one. Default `['range']`. */
   'partition.assignment.strategy'?: AssignorName[];

@@ -224,6 +224,8 @@ export class EmbeddedConsumer<K, V> implements Consumer<K, V> {
         `cannot start ${style}: ${this.reading.style} is reading; stop() it first`,
       );
     }
+    // A batch an earlier reader took and never finished (a stopped iterator) would block its partition.
+    this.fetcher.abandonDeliveries();
     let end!: () => void;
     const ended = new Promise<void>((resolve) => {
       end = resolve;
@@ -288,7 +290,8 @@ export class EmbeddedConsumer<K, V> implements Consumer<K, V> {
       revoke: async (partitions) => {
         if (partitions.length === 0) return;
         const deadline = Date.now() + this.options['max.poll.interval.ms'];
-        while (this.fetcher.inProcess(partitions) && Date.now() < deadline && !this.closed) {
+        // Wait for batches in the reader's hands, as Kafka's rebalance timeout allows; none when nobody reads.
+        while (this.reading && this.fetcher.inProcess(partitions) && Date.now() < deadline && !this.closed) {
           await Promise.race([this.fetcher.changed(), delay(50)]);
         }
         if (this.options['enable.auto.commit']) {

@@ -26,6 +26,8 @@ interface PartitionState {
   fetch: AbortController | null;
   /** A delivered batch is being processed: the partition delivers nothing else until it is. */
   delivered: boolean;
+  /** The first offset of the batch being processed. */
+  deliveredFrom: number;
   paused: boolean;
   /** Bumped by seek and removal, so results and acknowledgements of an older position are ignored. */
   epoch: number;
@@ -74,6 +76,7 @@ export class PartitionFetcher<K, V> {
         highWatermark: 0,
         fetch: null,
         delivered: false,
+        deliveredFrom: -1,
         paused: false,
         epoch: 0,
       };
@@ -176,6 +179,13 @@ export class PartitionFetcher<K, V> {
     return !state || state.epoch !== delivery.epoch;
   }
 
+  /** Hands back every batch still being processed (its reader went away): they are delivered again. */
+  abandonDeliveries(): void {
+    for (const state of this.states.values())
+      if (state.delivered) this.reposition(state, state.deliveredFrom);
+    this.notify();
+  }
+
   /** True while a batch of one of `partitions` is delivered and not yet processed. */
   inProcess(partitions: TopicPartition[]): boolean {
     return partitions.some((tp) => this.states.get(tpKey(tp.topic, tp.partition))?.delivered === true);
@@ -268,6 +278,7 @@ export class PartitionFetcher<K, V> {
     if (state.cursor >= chunk.length) state.chunk = null;
     const batch: ConsumerBatch<K, V> = { topic, partition, records, highWatermark: state.highWatermark };
     state.delivered = true;
+    state.deliveredFrom = records[0].offset;
     this.deliveries.set(batch, {
       key: state.key,
       epoch: state.epoch,

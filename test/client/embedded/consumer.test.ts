@@ -139,4 +139,25 @@ describe('client › embedded › consumer', () => {
     expect(handled).toEqual(['a', 'b', 'c']);
     await client.close();
   });
+
+  it('delivers again a batch an abandoned iterator never finished', async () => {
+    const log = new MemoryLog();
+    await log.createTopic('t', { partitions: 1 });
+    const client = embeddedClient(log as never);
+    await client.producer().send(
+      't',
+      ['a', 'b'].map((value) => ({ value })),
+    );
+    const consumer = client.consumer({ 'auto.offset.reset': 'earliest', valueSerde: serdes.string });
+    await consumer.assign([{ topic: 't', partition: 0 }]);
+    const iterator = consumer[Symbol.asyncIterator]();
+    const held: ConsumerBatch<Buffer | null, string | null> = (await iterator.next()).value;
+    expect(held.records.map((r) => r.value)).toEqual(['a', 'b']);
+    await consumer.stop();
+    const again: string[] = [];
+    await consumer.run({ eachMessage: async ({ message }) => void again.push(message.value ?? '') });
+    await until(() => again.length === 2, 'the held batch again');
+    expect(again).toEqual(['a', 'b']);
+    await client.close();
+  });
 });
