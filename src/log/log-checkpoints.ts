@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { type CheckpointEntries, readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
 import { fsyncDir } from './fs-util.js';
+import type { OpenState } from './partition-log.js';
 import { partitionDirName } from './segment-files.js';
 
 const RECOVERY_POINT_FILE = 'recovery-point-offset-checkpoint';
@@ -69,6 +70,24 @@ export class LogCheckpoints {
     };
     this.writing = this.writing.then(run, run);
     return this.writing;
+  }
+
+  /**
+   * How each partition (by `<topic>-<partition>`) opens: its checkpointed offsets, and whether it may be trusted
+   * without re-validation (a clean shutdown, readable checkpoints, and the partition in them).
+   */
+  openStates(): (key: string) => OpenState {
+    const { recoveryPoints, startOffsets, cleanerOffsets, damaged } = this.read();
+    const clean = this.cleanShutdown() && !damaged;
+    return (key) => {
+      const recoveryPoint = recoveryPoints.get(key)?.offset;
+      return {
+        recoveryPoint: recoveryPoint ?? 0,
+        logStartOffset: startOffsets.get(key)?.offset ?? 0,
+        cleanedUpTo: cleanerOffsets.get(key)?.offset ?? 0,
+        clean: clean && recoveryPoint !== undefined,
+      };
+    };
   }
 
   /** True when the log was closed cleanly last time. */

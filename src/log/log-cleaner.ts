@@ -5,6 +5,7 @@ import { decodeBatchRecords, encodeRecordBatch } from './codec/record-batch.js';
 import { fsyncDir } from './fs-util.js';
 import { Segment } from './segment.js';
 import { segmentPath } from './segment-files.js';
+import type { SegmentList } from './segment-list.js';
 import type { LogRecord, TopicConfig } from './types.js';
 
 /** Relative offsets are int32: a cleaned segment may not span more offsets than this. */
@@ -15,13 +16,11 @@ export interface Cleanable {
   readonly topic: string;
   readonly partition: number;
   readonly dir: string;
-  readonly segments: readonly Segment[];
-  readonly closed: boolean;
+  readonly segments: SegmentList;
+  closed(): boolean;
   config(): TopicConfig;
   now(): number;
   readonly logger: Logger;
-  /** Puts `replacement` where `old` (consecutive segments) were. */
-  replaceSegments(old: readonly Segment[], replacement: Segment): void;
 }
 
 /** What one cleaning did. */
@@ -51,7 +50,7 @@ export interface CleanResult {
  * descriptors. A group whose segments retention removed meanwhile is dropped.
  */
 export async function cleanPartition(target: Cleanable): Promise<CleanResult | null> {
-  const all = target.segments;
+  const all = target.segments.all;
   const candidates = all.slice(0, -1);
   if (candidates.length === 0) return null;
   const config = target.config();
@@ -66,7 +65,7 @@ export async function cleanPartition(target: Cleanable): Promise<CleanResult | n
     cleanedUpTo: all[all.length - 1]!.baseOffset,
   };
   for (const group of groupSegments(candidates, config['segment.bytes'])) {
-    if (target.closed) break;
+    if (target.closed()) break;
     await cleanGroup(target, group, latest, horizon, config, result);
   }
   target.logger.info({ topic: target.topic, partition: target.partition, ...result }, 'compacted partition');
@@ -146,7 +145,7 @@ async function cleanGroup(
   }
   await out.syncLog();
   // Everything from here to the swap is synchronous: no retention or reader can interleave with it.
-  if (target.closed || !group.every((s) => target.segments.includes(s))) {
+  if (target.closed() || !group.every((s) => target.segments.all.includes(s))) {
     out.close();
     fs.rmSync(cleanedPath, { force: true });
     return;
@@ -156,7 +155,7 @@ async function cleanGroup(
   for (const segment of group) segment.delete();
   fs.renameSync(swapPath, finalPath);
   out.deactivate();
-  target.replaceSegments(group, out);
+  target.segments.replace(group, out);
   result.segmentsAfter++;
   result.bytesAfter += out.size;
   await out.persistIndexes(true);

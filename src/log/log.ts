@@ -278,20 +278,10 @@ export class Log {
   }
 
   private async load(): Promise<void> {
-    const checkpoints = this.checkpoints.read();
-    const clean = this.checkpoints.cleanShutdown() && !checkpoints.damaged;
-    const records = this.store.discover(this.dir);
-    for (const record of records.values()) {
+    const stateOf = this.checkpoints.openStates();
+    for (const record of this.store.discover(this.dir).values()) {
       validateTopicName(record.name);
-      this.addTopic(record, (key) => {
-        const recoveryPoint = checkpoints.recoveryPoints.get(key)?.offset;
-        return {
-          recoveryPoint: recoveryPoint ?? 0,
-          logStartOffset: checkpoints.startOffsets.get(key)?.offset ?? 0,
-          cleanedUpTo: checkpoints.cleanerOffsets.get(key)?.offset ?? 0,
-          clean: clean && recoveryPoint !== undefined,
-        };
-      });
+      this.addTopic(record, stateOf);
     }
     await this.checkpoints.clearCleanShutdown();
     const recovered = this.allPartitions().filter((p) => p.needsFlush);

@@ -130,24 +130,7 @@ export class PartitionLog {
   /** Compacts the partition now (see {@link cleanPartition}); one cleaning at a time. */
   compact(): Promise<CleanResult | null> {
     this.ensureOpen();
-    if (this.cleaning) return this.cleaning;
-    const self = this;
-    const run = cleanPartition({
-      topic: this.topic,
-      partition: this.partition,
-      dir: this.ctx.dir,
-      get segments() {
-        return self.segments.all;
-      },
-      get closed() {
-        return self.isClosed;
-      },
-      config: this.ctx.config,
-      now: this.ctx.now,
-      logger: this.ctx.logger,
-      replaceSegments: (old, replacement) => self.segments.replace(old, replacement),
-    });
-    this.cleaning = run
+    this.cleaning ??= cleanPartition({ ...this.ctx, segments: this.segments, closed: () => this.isClosed })
       .then((result) => {
         if (result) this.cleanedUpTo = Math.max(this.cleanedUpTo, result.cleanedUpTo);
         return result;

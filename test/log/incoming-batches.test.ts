@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { CorruptRecordError, RecordTooLargeError } from '../../src/errors.js';
+import { stampIncomingBatches } from '../../src/log/incoming-batches.js';
+import { encodeRecordBatch, verifyBatch } from '../../src/log/index.js';
+import { records } from './helpers.js';
+
+describe('log › incoming batches', () => {
+  it('stamps consecutive base offsets and counts records, keeping the CRC valid', () => {
+    const a = encodeRecordBatch(records(3), {});
+    const b = encodeRecordBatch(records(4), {});
+    const both = Buffer.concat([a, b]);
+    expect(stampIncomingBatches(both, 100, 1 << 20, 't', 0, -1)).toEqual({ nextOffset: 107, records: 7 });
+    expect(both.readBigInt64BE(0)).toBe(100n);
+    expect(both.readBigInt64BE(a.length)).toBe(103n);
+    expect(() => verifyBatch(both, 0)).not.toThrow();
+    expect(() => verifyBatch(both, a.length)).not.toThrow();
+  });
+
+  it('sets LogAppendTime and recomputes the CRC', () => {
+    const batch = encodeRecordBatch(records(2), { now: 1 });
+    stampIncomingBatches(batch, 0, 1 << 20, 't', 0, 123_456);
+    expect(batch.readInt16BE(21) & 0x08).toBe(0x08);
+    expect(batch.readBigInt64BE(35)).toBe(123_456n);
+    expect(() => verifyBatch(batch, 0)).not.toThrow();
+  });
+
+  it('refuses trailing bytes, a cut batch, a bad CRC and an oversized batch', () => {
+    const batch = encodeRecordBatch(records(2), {});
+    expect(() =>
+      stampIncomingBatches(Buffer.concat([batch, Buffer.alloc(10)]), 0, 1 << 20, 't', 0, -1),
+    ).toThrowError('t-0: 10 trailing bytes are not a record batch');
+    const cut = Buffer.concat([batch, batch.subarray(0, 70)]);
+    expect(() => stampIncomingBatches(cut, 0, 1 << 20, 't', 0, -1)).toThrowError(CorruptRecordError);
+    const flipped = Buffer.from(batch);
+    flipped[flipped.length - 1]! ^= 0xff;
+    expect(() => stampIncomingBatches(flipped, 0, 1 << 20, 't', 0, -1)).toThrowError(/CRC-32C mismatch/);
+    expect(() => stampIncomingBatches(batch, 0, 50, 't', 0, -1)).toThrowError(RecordTooLargeError);
+  });
+});
