@@ -41,7 +41,7 @@ export const topicConfigSchema = z.strictObject({
   'retention.bytes': long(-1)
     .default(-1)
     .describe(
-      'Delete the oldest segments while the partition is larger than this many bytes; -1 for no limit.',
+      'Delete the oldest whole segments that the partition holds beyond this many bytes; -1 for no limit.',
     ),
   'cleanup.policy': z
     .enum(['delete', 'compact', 'compact,delete'])
