@@ -12,6 +12,7 @@ export interface NewTopic {
 
 export interface PartitionInfo {
   partition: number;
+  /** The first offset still readable (raised by retention and deleteRecords). */
   logStartOffset: number;
   /** The log end offset: the offset the next record will get. */
   highWatermark: number;
@@ -19,20 +20,26 @@ export interface PartitionInfo {
 
 export interface TopicInfo {
   name: string;
+  /** Every partition, in order. */
   partitions: PartitionInfo[];
+  /** The effective config: overrides over the log's defaults. */
   config: TopicConfig;
 }
 
 export interface ConsumerGroupListing {
   groupId: string;
+  /** Kafka's group state names. */
   state: GroupState;
   /** `consumer` for consumer groups; other protocol types (Connect workers) are listed as well. */
   protocolType: string;
 }
 
 export interface ConsumerGroupMember {
+  /** Given by the coordinator at the member's first join. */
   memberId: string;
+  /** The member's `client.id`. */
   clientId: string;
+  /** Where the member runs. */
   clientHost: string;
   /** Decoded from the member's consumer-protocol assignment. */
   assignment: TopicPartition[];
@@ -42,7 +49,9 @@ export interface ConsumerGroupMember {
 export interface PartitionLag extends TopicPartition {
   /** The committed offset (the next to read), or -1 when none. */
   committed: number;
+  /** The first offset still readable. */
   logStartOffset: number;
+  /** The log end: the offset the next record will get. */
   endOffset: number;
   /** endOffset - committed, or endOffset - logStartOffset when nothing is committed. */
   lag: number;
@@ -53,9 +62,11 @@ export interface PartitionLag extends TopicPartition {
 export interface ConsumerGroupDescription {
   groupId: string;
   state: GroupState;
+  /** `consumer` for consumer groups; `''` for a group that only ever committed offsets. */
   protocolType: string;
   /** The assignor the group chose (e.g. `range`), empty while no generation runs. */
   protocol: string;
+  /** Live members with what each owns; empty for an `Empty` group. */
   members: ConsumerGroupMember[];
   /** Every partition with a committed offset or an owner, sorted by topic then partition. */
   offsets: PartitionLag[];
@@ -70,9 +81,11 @@ export type OffsetResetTarget =
   | { to: 'shift'; by: number };
 
 export interface OffsetResetRequest {
+  /** The group to move; it must have no active members. */
   groupId: string;
   /** Topics to reset (all partitions), or `{ topic, partitions }` entries; default: every topic the group has offsets for. */
   topics?: (string | { topic: string; partitions: number[] })[];
+  /** Where to move each partition. */
   target: OffsetResetTarget;
   /** Compute and return the plan without committing it. */
   dryRun?: boolean;
@@ -106,6 +119,7 @@ export interface Admin {
   partitionOffsets(topic: string): Promise<PartitionInfo[]>;
   /** For each partition, the first offset whose timestamp is at or after `timestamp` (the end offset when none). */
   offsetsForTimestamp(topic: string, timestamp: number): Promise<{ partition: number; offset: number }[]>;
+  /** Every group of the log (consumer groups and others, e.g. Connect workers), sorted by id. */
   listGroups(): Promise<ConsumerGroupListing[]>;
   /** Rejects with {@link GroupError} `GROUP_ID_NOT_FOUND` for a group that does not exist. */
   describeGroups(groupIds: string[]): Promise<ConsumerGroupDescription[]>;

@@ -19,11 +19,11 @@ export interface ConsumerOptions<K = Buffer | null, V = Buffer | null> {
   'auto.offset.reset'?: 'earliest' | 'latest' | 'none';
   /** Commit processed offsets every `auto.commit.interval.ms`, on rebalance and on close. Default true. */
   'enable.auto.commit'?: boolean;
-  /** Default 5000. */
+  /** How often processed offsets are committed in the background. Default 5000. */
   'auto.commit.interval.ms'?: number;
   /** A member that sends no heartbeat for this long is removed from the group. Default 45000. */
   'session.timeout.ms'?: number;
-  /** Default 3000. */
+  /** How often the member tells the group it is alive; must be below the session timeout. Default 3000. */
   'heartbeat.interval.ms'?: number;
   /**
    * The rebalance timeout: how long a rebalance waits for this member to finish the batch in its hands and rejoin
@@ -42,8 +42,11 @@ export interface ConsumerOptions<K = Buffer | null, V = Buffer | null> {
   'max.poll.records'?: number;
   /** Subscribing to a missing topic creates it (when the log or broker allows it). Default false. */
   'allow.auto.create.topics'?: boolean;
+  /** Names this member in group descriptions. Default `sluice`. */
   'client.id'?: string;
+  /** Decodes keys. Default: Buffers (null for a null key). */
   keySerde?: Serde<K>;
+  /** Decodes values. Default: Buffers (null for a tombstone). */
   valueSerde?: Serde<V>;
 }
 
@@ -63,6 +66,7 @@ export interface EachMessagePayload<K, V> {
   topic: string;
   partition: number;
   message: ConsumerRecord<K, V>;
+  /** Keeps the session alive during long work (backends that heartbeat on their own resolve at once). */
   heartbeat(): Promise<void>;
   /** Pauses this partition; the returned function resumes it. */
   pause(): () => void;
@@ -73,7 +77,9 @@ export interface EachBatchPayload<K, V> {
   batch: ConsumerBatch<K, V>;
   /** Marks records up to and including `offset` as processed (committable). */
   resolveOffset(offset: number): void;
+  /** Keeps the session alive during long work (backends that heartbeat on their own resolve at once). */
   heartbeat(): Promise<void>;
+  /** Pauses the batch's partition; the returned function resumes it. */
   pause(): () => void;
   /** False once the consumer is stopping: a long batch handler should return early. */
   isRunning(): boolean;
@@ -107,6 +113,7 @@ export interface RunOptions<K, V> {
  * rebalance reading resumes at the first record not processed: records may be seen twice, never skipped.
  */
 export interface Consumer<K = Buffer | null, V = Buffer | null> extends AsyncIterable<ConsumerBatch<K, V>> {
+  /** The group this consumer commits for, if any. */
   readonly groupId: string | undefined;
   /**
    * Joins the group and follows the named topics, or every topic matching a RegExp (topics created later
@@ -125,7 +132,9 @@ export interface Consumer<K = Buffer | null, V = Buffer | null> extends AsyncIte
   seek(position: TopicPartitionOffset): void;
   /** Stops fetching these partitions; records already delivered are unaffected. Pausing survives a rebalance. */
   pause(partitions: TopicPartitions[]): void;
+  /** Fetches these partitions again, from where their delivered records end. */
   resume(partitions: TopicPartitions[]): void;
+  /** The assigned partitions that are paused now. */
   paused(): TopicPartition[];
   /**
    * Commits offsets for the group. Without arguments, commits every processed position; with `offsets`, exactly

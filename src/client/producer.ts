@@ -20,8 +20,11 @@ export interface ProducerOptions<K = Bytes, V = Bytes> {
   acks?: Acks;
   /** Create a topic on first send when it does not exist (when the log or broker allows it). Default true. */
   'allow.auto.create.topics'?: boolean;
+  /** Names this client in logs and group descriptions. Default `sluice`. */
   'client.id'?: string;
+  /** Turns keys into bytes. Default: Buffers as they are, strings as UTF-8. */
   keySerde?: Serde<K>;
+  /** Turns values into bytes. Default: Buffers as they are, strings as UTF-8, null as a tombstone. */
   valueSerde?: Serde<V>;
   /** Overrides the partitioner for keyed records without an explicit partition. */
   partitioner?: Partitioner;
@@ -30,6 +33,7 @@ export interface ProducerOptions<K = Bytes, V = Bytes> {
 /** Records for one topic, as kafkajs's `send({ topic, messages })`. */
 export interface TopicMessages<K, V> {
   topic: string;
+  /** Sent in this order; records of one partition keep it. */
   messages: ProducerRecord<K, V>[];
 }
 
