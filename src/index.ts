@@ -1,8 +1,12 @@
 // The public API of sluice, by layer. Types are exported in their own blocks; nothing is re-exported wholesale.
 
-// Connectors: PostgreSQL (query source, exactly-once sink)
-export type { QuerySourceConfig, SinkConfig as PostgresSinkConfig } from '../connectors/postgres/index.js';
-export { postgresSink, postgresSource } from '../connectors/postgres/index.js';
+// Connectors: PostgreSQL (query source, change data capture, exactly-once sink)
+export type {
+  CdcSourceConfig as PostgresCdcSourceConfig,
+  QuerySourceConfig as PostgresSourceConfig,
+  SinkConfig as PostgresSinkConfig,
+} from '../connectors/postgres/index.js';
+export { postgresCdcSource, postgresSink, postgresSource } from '../connectors/postgres/index.js';
 // Broker
 export type { BrokerConfig, BrokerConfigInput, BrokerLog, BrokerServerOptions } from './broker/index.js';
 export { BrokerServer, brokerConfigSchema, parseBrokerConfig } from './broker/index.js';

@@ -1,6 +1,6 @@
 // Runs a PostgreSQL sink task over an in-memory topic of `total` records ({id: i, v: ...} at offset i), the way the
 // runtime would: open (which may seek), then put batches from the current position until the end. Prints
-// `put <next offset>` after each batch so the parent can kill it mid-stream. Used by sink-crash.test.ts.
+// `put <next offset>` after each batch so the parent can kill it mid-stream. Used by restarts.test.ts.
 import { sinkConfig } from '../../../connectors/postgres/config.js';
 import { PostgresSinkTask } from '../../../connectors/postgres/sink.js';
 import { SinkHarness, sinkRecords } from './harness.js';

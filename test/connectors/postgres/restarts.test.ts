@@ -2,10 +2,20 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sinkConfig } from '../../../connectors/postgres/config.js';
+import { CdcSourceTask } from '../../../connectors/postgres/cdc-source.js';
+import { cdcSourceConfig, sinkConfig } from '../../../connectors/postgres/config.js';
 import { PostgresSinkTask } from '../../../connectors/postgres/sink.js';
-import { RetriableError } from '../../../src/connect/index.js';
-import { admin, PG_URL, randomName, restartServer, SinkHarness, sinkRecords } from './harness.js';
+import { RetriableError, type SourceRecord } from '../../../src/connect/index.js';
+import {
+  admin,
+  MemoryOffsets,
+  PG_URL,
+  randomName,
+  restartServer,
+  SinkHarness,
+  sinkRecords,
+  sourceContext,
+} from './harness.js';
 
 const CHILD = fileURLToPath(new URL('./sink-child.ts', import.meta.url));
 
@@ -58,7 +68,7 @@ function runChild(
   });
 }
 
-describe('connectors › postgres › sink › crashes', () => {
+describe('connectors › postgres › crashes and restarts', () => {
   it('killed with SIGKILL mid-stream in insert mode, then restarted: the table equals the topic', async () => {
     const topic = randomName('killed');
     const total = 20_000;
@@ -110,5 +120,62 @@ describe('connectors › postgres › sink › crashes', () => {
     );
     expect(rows[0]).toEqual({ n: 300, ids: 300 });
     expect(retries).toBeGreaterThanOrEqual(1);
+  });
+
+  it('CDC reconnects after PostgreSQL restarts mid-stream and delivers every change once', async () => {
+    const table = randomName('cdc_restart');
+    await db.query(`CREATE TABLE ${schema}.${table} (id int PRIMARY KEY)`);
+    const slot = randomName('slot');
+    const publication = randomName('pub');
+    const offsets = new MemoryOffsets();
+    const task = new CdcSourceTask();
+    await task.start(
+      cdcSourceConfig.parse({
+        'connection.url': PG_URL,
+        'topic.prefix': 'restart',
+        'slot.name': slot,
+        'publication.name': publication,
+        'table.include.list': `${schema}\\.${table}`,
+        'snapshot.mode': 'never',
+        'slot.drop.on.stop': true,
+        'poll.interval.ms': 100,
+      }),
+      sourceContext(offsets),
+    );
+    const received: SourceRecord[] = [];
+    let retries = 0;
+    const pollUntil = async (n: number) => {
+      const deadline = Date.now() + 20_000;
+      while (received.length < n && Date.now() < deadline) {
+        try {
+          const batch = await task.poll();
+          offsets.commit(batch);
+          for (const r of batch) await task.commitRecord(r);
+          received.push(...batch);
+        } catch (error) {
+          expect(error).toBeInstanceOf(RetriableError);
+          retries++;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+    };
+    try {
+      await task.poll(); // creates the slot and starts streaming
+      await db.query(`INSERT INTO ${schema}.${table} SELECT generate_series(1, 100)`);
+      await pollUntil(100);
+      await restartServer();
+      db = await admin();
+      await db.query(`INSERT INTO ${schema}.${table} SELECT generate_series(101, 200)`);
+      await pollUntil(200);
+    } finally {
+      await task.stop();
+      await db.query(`DROP PUBLICATION IF EXISTS ${publication}`);
+    }
+    expect(retries).toBeGreaterThanOrEqual(1);
+    expect(received.map((r) => (r.key as { id: number }).id)).toEqual(
+      Array.from({ length: 200 }, (_, i) => i + 1),
+    );
+    const left = await db.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1', [slot]);
+    expect(left.rows).toEqual([]);
   });
 });
