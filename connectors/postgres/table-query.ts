@@ -11,8 +11,9 @@ import { quoteIdent, quoteTable, type TableId } from './identifiers.js';
  * - rows are read only when the transaction that wrote them precedes `pg_snapshot_xmin(pg_current_snapshot())`, so
  *   every transaction a read row could have raced with has already committed or aborted;
  * - in the timestamp modes, rows are also read only when their timestamp is older than the start of every
- *   transaction still open in the database (and than `now() - timestamp.delay.interval.ms`), which also bounds a
- *   custom `query`, where the row's writer is unknown.
+ *   transaction in the database that has written something and is still open (and than
+ *   `now() - timestamp.delay.interval.ms`), which also bounds a custom `query`, where the row's writer is unknown.
+ *   Read-only transactions, however long, do not hold reads back.
  * A row committed late is thus read by a later poll, as long as ids and timestamps are taken in the transaction's
  * own order (a sequence or `now()` used by the statement that writes the row). Rows are read in id or time order.
  */
@@ -35,7 +36,7 @@ const WRITTEN_BEFORE_OLDEST_RUNNING = `(t.xmin::text::bigint < 3 OR ((b.snap - t
 const SNAPSHOT_BOUND = `CROSS JOIN (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint % 4294967296 AS snap) b`;
 const OLDEST_OPEN_TRANSACTION =
   `(SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() ` +
-  `AND backend_type = 'client backend' AND pid <> pg_backend_pid())`;
+  `AND backend_xid IS NOT NULL AND pid <> pg_backend_pid())`;
 
 export class TableQuery {
   /** Where the next query starts: just after the last row read. */

@@ -6,6 +6,7 @@ import { cdcSourceConfig } from '../../../connectors/postgres/config.js';
 import type { SourceRecord } from '../../../src/connect/index.js';
 import {
   admin,
+  LEASE_TIMEOUT_MS,
   MemoryOffsets,
   PG_URL,
   pollUntil,
@@ -25,7 +26,7 @@ beforeAll(async () => {
   db = await admin();
   schema = randomName('cdc');
   await db.query(`CREATE SCHEMA ${schema}`);
-});
+}, LEASE_TIMEOUT_MS);
 
 afterAll(async () => {
   for (const slot of slots) {

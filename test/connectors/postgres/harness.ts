@@ -111,6 +111,9 @@ export function sinkRecords(
   }));
 }
 
+/** How long a test file may wait for its lease while another file restarts the server. */
+export const LEASE_TIMEOUT_MS = 90_000;
+
 /** Advisory lock key the PostgreSQL test files share while the restart test takes it alone. */
 const SERVER_LOCK = 7_105_007;
 
@@ -139,9 +142,13 @@ export async function shareServer(): Promise<() => Promise<void>> {
   }
 }
 
-/** Waits until no other test file uses the server, then restarts it and waits until it accepts connections. */
-export async function restartServer(): Promise<void> {
+/**
+ * Gives up this file's shared lease, waits until no other test file (of any test run on this machine) uses the
+ * server, restarts it, waits until it accepts connections, and returns a fresh shared lease.
+ */
+export async function restartServer(lease: () => Promise<void>): Promise<() => Promise<void>> {
   const { execFileSync } = await import('node:child_process');
+  await lease();
   const lock = new pg.Client({ connectionString: PG_URL });
   lock.on('error', () => {});
   await lock.connect();
@@ -149,6 +156,7 @@ export async function restartServer(): Promise<void> {
   execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', '15', 'main', 'restart'], { stdio: 'ignore' });
   await lock.end().catch(() => {});
   await waitForServer();
+  return shareServer();
 }
 
 export async function waitForServer(timeoutMs = 20_000): Promise<void> {

@@ -8,11 +8,13 @@ import { PostgresSinkTask } from '../../../connectors/postgres/sink.js';
 import { RetriableError, type SourceRecord } from '../../../src/connect/index.js';
 import {
   admin,
+  LEASE_TIMEOUT_MS,
   MemoryOffsets,
   PG_URL,
   randomName,
   restartServer,
   SinkHarness,
+  shareServer,
   sinkRecords,
   sourceContext,
 } from './harness.js';
@@ -21,17 +23,20 @@ const CHILD = fileURLToPath(new URL('./sink-child.ts', import.meta.url));
 
 let db: pg.Client;
 let schema: string;
+let lease: () => Promise<void>;
 
 beforeAll(async () => {
+  lease = await shareServer();
   db = await admin();
   schema = randomName('crash');
   await db.query(`CREATE SCHEMA ${schema}`);
-});
+}, LEASE_TIMEOUT_MS);
 
 afterAll(async () => {
   db = await admin(); // the restart test replaced the server under the first connection
   await db.query(`DROP SCHEMA ${schema} CASCADE`);
   await db.end();
+  await lease();
 });
 
 const url = () => `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
@@ -106,7 +111,7 @@ describe('connectors › postgres › crashes and restarts', () => {
           from,
         );
       await task.put(batch(0));
-      await restartServer();
+      lease = await restartServer(lease);
       let retries = 0;
       for (;;) {
         try {
@@ -173,7 +178,7 @@ describe('connectors › postgres › crashes and restarts', () => {
         await task.poll(); // creates the slot and starts streaming
         await db.query(`INSERT INTO ${schema}.${table} SELECT generate_series(1, 100)`);
         await pollUntil(100);
-        await restartServer();
+        lease = await restartServer(lease);
         db = await admin();
         await db.query(`INSERT INTO ${schema}.${table} SELECT generate_series(101, 200)`);
         await pollUntil(200);

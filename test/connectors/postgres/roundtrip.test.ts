@@ -4,7 +4,16 @@ import { querySourceConfig, sinkConfig } from '../../../connectors/postgres/conf
 import { PostgresSinkTask } from '../../../connectors/postgres/sink.js';
 import { QuerySourceTask } from '../../../connectors/postgres/source.js';
 import type { SinkRecord } from '../../../src/connect/index.js';
-import { admin, PG_URL, pollUntil, randomName, SinkHarness, shareServer, sourceContext } from './harness.js';
+import {
+  admin,
+  LEASE_TIMEOUT_MS,
+  PG_URL,
+  pollUntil,
+  randomName,
+  SinkHarness,
+  shareServer,
+  sourceContext,
+} from './harness.js';
 
 let db: pg.Client;
 let schema: string;
@@ -19,7 +28,7 @@ beforeAll(async () => {
   db = await admin();
   schema = randomName('rt');
   await db.query(`CREATE SCHEMA ${schema}`);
-});
+}, LEASE_TIMEOUT_MS);
 
 afterAll(async () => {
   await db.query(`DROP SCHEMA ${schema} CASCADE`);

@@ -4,7 +4,15 @@ import { type SinkConfig, sinkConfig } from '../../../connectors/postgres/config
 import { PostgresSinkTask, postgresSink } from '../../../connectors/postgres/sink.js';
 import { DataError, Schemas, type SinkRecord, struct } from '../../../src/connect/index.js';
 import { ConfigError } from '../../../src/errors.js';
-import { admin, PG_URL, randomName, SinkHarness, shareServer, sinkRecords } from './harness.js';
+import {
+  admin,
+  LEASE_TIMEOUT_MS,
+  PG_URL,
+  randomName,
+  SinkHarness,
+  shareServer,
+  sinkRecords,
+} from './harness.js';
 
 let db: pg.Client;
 let schema: string;
@@ -15,7 +23,7 @@ beforeAll(async () => {
   db = await admin();
   schema = randomName('sink');
   await db.query(`CREATE SCHEMA ${schema}`);
-});
+}, LEASE_TIMEOUT_MS);
 
 afterAll(async () => {
   await db.query(`DROP SCHEMA ${schema} CASCADE`);

@@ -6,6 +6,7 @@ import { RetriableError, type SourceRecord } from '../../../src/connect/index.js
 import { ConfigError } from '../../../src/errors.js';
 import {
   admin,
+  LEASE_TIMEOUT_MS,
   MemoryOffsets,
   PG_URL,
   pollUntil,
@@ -23,7 +24,7 @@ beforeAll(async () => {
   db = await admin();
   schema = randomName('src');
   await db.query(`CREATE SCHEMA ${schema}`);
-});
+}, LEASE_TIMEOUT_MS);
 
 afterAll(async () => {
   await db.query(`DROP SCHEMA ${schema} CASCADE`);
