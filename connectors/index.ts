@@ -3,7 +3,7 @@
 import type { AnyConnectorDefinition } from '../src/connect/index.js';
 import { csvSink, csvSource } from './csv/index.js';
 import { fileSink, fileSource } from './file/index.js';
-import { postgresSink, postgresSource } from './postgres/index.js';
+import { postgresCdcSource, postgresSink, postgresSource } from './postgres/index.js';
 
 export const builtinConnectors: readonly AnyConnectorDefinition[] = [
   fileSource,
@@ -11,5 +11,6 @@ export const builtinConnectors: readonly AnyConnectorDefinition[] = [
   csvSource,
   csvSink,
   postgresSource,
+  postgresCdcSource,
   postgresSink,
 ];
