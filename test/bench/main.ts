@@ -18,6 +18,10 @@ const benchmarks: Record<string, { about: string; load: () => Promise<Benchmark>
     about: 'producer → log → consumer group end to end vs the raw log and NATS JetStream; rebalance time',
     load: () => import('./client.js'),
   },
+  postgres: {
+    about: 'PostgreSQL query source, sink (insert, upsert) and CDC vs psql \\copy as the ceiling',
+    load: () => import('./postgres.js'),
+  },
   broker: {
     about: 'the Kafka-protocol broker driven by kcat, kafkajs and a bare client; the embedded log as ceiling',
     load: () => import('./broker.js'),

@@ -1,0 +1,260 @@
+/**
+ * `npm run bench -- postgres`: the PostgreSQL connectors against psql's `\copy`, the ceiling, in one run.
+ *
+ * - table → records: the query source in incrementing mode reading N rows of 10 columns, each value serialized by
+ *   the JSON converter (what the runtime hands the producer), vs `\copy (SELECT ...) TO` a CSV file;
+ * - records → table, insert mode (COPY, exactly-once offsets in the same transaction) vs `\copy ... FROM` that CSV;
+ * - upsert mode (INSERT ... ON CONFLICT) rows/s;
+ * - CDC: events/s for one `UPDATE` of all N rows, from the commit to the last event decoded and handed out.
+ *
+ * Tasks run through the Connect contracts directly; the log write of a real worker is not included.
+ * Options: `--rows N` (default 1,000,000), `--url postgres://...`, `--json`.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { CdcSourceTask } from '../../connectors/postgres/cdc-source.js';
+import { cdcSourceConfig, querySourceConfig, sinkConfig } from '../../connectors/postgres/config.js';
+import { PostgresSinkTask } from '../../connectors/postgres/sink.js';
+import { QuerySourceTask } from '../../connectors/postgres/source.js';
+import { createConverter, type SinkRecord, type SourceTaskContext } from '../../src/connect/index.js';
+import { flag, formatTable, human, type Measurement, recordsPerSec, timed, wantsJson } from './report.js';
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+function sourceContext(): SourceTaskContext {
+  return {
+    connectorName: 'bench',
+    taskId: 0,
+    logger: quiet,
+    signal: new AbortController().signal,
+    offsetReader: { offset: async () => null },
+  };
+}
+
+function sinkContext() {
+  return {
+    connectorName: `bench-${Date.now()}`,
+    taskId: 0,
+    logger: quiet,
+    signal: new AbortController().signal,
+    assignment: () => [{ topic: 'bench', partition: 0 }],
+    seek() {},
+    pause() {},
+    resume() {},
+    requestCommit() {},
+  };
+}
+
+const COLUMNS = `id bigint PRIMARY KEY, a int, b bigint, c text, d numeric(12, 2), e double precision, f boolean,
+  g timestamptz, h date, i text`;
+
+export async function run(args: string[]): Promise<void> {
+  const json = wantsJson(args);
+  const rows = Number(flag(args, 'rows') ?? 1_000_000);
+  const url = flag(args, 'url') ?? process.env.SLUICE_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const progress = (msg: string) => json || process.stderr.write(`${msg}\n`);
+  const schema = `bench_${Date.now().toString(36)}`;
+  const scoped = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-pg-'));
+  const csv = path.join(dir, 'rows.csv');
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  const results: Measurement[] = [];
+  const psql = (command: string) => execFileSync('psql', [scoped, '-q', '-c', command], { stdio: 'ignore' });
+  const slot = `bench_${Date.now().toString(36)}`;
+  try {
+    await db.query(`CREATE SCHEMA ${schema}`);
+    await db.query(`CREATE TABLE ${schema}.src (${COLUMNS})`);
+    progress(`filling ${human(rows)} rows`);
+    await db.query(
+      `INSERT INTO ${schema}.src SELECT g, g % 1000, g * 7, 'name ' || g, (g % 100000) / 100.0, g / 3.0, g % 2 = 0,
+         timestamptz '2024-01-01' + g * interval '1 second', date '2024-01-01' + (g % 365), md5(g::text)
+       FROM generate_series(1, ${rows}) g`,
+    );
+    await db.query(`VACUUM ANALYZE ${schema}.src`);
+
+    progress('table → records: psql \\copy to');
+    const copyOut = await timed(() => psql(`\\copy (SELECT * FROM src) TO '${csv}' CSV`));
+    const csvBytes = fs.statSync(csv).size;
+    results.push({
+      case: 'table → topic',
+      subject: 'psql \\copy to',
+      records: rows,
+      bytes: csvBytes,
+      ms: copyOut.ms,
+    });
+
+    progress('table → records: query source');
+    const converter = createConverter(
+      { 'value.converter.schemas.enable': false },
+      'value.converter',
+      'json',
+      'bench',
+    );
+    const source = new QuerySourceTask();
+    await source.start(
+      {
+        ...querySourceConfig.parse({
+          'connection.url': url,
+          mode: 'incrementing',
+          'incrementing.column.name': 'id',
+          'table.include.list': `${schema}\\.src`,
+          'batch.max.rows': 10_000,
+          'poll.interval.ms': 60_000,
+        }),
+        'task.id': 0,
+        'task.count': 1,
+      },
+      sourceContext(),
+    );
+    const read = await timed(async () => {
+      let n = 0;
+      let bytes = 0;
+      while (n < rows) {
+        for (const r of await source.poll()) {
+          bytes += converter.fromConnectData(r.topic, null, r.value)!.length;
+          n++;
+        }
+      }
+      return bytes;
+    });
+    await source.stop();
+    results.push({
+      case: 'table → topic',
+      subject: 'sluice postgres',
+      records: rows,
+      bytes: read.result,
+      ms: read.ms,
+    });
+
+    await db.query(`CREATE TABLE ${schema}.dst_copy (${COLUMNS.replace(' PRIMARY KEY', '')})`);
+    progress('records → table: psql \\copy from');
+    const copyIn = await timed(() => psql(`\\copy dst_copy FROM '${csv}' CSV`));
+    results.push({
+      case: 'topic → table, insert',
+      subject: 'psql \\copy from',
+      records: rows,
+      bytes: csvBytes,
+      ms: copyIn.ms,
+    });
+
+    const batches = function* (): Generator<SinkRecord[]> {
+      for (let from = 1; from <= rows; from += 10_000) {
+        const batch: SinkRecord[] = [];
+        for (let g = from; g < Math.min(from + 10_000, rows + 1); g++) {
+          const value = {
+            id: g,
+            a: g % 1000,
+            b: g * 7,
+            c: `name ${g}`,
+            d: ((g % 100000) / 100).toFixed(2),
+            e: g / 3,
+            f: g % 2 === 0,
+            g: new Date(Date.UTC(2024, 0, 1) + g * 1000).toISOString(),
+            h: new Date(Date.UTC(2024, 0, 1 + (g % 365))).toISOString().slice(0, 10),
+            i: `${g}`.padStart(32, '0'),
+          };
+          batch.push({ topic: 'bench', kafkaPartition: 0, kafkaOffset: g - 1, key: null, value });
+        }
+        yield batch;
+      }
+    };
+    for (const mode of ['insert', 'upsert'] as const) {
+      const table = `dst_${mode}`;
+      await db.query(
+        `CREATE TABLE ${schema}.${table} (${mode === 'insert' ? COLUMNS.replace(' PRIMARY KEY', '') : COLUMNS})`,
+      );
+      progress(`records → table: sink, ${mode} mode`);
+      const sink = new PostgresSinkTask();
+      await sink.start(
+        sinkConfig.parse({
+          'connection.url': scoped,
+          'insert.mode': mode,
+          'table.name.format': table,
+          'batch.size': 10_000,
+          ...(mode === 'upsert' ? { 'pk.mode': 'record_value', 'pk.fields': 'id' } : {}),
+        }),
+        sinkContext(),
+      );
+      const written = await timed(async () => {
+        for (const batch of batches()) await sink.put(batch);
+        await sink.flush([]);
+      });
+      await sink.stop();
+      results.push({
+        case: `topic → table, ${mode}`,
+        subject: 'sluice postgres-sink',
+        records: rows,
+        bytes: 0,
+        ms: written.ms,
+      });
+    }
+
+    progress('CDC: one UPDATE of every row');
+    const cdc = new CdcSourceTask();
+    await cdc.start(
+      cdcSourceConfig.parse({
+        'connection.url': url,
+        'topic.prefix': 'bench',
+        'slot.name': slot,
+        'publication.name': slot,
+        'table.include.list': `${schema}\\.src`,
+        'snapshot.mode': 'never',
+        'slot.drop.on.stop': true,
+        'max.batch.size': 10_000,
+        'heartbeat.interval.ms': 0,
+      }),
+      sourceContext(),
+    );
+    await cdc.poll(); // creates the slot and starts streaming
+    await db.query(`UPDATE ${schema}.src SET a = a + 1`);
+    const events = await timed(async () => {
+      let n = 0;
+      while (n < rows) {
+        const batch = await cdc.poll();
+        for (const r of batch) await cdc.commitRecord(r);
+        n += batch.length;
+      }
+    });
+    await cdc.stop();
+    results.push({
+      case: 'CDC, bulk UPDATE',
+      subject: 'sluice postgres-cdc',
+      records: rows,
+      bytes: 0,
+      ms: events.ms,
+    });
+  } finally {
+    await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await db.query(`DROP PUBLICATION IF EXISTS ${slot}`);
+    await db.query(
+      'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1',
+      [slot],
+    );
+    await db.end();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  const ceiling = (c: string) => results.find((r) => r.case === c && r.subject.startsWith('psql'));
+  const table = results.map((m) => {
+    const peer = ceiling(m.case);
+    const ratio =
+      peer && peer !== m ? `${((recordsPerSec(m) / recordsPerSec(peer)) * 100).toFixed(0)}% of \\copy` : '';
+    return [
+      m.case,
+      m.subject,
+      human(m.records),
+      `${(m.ms / 1000).toFixed(2)} s`,
+      `${human(recordsPerSec(m))}/s`,
+      ratio,
+    ];
+  });
+  if (json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  else
+    process.stdout.write(
+      `${formatTable(['case', 'subject', 'rows', 'time', 'rate', 'vs ceiling'], table)}\n`,
+    );
+}
