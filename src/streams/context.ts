@@ -36,6 +36,8 @@ export interface ProcessingContext {
   source(topic: string): Observable<SourceRecord>;
   /** Writes a record to `topic`; durable before the input offsets that caused it are committed. */
   send(topic: string, record: SinkRecord): void;
+  /** Declares, when a pipeline is subscribed, a topic it will write to: the app creates it before reading. */
+  declareSink(topic: string): void;
   /** The stores named `name`, one per partition, made by `create` on first use and restored from their changelog. */
   stores<S extends StateStore>(name: string, create: (name: string, partition: number) => S): StoreGroup<S>;
   /** A name unique within this context, for stores and internal topics the user did not name. */

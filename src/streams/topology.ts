@@ -17,6 +17,7 @@ export class Topology implements ProcessingContext {
   readonly #stores = new Map<string, StoreGroup<StateStore>>();
   readonly #offsets = new Map<string, number>();
   readonly #commitListeners = new Set<() => void>();
+  readonly #sinks = new Set<string>();
   #names = 0;
 
   constructor(
@@ -45,6 +46,15 @@ export class Topology implements ProcessingContext {
   /** Pushes one read record through every pipeline reading its topic. */
   dispatch(record: SourceRecord): void {
     this.#sources.get(record.topic)?.next(record);
+  }
+
+  declareSink(topic: string): void {
+    this.#sinks.add(topic);
+  }
+
+  /** Topics some pipeline writes to with `to`, in the order they were declared. */
+  sinkTopics(): string[] {
+    return [...this.#sinks];
   }
 
   send(topic: string, record: SinkRecord): void {

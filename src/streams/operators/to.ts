@@ -22,6 +22,7 @@ export function to<K, V>(
   return (source) =>
     new Observable((subscriber) => {
       const context = currentContext();
+      context.declareSink(topic);
       const encode = encoder(topic, serdes);
       return source.subscribe({
         next: (record) => {

@@ -257,7 +257,7 @@ export class StreamsApp {
     }
   }
 
-  /** Creates missing repartition and changelog topics with as many partitions as the widest input. */
+  /** Creates missing repartition, changelog and output topics with as many partitions as the widest input. */
   async #createInternalTopics(topics: string[]): Promise<void> {
     const admin = this.client.admin();
     const existing = new Set(await admin.listTopics());
@@ -274,7 +274,12 @@ export class StreamsApp {
         partitions,
         config: { 'cleanup.policy': group.changelogCleanupPolicy() },
       })),
-    ].filter((topic) => !existing.has(topic.name));
+      // Output topics too: one creation before any send, so no producer races another to create them.
+      ...this.#topology
+        .sinkTopics()
+        .filter((name) => !topics.includes(name))
+        .map((name) => ({ name, partitions, config: {} })),
+    ].filter((topic, i, all) => !existing.has(topic.name) && all.findIndex((t) => t.name === topic.name) === i);
     if (wanted.length > 0) await admin.createTopics(wanted);
   }
 
