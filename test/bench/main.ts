@@ -14,6 +14,11 @@ const benchmarks: Record<string, { about: string; load: () => Promise<Benchmark>
     about: 'segment log append and read vs better-sqlite3, NATS JetStream and raw file writes',
     load: () => import('./log.js'),
   },
+  streams: {
+    about:
+      'word count log to log with a state store (repartition, emit modes, acks) vs a plain loop as ceiling',
+    load: () => import('./streams.js'),
+  },
   client: {
     about: 'producer → log → consumer group end to end vs the raw log and NATS JetStream; rebalance time',
     load: () => import('./client.js'),

@@ -8,7 +8,9 @@ import { readUntil, tempClient } from './helpers.js';
 const app = fileURLToPath(new URL('./fixtures/word-count-app.ts', import.meta.url));
 
 function start(dir: string): { child: ChildProcess; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', app, dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', app, dir], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk) => {
     stderr += chunk;
