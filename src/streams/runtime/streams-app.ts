@@ -279,7 +279,9 @@ export class StreamsApp {
         .sinkTopics()
         .filter((name) => !topics.includes(name))
         .map((name) => ({ name, partitions, config: {} })),
-    ].filter((topic, i, all) => !existing.has(topic.name) && all.findIndex((t) => t.name === topic.name) === i);
+    ].filter(
+      (topic, i, all) => !existing.has(topic.name) && all.findIndex((t) => t.name === topic.name) === i,
+    );
     if (wanted.length > 0) await admin.createTopics(wanted);
   }
 
