@@ -148,6 +148,7 @@ export function registerConsume(program: Command): void {
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        process.stdout.off('error', onSignal);
       }
     });
 }
