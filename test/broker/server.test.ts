@@ -56,7 +56,7 @@ describe('broker › server › ApiVersions', () => {
     });
     expect(res.errorCode).toBe(0);
     const produce = res.apiKeys.find((k: Any) => k.apiKey === 0);
-    expect(produce).toEqual({ apiKey: 0, minVersion: 3, maxVersion: 8 });
+    expect(produce).toEqual({ apiKey: 0, minVersion: 3, maxVersion: 9 });
     expect(res.apiKeys.map((k: Any) => k.apiKey)).toEqual([
       0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 32, 33, 37, 42,
     ]);
@@ -271,6 +271,17 @@ describe('broker › server › metadata and admin', () => {
       topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, timestamp: -2, maxNumOffsets: 1 }] }],
     });
     expect(v0.topics[0].partitions[0].oldStyleOffsets).toEqual([0]);
+  });
+
+  it('serves flexible versions: request header v2 with tags, compact fields, response header v1', async () => {
+    const res = await client.request<Any>(3, 9, {
+      topics: [{ name: 'orders' }],
+      allowAutoTopicCreation: false,
+    });
+    expect(res.topics[0]).toMatchObject({ errorCode: 0, name: 'orders' });
+    expect(res.topics[0].partitions).toHaveLength(2);
+    const produced = await client.request<Any>(0, 9, produceBody('orders', 0, batch(['flex'])));
+    expect(produced.responses[0].partitionResponses[0]).toMatchObject({ errorCode: 0, baseOffset: 0 });
   });
 
   it('answers group APIs with COORDINATOR_NOT_AVAILABLE when it serves no groups', async () => {

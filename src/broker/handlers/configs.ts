@@ -1,4 +1,4 @@
-import type { TopicConfig } from '../../log/index.js';
+import { type TopicConfig, topicConfigSchema } from '../../log/index.js';
 import type { BrokerContext } from '../broker-context.js';
 import { ERROR_CODES, errorCodeOf } from '../protocol/error-codes.js';
 import { AlterConfigs, DescribeConfigs } from '../protocol/messages/index.js';
@@ -15,12 +15,20 @@ enum ResourceType {
 enum ConfigSource {
   DynamicTopic = 1, // a topic override
   StaticBroker = 4, // from the broker's configuration
+  Default = 5, // Kafka's default: nobody set it
 }
+
+/** Kafka's default of every topic setting, to tell an override from a default. */
+const TOPIC_DEFAULTS: Record<string, unknown> = topicConfigSchema.parse({});
 
 function entries(ctx: BrokerContext, type: number, name: string): [string, string, ConfigSource][] {
   if (type === ResourceType.Topic) {
     const { config } = ctx.log.describeTopic(name);
-    return Object.entries(config).map(([k, v]) => [k, formatConfigValue(v), ConfigSource.DynamicTopic]);
+    return Object.entries(config).map(([k, v]) => [
+      k,
+      formatConfigValue(v),
+      TOPIC_DEFAULTS[k] === v ? ConfigSource.Default : ConfigSource.DynamicTopic,
+    ]);
   }
   const c = ctx.config;
   return [
@@ -58,7 +66,7 @@ export const describeConfigs = handler(DescribeConfigs, async (ctx, req) => ({
           name: key,
           value,
           readOnly: source === ConfigSource.StaticBroker,
-          isDefault: false,
+          isDefault: source === ConfigSource.Default,
           configSource: source,
           isSensitive: false,
           synonyms: [],

@@ -30,6 +30,27 @@ describe('broker › interop › kafkajs', () => {
     expect(await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] })).toBe(false);
     const meta = await admin.fetchTopicMetadata({ topics: [topic] });
     expect(meta.topics[0].partitions.map((p) => p.partitionId).sort()).toEqual([0, 1, 2]);
+    const described = await admin.describeConfigs({
+      resources: [{ type: 2, name: topic }],
+      includeSynonyms: false,
+    });
+    const entries = described.resources[0].configEntries;
+    expect(entries.find((e) => e.configName === 'cleanup.policy')).toMatchObject({
+      configValue: 'delete',
+      isDefault: true,
+    });
+    await admin.alterConfigs({
+      resources: [{ type: 2, name: topic, configEntries: [{ name: 'retention.ms', value: '60000' }] }],
+      validateOnly: false,
+    });
+    const altered = await admin.describeConfigs({
+      resources: [{ type: 2, name: topic }],
+      includeSynonyms: false,
+    });
+    expect(altered.resources[0].configEntries.find((e) => e.configName === 'retention.ms')).toMatchObject({
+      configValue: '60000',
+      isDefault: false,
+    });
     await admin.createPartitions({ topicPartitions: [{ topic, count: 4 }] });
     expect((await admin.fetchTopicMetadata({ topics: [topic] })).topics[0].partitions).toHaveLength(4);
     expect(await admin.listTopics()).toContain(topic);

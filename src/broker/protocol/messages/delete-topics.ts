@@ -1,5 +1,5 @@
 /**
- * DeleteTopics (key 20), versions 0–3.
+ * DeleteTopics (key 20), versions 0–4; flexible from 4.
  *
  *   DeleteTopics Request => [topic_names:string] timeout_ms:int32
  *   DeleteTopics Response => throttle_time_ms:int32 (v1+) [responses => name:string error_code:int16]
@@ -9,8 +9,8 @@ import type { ApiSpec, MessageOf } from '../schema.js';
 const request = {
   name: 'DeleteTopicsRequest',
   apiKey: 20,
-  validVersions: '0-3',
-  flexibleVersions: 'none',
+  validVersions: '0-4',
+  flexibleVersions: '4+',
   fields: [
     { name: 'topicNames', type: 'string[]', versions: '0+' },
     { name: 'timeoutMs', type: 'int32', versions: '0+' },
@@ -20,8 +20,8 @@ const request = {
 const response = {
   name: 'DeleteTopicsResponse',
   apiKey: 20,
-  validVersions: '0-3',
-  flexibleVersions: 'none',
+  validVersions: '0-4',
+  flexibleVersions: '4+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
     {

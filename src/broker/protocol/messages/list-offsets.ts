@@ -1,5 +1,5 @@
 /**
- * ListOffsets (key 2), versions 0–5.
+ * ListOffsets (key 2), versions 0–6; flexible from 6.
  *
  *   ListOffsets Request => replica_id:int32 isolation_level:int8 (v2+)
  *                          [topics => name:string [partitions => partition_index:int32 current_leader_epoch:int32 (v4+)
@@ -16,8 +16,8 @@ import type { ApiSpec, MessageOf } from '../schema.js';
 const request = {
   name: 'ListOffsetsRequest',
   apiKey: 2,
-  validVersions: '0-5',
-  flexibleVersions: 'none',
+  validVersions: '0-6',
+  flexibleVersions: '6+',
   fields: [
     { name: 'replicaId', type: 'int32', versions: '0+', default: -1 },
     { name: 'isolationLevel', type: 'int8', versions: '2+' },
@@ -46,8 +46,8 @@ const request = {
 const response = {
   name: 'ListOffsetsResponse',
   apiKey: 2,
-  validVersions: '0-5',
-  flexibleVersions: 'none',
+  validVersions: '0-6',
+  flexibleVersions: '6+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '2+' },
     {

@@ -1,5 +1,5 @@
 /**
- * Metadata (key 3), versions 0–8.
+ * Metadata (key 3), versions 0–9; flexible from 9.
  *
  *   Metadata Request => [topics => name:string] (null = all topics, v1+) allow_auto_topic_creation:bool (v4+)
  *                       include_cluster_authorized_operations:bool (v8+) include_topic_authorized_operations:bool (v8+)
@@ -18,8 +18,8 @@ import type { ApiSpec, MessageOf } from '../schema.js';
 const request = {
   name: 'MetadataRequest',
   apiKey: 3,
-  validVersions: '0-8',
-  flexibleVersions: 'none',
+  validVersions: '0-9',
+  flexibleVersions: '9+',
   fields: [
     {
       name: 'topics',
@@ -37,8 +37,8 @@ const request = {
 const response = {
   name: 'MetadataResponse',
   apiKey: 3,
-  validVersions: '0-8',
-  flexibleVersions: 'none',
+  validVersions: '0-9',
+  flexibleVersions: '9+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '3+' },
     {
@@ -79,7 +79,7 @@ const response = {
         { name: 'topicAuthorizedOperations', type: 'int32', versions: '8+', default: -2147483648 },
       ],
     },
-    { name: 'clusterAuthorizedOperations', type: 'int32', versions: '8+', default: -2147483648 },
+    { name: 'clusterAuthorizedOperations', type: 'int32', versions: '8-10', default: -2147483648 },
   ],
 } as const;
 

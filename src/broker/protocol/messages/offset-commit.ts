@@ -1,5 +1,5 @@
 /**
- * OffsetCommit (key 8), versions 0–7.
+ * OffsetCommit (key 8), versions 0–8; flexible from 8.
  *
  *   OffsetCommit Request => group_id:string generation_id:int32 (v1+) member_id:string (v1+)
  *                           group_instance_id:nullable_string (v7+) retention_time_ms:int64 (v2–4)
@@ -16,8 +16,8 @@ import type { ApiSpec, MessageOf } from '../schema.js';
 const request = {
   name: 'OffsetCommitRequest',
   apiKey: 8,
-  validVersions: '0-7',
-  flexibleVersions: 'none',
+  validVersions: '0-8',
+  flexibleVersions: '8+',
   fields: [
     { name: 'groupId', type: 'string', versions: '0+' },
     { name: 'generationId', type: 'int32', versions: '1+', default: -1 },
@@ -50,8 +50,8 @@ const request = {
 const response = {
   name: 'OffsetCommitResponse',
   apiKey: 8,
-  validVersions: '0-7',
-  flexibleVersions: 'none',
+  validVersions: '0-8',
+  flexibleVersions: '8+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '3+' },
     {

@@ -1,5 +1,5 @@
 /**
- * OffsetFetch (key 9), versions 0–5.
+ * OffsetFetch (key 9), versions 0–6; flexible from 6.
  *
  *   OffsetFetch Request => group_id:string [topics => name:string [partition_indexes:int32]] (null = all, v2+)
  *   OffsetFetch Response => throttle_time_ms:int32 (v3+)
@@ -14,8 +14,8 @@ import type { ApiSpec, MessageOf } from '../schema.js';
 const request = {
   name: 'OffsetFetchRequest',
   apiKey: 9,
-  validVersions: '0-5',
-  flexibleVersions: 'none',
+  validVersions: '0-6',
+  flexibleVersions: '6+',
   fields: [
     { name: 'groupId', type: 'string', versions: '0+' },
     {
@@ -34,8 +34,8 @@ const request = {
 const response = {
   name: 'OffsetFetchResponse',
   apiKey: 9,
-  validVersions: '0-5',
-  flexibleVersions: 'none',
+  validVersions: '0-6',
+  flexibleVersions: '6+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '3+' },
     {

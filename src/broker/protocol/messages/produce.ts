@@ -1,5 +1,5 @@
 /**
- * Produce (key 0), versions 3–8 (v3 is the first to carry RecordBatch v2).
+ * Produce (key 0), versions 3–9 (v3 is the first to carry RecordBatch v2); flexible from 9.
  *
  *   Produce Request => transactional_id:nullable_string acks:int16 timeout_ms:int32
  *                      [topic_data => name:string [partition_data => index:int32 records:records]]
@@ -17,8 +17,8 @@ import type { ApiSpec, MessageOf } from '../schema.js';
 const request = {
   name: 'ProduceRequest',
   apiKey: 0,
-  validVersions: '3-8',
-  flexibleVersions: 'none',
+  validVersions: '3-9',
+  flexibleVersions: '9+',
   fields: [
     { name: 'transactionalId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
     { name: 'acks', type: 'int16', versions: '0+' },
@@ -46,8 +46,8 @@ const request = {
 const response = {
   name: 'ProduceResponse',
   apiKey: 0,
-  validVersions: '3-8',
-  flexibleVersions: 'none',
+  validVersions: '3-9',
+  flexibleVersions: '9+',
   fields: [
     {
       name: 'responses',
