@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { runBroker } from '../../broker/index.js';
 import { ConfigError } from '../../errors.js';
+import { logDirOption } from '../log-dir.js';
 
 function integer(name: string) {
   return (value: string): number => {
@@ -21,7 +22,7 @@ export function registerBrokerCommand(program: Command): void {
     .description(
       'Serve a log directory over the Kafka protocol, for any Kafka client and for several workers',
     )
-    .option('--log-dir <dir>', 'log directory to serve', './.sluice/data')
+    .addOption(logDirOption())
     .option(
       '--listen <host:port>',
       'address to listen on (loopback unless asked otherwise)',
