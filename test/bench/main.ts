@@ -19,6 +19,10 @@ const benchmarks: Record<string, { about: string; load: () => Promise<Benchmark>
       'word count log to log with a state store (repartition, emit modes, acks) vs a plain loop as ceiling',
     load: () => import('./streams.js'),
   },
+  connect: {
+    about: 'file source → topic → file sink through the Connect runtime, against cat of the same file',
+    load: () => import('./connect.js'),
+  },
   client: {
     about: 'producer → log → consumer group end to end vs the raw log and NATS JetStream; rebalance time',
     load: () => import('./client.js'),
