@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerBrokerCommand } from './broker.js';
+import { registerConnectCommand } from './connect.js';
 import { registerConsume } from './consume.js';
 import { registerGroupsCommand } from './groups.js';
 import { registerLogCommand } from './log.js';
@@ -17,4 +18,5 @@ export const registry: RegisterCommand[] = [
   registerGroupsCommand,
   registerLogCommand,
   registerBrokerCommand,
+  registerConnectCommand,
 ];
