@@ -22,12 +22,12 @@ async function writeInput(file: string, bytes: number): Promise<number> {
   for (let i = 0; i < lines; i++) {
     chunk.push(`${String(i).padStart(12, '0')} ${'x'.repeat(LINE - 14)}\n`);
     if (chunk.length === 10_000) {
-      if (!out.write(chunk.join(''))) await new Promise((r) => out.once('drain', r));
+      if (!out.write(chunk.join(''))) await new Promise<void>((r) => out.once('drain', () => r()));
       chunk.length = 0;
     }
   }
   out.end(chunk.join(''));
-  await new Promise((r) => out.once('finish', r));
+  await new Promise<void>((r) => out.once('finish', () => r()));
   return lines;
 }
 
