@@ -81,14 +81,17 @@ export class SinkTaskRunner extends TaskRunner {
       this.setState(this.paused ? 'PAUSED' : 'RUNNING');
       if (this.paused) this.pauseConsumer();
       if (this.stopping) return false;
-      for await (const batch of consumer) {
-        if (this.stopping) break;
-        await this.lock.run(() => this.deliver(batch));
+      // The loop also ends on the stop signal itself, not only when the consumer's iterator notices the stop.
+      const aborted = new Promise<null>((resolve) => this.controller.signal.addEventListener('abort', () => resolve(null)));
+      const batches = consumer[Symbol.asyncIterator]();
+      while (!this.stopping) {
+        const next = await Promise.race([batches.next(), aborted]);
+        if (next === null || next.done) break;
+        await this.lock.run(() => this.deliver(next.value));
         if (this.commitRequested) {
           this.commitRequested = false;
           await this.lock.run(() => this.flushAndCommit());
         }
-        if (this.stopping) break;
       }
     } finally {
       clearInterval(timer);

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Producer, ProducerRecord, RecordMetadata } from '../../client/index.js';
 import { SluiceError } from '../../errors.js';
-import type { SourceRecord } from '../data/connect-record.js';
+import type { SourceMap, SourceRecord } from '../data/connect-record.js';
 import { EndOfInputError, RetriableError } from '../errors.js';
 import type { SourceTask } from '../source-task.js';
 import type { SourceTaskContext } from '../task-context.js';
@@ -13,9 +13,24 @@ import { TaskRunner, type TaskRunnerDeps } from './task-runner.js';
 /** Sends in flight at once: polling the next batch overlaps with the log making the previous one durable. */
 const MAX_IN_FLIGHT = 4;
 const RETRY_BACKOFF_MS = 1000;
+/** Bytes per producer batch: large, since a source hands over thousands of records at a time. */
+const PRODUCER_BATCH_BYTES = 1024 * 1024;
+
+/** Tasks usually reuse one partition object for all records of a partition: its key is computed once. */
+const keys = new WeakMap<object, string>();
+function partitionKey(partition: SourceMap): string {
+  let key = keys.get(partition);
+  if (key === undefined) {
+    key = JSON.stringify(partition);
+    keys.set(partition, key);
+  }
+  return key;
+}
 
 interface InFlight {
   sent: Promise<RecordMetadata[]>;
+  /** Set once `sent` settled, so that finished sends are collected without waiting on unfinished ones. */
+  done: boolean;
   /** The last offset per source partition among this batch's records, processed in poll order. */
   offsets: Map<string, SourceOffsetEntry>;
   records: SourceRecord[];
@@ -49,7 +64,11 @@ export class SourceTaskRunner extends TaskRunner {
       signal: this.controller.signal,
       offsetReader: { offset: async (partition) => this.offsets.get(connector, partition) },
     };
-    const producer = client.producer({ acks: 'all', 'linger.ms': worker['producer.linger.ms'] });
+    const producer = client.producer({
+      acks: 'all',
+      'linger.ms': worker['producer.linger.ms'],
+      'batch.size': PRODUCER_BATCH_BYTES,
+    });
     let finished = false;
     try {
       await task.start(this.deps.taskConfig, context);
@@ -77,7 +96,8 @@ export class SourceTaskRunner extends TaskRunner {
           this.deps.metrics.polled.inc(this.labels, records.length);
           await this.send(producer, records);
         }
-        await this.settle(task, MAX_IN_FLIGHT);
+        // Idle: let everything sent become committable. Busy: keep a few sends in flight.
+        await this.settle(task, records.length === 0 ? 0 : MAX_IN_FLIGHT);
         if (Date.now() - this.lastCommit >= worker['offset.flush.interval.ms']) await this.commit(task);
       }
     } finally {
@@ -117,7 +137,8 @@ export class SourceTaskRunner extends TaskRunner {
       );
       const value = v instanceof Promise ? await v : v;
       if (value === SKIPPED) continue;
-      const out: ProducerRecord<Buffer | null, Buffer | null> = { key, value };
+      // A null key is left out rather than passed: the producer's unkeyed path is its fast one.
+      const out: ProducerRecord<Buffer | null, Buffer | null> = key === null ? { value } : { key, value };
       const headers = headersToBytes(t.headers);
       if (headers) out.headers = headers;
       if (t.timestamp != null) out.timestamp = t.timestamp;
@@ -129,9 +150,13 @@ export class SourceTaskRunner extends TaskRunner {
     }
     const batches = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     const sent = batches.length > 0 ? producer.send(...batches) : Promise.resolve([]);
-    // An unobserved rejection would crash the process before settle() awaits it.
-    sent.catch(() => undefined);
-    this.inFlight.push({ sent, offsets, records: kept });
+    const entry: InFlight = { sent, done: false, offsets, records: kept };
+    // Also keeps an unobserved rejection from crashing the process before settle() awaits it.
+    sent.then(
+      () => (entry.done = true),
+      () => (entry.done = true),
+    );
+    this.inFlight.push(entry);
   }
 
   private get keyConverterName(): string {
@@ -156,9 +181,12 @@ export class SourceTaskRunner extends TaskRunner {
     }
   }
 
-  /** Waits until at most `limit` sends are in flight; offsets of completed sends become committable. */
+  /**
+   * Collects finished sends in order and waits until at most `limit` remain in flight; the offsets of collected
+   * sends become committable.
+   */
   private async settle(task: SourceTask<unknown>, limit: number): Promise<void> {
-    while (this.inFlight.length > limit) {
+    while (this.inFlight.length > limit || this.inFlight[0]?.done) {
       const head = this.inFlight[0]!;
       const metadata = await head.sent;
       this.inFlight.shift();
