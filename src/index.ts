@@ -1,6 +1,10 @@
 // The public API of sluice, by layer. Types are exported in their own blocks; nothing is re-exported wholesale.
 
-// Connectors: PostgreSQL (query source, change data capture, exactly-once sink)
+// Connectors: files (FileStreamSource/Sink), the built-in plugin list, PostgreSQL (query source, change data
+// capture, exactly-once sink)
+export type { FileSinkConfig, FileSourceConfig } from '../connectors/file/index.js';
+export { fileSink, fileSource } from '../connectors/file/index.js';
+export { builtinConnectors } from '../connectors/index.js';
 export type {
   CdcSourceConfig as PostgresCdcSourceConfig,
   QuerySourceConfig as PostgresSourceConfig,
@@ -110,6 +114,25 @@ export {
   TransformChain,
   transforms,
 } from './connect/index.js';
+// Connect: the worker, its REST API and config files
+export { RestServer } from './connect/rest/rest-server.js';
+export type {
+  ConnectorInfo,
+  ConnectorOffsets,
+  ConnectorStatus,
+  Standalone,
+  TaskState,
+  TaskStatus,
+  WorkerConfig,
+  WorkerOptions,
+} from './connect/runtime/index.js';
+export {
+  parseConnectorConfig,
+  parseWorkerConfig,
+  readConfigFile,
+  startStandalone,
+  Worker,
+} from './connect/runtime/index.js';
 // Errors
 export {
   BadInputError,

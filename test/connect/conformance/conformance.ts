@@ -16,7 +16,11 @@ export interface ConformanceFixture {
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => String(from + i));
 
 /** A step that fails on any value that is not an integer: the "poisoned record" of these tests. */
-const castToInt = { transforms: 'toInt', 'transforms.toInt.type': 'org.apache.kafka.connect.transforms.Cast$Value', 'transforms.toInt.spec': 'int32' };
+const castToInt = {
+  transforms: 'toInt',
+  'transforms.toInt.type': 'org.apache.kafka.connect.transforms.Cast$Value',
+  'transforms.toInt.spec': 'int32',
+};
 
 /** The suite every connector runs: open and close, a batch of n, resume, failing records, restart. */
 export function conformance(name: string, fixture: ConformanceFixture): void {
@@ -42,7 +46,11 @@ export function conformance(name: string, fixture: ConformanceFixture): void {
     };
 
     const outputs = (n: number) =>
-      eventually(async () => (await fixture.output(h, connector())).length >= n, 15_000, `${n} output records`);
+      eventually(
+        async () => (await fixture.output(h, connector())).length >= n,
+        15_000,
+        `${n} output records`,
+      );
 
     it('opens and closes cleanly', async () => {
       const w = await start();
@@ -93,7 +101,11 @@ export function conformance(name: string, fixture: ConformanceFixture): void {
       await outputs(3);
       expect(await fixture.output(h, connector())).toEqual(['1', '2', '3']);
       let dead: Awaited<ReturnType<Harness['readTopic']>> = [];
-      await eventually(async () => (dead = await h.readTopic(`dlq-${connector()}`)).length === 1, 10_000, 'DLQ record');
+      await eventually(
+        async () => (dead = await h.readTopic(`dlq-${connector()}`)).length === 1,
+        10_000,
+        'DLQ record',
+      );
       expect(dead[0]?.value).toContain('oops');
       expect(dead[0]?.headers[DlqHeader.stage]).toBe('TRANSFORMATION');
       expect(dead[0]?.headers[DlqHeader.connector]).toBe(connector());
@@ -104,7 +116,11 @@ export function conformance(name: string, fixture: ConformanceFixture): void {
     it('restarts: a failed task resumes from its committed offset once its config is fixed', async () => {
       const w = await start(castToInt, { 'task.restart.max.attempts': 1 });
       await fixture.input(h, connector(), ['1', '2', 'oops', '3']);
-      await eventually(() => taskState(w, connector()) === 'FAILED', 10_000, 'FAILED after one automatic restart');
+      await eventually(
+        () => taskState(w, connector()) === 'FAILED',
+        10_000,
+        'FAILED after one automatic restart',
+      );
       await w.putConfig(connector(), fixture.config(h, connector()));
       await eventually(() => taskState(w, connector()) === 'RUNNING', 10_000, 'RUNNING again');
       await outputs(4);
@@ -113,7 +129,11 @@ export function conformance(name: string, fixture: ConformanceFixture): void {
       await w.restartTask(connector(), 0);
       await eventually(() => taskState(w, connector()) === 'RUNNING', 10_000, 'RUNNING after restart');
       await fixture.input(h, connector(), ['4']);
-      await eventually(async () => (await fixture.output(h, connector())).at(-1) === '4', 10_000, 'record after restart');
+      await eventually(
+        async () => (await fixture.output(h, connector())).at(-1) === '4',
+        10_000,
+        'record after restart',
+      );
     });
   });
 }

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { builtinConnectors } from '../../../connectors/index.js';
 import { connect } from '../../../src/client/connect.js';
 import type { Client } from '../../../src/client/index.js';
-import { parseWorkerConfig, Worker } from '../../../src/connect/runtime/index.js';
-import type { TaskState } from '../../../src/connect/runtime/index.js';
 import type { TaskLogger } from '../../../src/connect/index.js';
+import type { TaskState } from '../../../src/connect/runtime/index.js';
+import { parseWorkerConfig, Worker } from '../../../src/connect/runtime/index.js';
 
 export const quietLogger: TaskLogger & { child(): TaskLogger } = {
   debug() {},
@@ -43,7 +43,12 @@ export class Harness {
       'key.converter': 'string',
       ...extra,
     });
-    this.worker = await Worker.start({ client: this.client, config, plugins: builtinConnectors, logger: quietLogger });
+    this.worker = await Worker.start({
+      client: this.client,
+      config,
+      plugins: builtinConnectors,
+      logger: quietLogger,
+    });
     return this.worker;
   }
 
@@ -61,7 +66,10 @@ export class Harness {
   }
 
   /** Every value of `topic` as text, in offset order per partition. */
-  async readTopic(topic: string, client = this.client!): Promise<{ value: string | null; headers: Record<string, string> }[]> {
+  async readTopic(
+    topic: string,
+    client = this.client!,
+  ): Promise<{ value: string | null; headers: Record<string, string> }[]> {
     const admin = client.admin();
     if (!(await admin.listTopics()).includes(topic)) return [];
     const ends = await admin.partitionOffsets(topic);
@@ -80,7 +88,8 @@ export class Harness {
             headers: Object.fromEntries(r.headers.map((h) => [h.key, h.value?.toString('utf8') ?? ''])),
           });
         }
-        if (batch.records[batch.records.length - 1]!.offset + 1 >= remaining.get(batch.partition)!) remaining.delete(batch.partition);
+        if (batch.records[batch.records.length - 1]!.offset + 1 >= remaining.get(batch.partition)!)
+          remaining.delete(batch.partition);
         if (remaining.size === 0) break;
       }
     } finally {
@@ -91,13 +100,20 @@ export class Harness {
 
   async produce(topic: string, values: (string | null)[]): Promise<void> {
     const producer = this.client!.producer({ acks: 'all' });
-    await producer.send(topic, values.map((value) => ({ value })));
+    await producer.send(
+      topic,
+      values.map((value) => ({ value })),
+    );
     await producer.close();
   }
 }
 
 /** Polls `check` until it returns true (or throws after `ms`). */
-export async function eventually(check: () => boolean | Promise<boolean>, ms = 10_000, what = 'condition'): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  ms = 10_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (await check()) return;

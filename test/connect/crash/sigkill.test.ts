@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect } from '../../../src/client/connect.js';
 import { OffsetStore } from '../../../src/connect/runtime/index.js';
-import { spawnCli, type SpawnedCli } from '../../cli/spawn-cli.js';
+import { type SpawnedCli, spawnCli } from '../../cli/spawn-cli.js';
 import { eventually, Harness } from '../conformance/harness.js';
 
 const LINES = 60_000;
@@ -37,10 +37,14 @@ async function startWorker(): Promise<{ proc: SpawnedCli; url: string }> {
   let url = '';
   let stderr = '';
   proc.child.stderr?.on('data', (s: string) => (stderr += s));
-  await eventually(() => {
-    url = /REST API on (http:\/\/\S+)/.exec(stderr)?.[1] ?? '';
-    return url !== '';
-  }, 20_000, `the worker to start (stderr: ${stderr})`);
+  await eventually(
+    () => {
+      url = /REST API on (http:\/\/\S+)/.exec(stderr)?.[1] ?? '';
+      return url !== '';
+    },
+    20_000,
+    `the worker to start (stderr: ${stderr})`,
+  );
   return { proc, url };
 }
 
@@ -65,7 +69,10 @@ describe('connect › crash › SIGKILL of a standalone worker', () => {
       `name=lines\nconnector.class=org.apache.kafka.connect.file.FileStreamSourceConnector\nfile=${input}\ntopic=lines\nbatch.size=200\n`,
     );
     const output = path.join(dir, 'output.txt');
-    await writeFile(path.join(dir, 'sink.yaml'), `name: copy\nconnector.class: FileStreamSink\ntopics: lines\nfile: ${output}\n`);
+    await writeFile(
+      path.join(dir, 'sink.yaml'),
+      `name: copy\nconnector.class: FileStreamSink\ntopics: lines\nfile: ${output}\n`,
+    );
 
     // First run: killed once the source has committed part of the file, long before the end.
     const first = await startWorker();
@@ -93,8 +100,16 @@ describe('connect › crash › SIGKILL of a standalone worker', () => {
 
     // Second run: resumes, reaches the end, stops gracefully.
     const second = await startWorker();
-    await eventually(async () => (await sourcePosition(second.url)) === size, 60_000, 'the source to reach the end');
-    await eventually(async () => (await stat(output).catch(() => ({ size: 0 }))).size >= size, 60_000, 'the sink to catch up');
+    await eventually(
+      async () => (await sourcePosition(second.url)) === size,
+      60_000,
+      'the source to reach the end',
+    );
+    await eventually(
+      async () => (await stat(output).catch(() => ({ size: 0 }))).size >= size,
+      60_000,
+      'the sink to catch up',
+    );
     second.proc.child.kill('SIGTERM');
     expect((await second.proc.done).code).toBe(0);
 

@@ -7,7 +7,11 @@ import { eventually, Harness } from '../conformance/harness.js';
 let h: Harness;
 let rest: RestServer;
 
-async function call(method: string, route: string, body?: unknown): Promise<{ status: number; json: unknown; text: string }> {
+async function call(
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown; text: string }> {
   const res = await fetch(`${rest.url}${route}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -61,8 +65,16 @@ describe('connect › rest', () => {
       return s.tasks[0]?.state === 'RUNNING';
     });
     const status = (await call('GET', '/connectors/src/status')).json;
-    expect(status).toMatchObject({ name: 'src', connector: { state: 'RUNNING' }, type: 'source', tasks: [{ id: 0, state: 'RUNNING' }] });
-    const expanded = (await call('GET', '/connectors?expand=status&expand=info')).json as Record<string, { status: unknown; info: unknown }>;
+    expect(status).toMatchObject({
+      name: 'src',
+      connector: { state: 'RUNNING' },
+      type: 'source',
+      tasks: [{ id: 0, state: 'RUNNING' }],
+    });
+    const expanded = (await call('GET', '/connectors?expand=status&expand=info')).json as Record<
+      string,
+      { status: unknown; info: unknown }
+    >;
     expect(Object.keys(expanded.src!)).toEqual(['status', 'info']);
     expect((await call('GET', '/connectors/src/tasks')).json).toEqual([
       { id: { connector: 'src', task: 0 }, config: expect.objectContaining({ file, topic: 'lines' }) },
@@ -79,9 +91,15 @@ describe('connect › rest', () => {
       status: 404,
       json: { error_code: 404, message: 'Connector nope not found' },
     });
-    const bad = await call('POST', '/connectors', { name: 'x', config: { 'connector.class': 'FileStreamSource', file: 'f', topc: 't' } });
+    const bad = await call('POST', '/connectors', {
+      name: 'x',
+      config: { 'connector.class': 'FileStreamSource', file: 'f', topc: 't' },
+    });
     expect(bad.status).toBe(400);
-    expect(bad.json).toMatchObject({ error_code: 400, message: expect.stringMatching(/did you mean "topic"/) });
+    expect(bad.json).toMatchObject({
+      error_code: 400,
+      message: expect.stringMatching(/did you mean "topic"/),
+    });
     const config = { 'connector.class': 'FileStreamSink', topics: 't', file: path.join(h.dir, 'o') };
     expect((await call('PUT', '/connectors/dup/config', config)).status).toBe(201);
     expect((await call('POST', '/connectors', { name: 'dup', config })).status).toBe(409);
@@ -92,8 +110,15 @@ describe('connect › rest', () => {
   it('pauses, resumes, stops, restarts, and reads and resets offsets', async () => {
     const file = path.join(h.dir, 'in.txt');
     await writeFile(file, 'a\nb\nc\n');
-    await call('POST', '/connectors', { name: 'src', config: { 'connector.class': 'FileStreamSource', file, topic: 'lines' } });
-    const state = async () => ((await call('GET', '/connectors/src/status')).json as { connector: { state: string }; tasks: { state: string }[] });
+    await call('POST', '/connectors', {
+      name: 'src',
+      config: { 'connector.class': 'FileStreamSource', file, topic: 'lines' },
+    });
+    const state = async () =>
+      (await call('GET', '/connectors/src/status')).json as {
+        connector: { state: string };
+        tasks: { state: string }[];
+      };
     await eventually(async () => (await state()).tasks[0]?.state === 'RUNNING');
     expect((await call('PUT', '/connectors/src/pause')).status).toBe(202);
     await eventually(async () => (await state()).tasks[0]?.state === 'PAUSED');
@@ -101,16 +126,28 @@ describe('connect › rest', () => {
     await eventually(async () => (await state()).tasks[0]?.state === 'RUNNING');
     // Offsets can be changed only while stopped.
     expect((await call('DELETE', '/connectors/src/offsets')).status).toBe(409);
-    await eventually(async () => ((await call('GET', '/connectors/src/offsets')).json as { offsets: unknown[] }).offsets.length === 1);
+    await eventually(
+      async () =>
+        ((await call('GET', '/connectors/src/offsets')).json as { offsets: unknown[] }).offsets.length === 1,
+    );
     expect((await call('GET', '/connectors/src/offsets')).json).toEqual({
       offsets: [{ partition: { filename: file }, offset: expect.objectContaining({ position: 6 }) }],
     });
     expect((await call('PUT', '/connectors/src/stop')).status).toBe(202);
     expect((await state()).connector.state).toBe('STOPPED');
-    const patched = await call('PATCH', '/connectors/src/offsets', { offsets: [{ partition: { filename: file }, offset: { position: 2 } }] });
-    expect(patched).toMatchObject({ status: 200, json: { message: 'The offsets for this connector have been altered successfully' } });
-    expect((await call('GET', '/connectors/src/offsets')).json).toEqual({ offsets: [{ partition: { filename: file }, offset: { position: 2 } }] });
-    expect((await call('DELETE', '/connectors/src/offsets')).json).toEqual({ message: 'The offsets for this connector have been reset successfully' });
+    const patched = await call('PATCH', '/connectors/src/offsets', {
+      offsets: [{ partition: { filename: file }, offset: { position: 2 } }],
+    });
+    expect(patched).toMatchObject({
+      status: 200,
+      json: { message: 'The offsets for this connector have been altered successfully' },
+    });
+    expect((await call('GET', '/connectors/src/offsets')).json).toEqual({
+      offsets: [{ partition: { filename: file }, offset: { position: 2 } }],
+    });
+    expect((await call('DELETE', '/connectors/src/offsets')).json).toEqual({
+      message: 'The offsets for this connector have been reset successfully',
+    });
     expect((await call('GET', '/connectors/src/offsets')).json).toEqual({ offsets: [] });
     expect((await call('PUT', '/connectors/src/resume')).status).toBe(202);
     await eventually(async () => (await state()).tasks[0]?.state === 'RUNNING');
@@ -121,26 +158,48 @@ describe('connect › rest', () => {
 
   it('lists plugins and validates a config with errors per key', async () => {
     const plugins = (await call('GET', '/connector-plugins')).json as { class: string; type: string }[];
-    expect(plugins.map((p) => [p.class, p.type])).toEqual([
-      ['FileStreamSource', 'source'],
-      ['FileStreamSink', 'sink'],
-    ]);
-    const result = await call('PUT', '/connector-plugins/FileStreamSource/config/validate', { file: 'x', 'batch.size': 'many' });
-    const body = result.json as { name: string; error_count: number; configs: { value: { name: string; errors: string[] } }[] };
+    expect(plugins.map((p) => [p.class, p.type])).toEqual(
+      expect.arrayContaining([
+        ['FileStreamSource', 'source'],
+        ['FileStreamSink', 'sink'],
+      ]),
+    );
+    const result = await call('PUT', '/connector-plugins/FileStreamSource/config/validate', {
+      file: 'x',
+      'batch.size': 'many',
+    });
+    const body = result.json as {
+      name: string;
+      error_count: number;
+      configs: { value: { name: string; errors: string[] } }[];
+    };
     expect(result.status).toBe(200);
     expect(body.name).toBe('FileStreamSource');
-    const errors = Object.fromEntries(body.configs.filter((c) => c.value.errors.length > 0).map((c) => [c.value.name, c.value.errors]));
+    const errors = Object.fromEntries(
+      body.configs.filter((c) => c.value.errors.length > 0).map((c) => [c.value.name, c.value.errors]),
+    );
     expect(Object.keys(errors).sort()).toEqual(['batch.size', 'name', 'topic']);
     expect(body.error_count).toBe(3);
-    const good = await call('PUT', '/connector-plugins/FileStreamSource/config/validate', { name: 'n', file: 'x', topic: 't' });
+    const good = await call('PUT', '/connector-plugins/FileStreamSource/config/validate', {
+      name: 'n',
+      file: 'x',
+      topic: 't',
+    });
     expect((good.json as { error_count: number }).error_count).toBe(0);
   });
 
   it('serves Prometheus metrics per connector and task', async () => {
     const file = path.join(h.dir, 'in.txt');
     await writeFile(file, 'a\nb\n');
-    await call('POST', '/connectors', { name: 'src', config: { 'connector.class': 'FileStreamSource', file, topic: 'lines' } });
-    await eventually(async () => (await call('GET', '/metrics')).text.includes('sluice_connect_source_records_written_total{connector="src",task="0"} 2'));
+    await call('POST', '/connectors', {
+      name: 'src',
+      config: { 'connector.class': 'FileStreamSource', file, topic: 'lines' },
+    });
+    await eventually(async () =>
+      (await call('GET', '/metrics')).text.includes(
+        'sluice_connect_source_records_written_total{connector="src",task="0"} 2',
+      ),
+    );
     const { text } = await call('GET', '/metrics');
     expect(text).toContain('sluice_connect_source_records_polled_total{connector="src",task="0"} 2');
     expect(text).toContain('sluice_connect_task_state{connector="src",task="0",state="RUNNING"} 1');
