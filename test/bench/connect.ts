@@ -9,9 +9,18 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { builtinConnectors } from '../../connectors/index.js';
-import { connect } from '../../src/client/connect.js';
+import { connect } from '../../src/client/index.js';
 import { parseWorkerConfig, Worker } from '../../src/connect/runtime/index.js';
-import { flag, formatTable, human, type Measurement, mbPerSec, recordsPerSec, timed, wantsJson } from './report.js';
+import {
+  flag,
+  formatTable,
+  human,
+  type Measurement,
+  mbPerSec,
+  recordsPerSec,
+  timed,
+  wantsJson,
+} from './report.js';
 
 const LINE = 100;
 
@@ -64,8 +73,20 @@ export async function run(args: string[]): Promise<void> {
     });
     const worker = await Worker.start({ client, config, plugins: builtinConnectors, logger: silent });
     const sluice = await timed(async () => {
-      await worker.create({ name: 'src', 'connector.class': 'FileStreamSource', file: input, topic: 'bench', 'batch.size': 5000, tail: false });
-      await worker.create({ name: 'sink', 'connector.class': 'FileStreamSink', topics: 'bench', file: output });
+      await worker.create({
+        name: 'src',
+        'connector.class': 'FileStreamSource',
+        file: input,
+        topic: 'bench',
+        'batch.size': 5000,
+        tail: false,
+      });
+      await worker.create({
+        name: 'sink',
+        'connector.class': 'FileStreamSink',
+        topics: 'bench',
+        file: output,
+      });
       for (;;) {
         const written = (await stat(output).catch(() => ({ size: 0 }))).size;
         if (written >= bytes) break;
@@ -92,7 +113,13 @@ export async function run(args: string[]): Promise<void> {
       process.stdout.write(`${JSON.stringify({ results, ratio, peakRssBytes: peakRss })}\n`);
       return;
     }
-    const rows = results.map((m) => [m.subject, human(recordsPerSec(m)), mbPerSec(m).toFixed(1), (m.ms / 1000).toFixed(2), m.note ?? '']);
+    const rows = results.map((m) => [
+      m.subject,
+      human(recordsPerSec(m)),
+      mbPerSec(m).toFixed(1),
+      (m.ms / 1000).toFixed(2),
+      m.note ?? '',
+    ]);
     process.stdout.write(`${formatTable(['subject', 'records/s', 'MiB/s', 'seconds', 'note'], rows)}\n`);
     process.stdout.write(
       `\nsluice reaches ${(ratio * 100).toFixed(0)}% of cat's bytes/s (goal ≥ 40%); peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB (goal < 200 MB)\n`,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { builtinConnectors } from '../../../connectors/index.js';
-import { connect } from '../../client/connect.js';
+import { connect } from '../../client/index.js';
 import { parseWorkerConfig, readConfigFile, startStandalone } from '../../connect/runtime/index.js';
 
 /**
@@ -25,15 +25,20 @@ export function registerConnectCommand(program: Command): void {
       const connectors = await Promise.all(connectorFiles.map(readConfigFile));
       const servers = config['bootstrap.servers'];
       const client = await connect({
-        log: servers ? { brokers: servers.split(',').map((s) => s.trim()) } : { dir: config['log.dir'] ?? './.sluice/data' },
+        log: servers
+          ? { brokers: servers.split(',').map((s) => s.trim()) }
+          : { dir: config['log.dir'] ?? './.sluice/data' },
         clientId: 'sluice-connect',
       });
-      const standalone = await startStandalone({ client, config, connectors, plugins: builtinConnectors }).catch(
-        async (err) => {
-          await client.close();
-          throw err;
-        },
-      );
+      const standalone = await startStandalone({
+        client,
+        config,
+        connectors,
+        plugins: builtinConnectors,
+      }).catch(async (err) => {
+        await client.close();
+        throw err;
+      });
       if (standalone.rest) process.stderr.write(`sluice connect: REST API on ${standalone.rest.url}\n`);
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals) => {

@@ -82,7 +82,9 @@ export class SinkTaskRunner extends TaskRunner {
       if (this.paused) this.pauseConsumer();
       if (this.stopping) return false;
       // The loop also ends on the stop signal itself, not only when the consumer's iterator notices the stop.
-      const aborted = new Promise<null>((resolve) => this.controller.signal.addEventListener('abort', () => resolve(null)));
+      const aborted = new Promise<null>((resolve) =>
+        this.controller.signal.addEventListener('abort', () => resolve(null)),
+      );
       const batches = consumer[Symbol.asyncIterator]();
       while (!this.stopping) {
         const next = await Promise.race([batches.next(), aborted]);

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connect } from '../../../src/client/connect.js';
+import { connect } from '../../../src/client/index.js';
 import { OffsetStore } from '../../../src/connect/runtime/index.js';
 import { type SpawnedCli, spawnCli } from '../../cli/spawn-cli.js';
 import { eventually, Harness } from '../conformance/harness.js';
