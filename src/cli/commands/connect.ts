@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { builtinConnectors } from '../../../connectors/index.js';
-import { connect } from '../../client/index.js';
-import { parseWorkerConfig, readConfigFile, startStandalone } from '../../connect/runtime/index.js';
 
 /**
  * `sluice connect standalone worker.yaml connector.yaml...`: Kafka's `connect-standalone`, on the embedded log
@@ -21,6 +18,13 @@ export function registerConnectCommand(program: Command): void {
         '  curl -s 127.0.0.1:8083/connectors/local-file-source/status',
     )
     .action(async (workerFile: string, connectorFiles: string[]) => {
+      // Loaded here, not at the top: the runtime and every connector (pg, chokidar...) would slow every command.
+      const [{ builtinConnectors }, { connect }, { parseWorkerConfig, readConfigFile, startStandalone }] =
+        await Promise.all([
+          import('../../../connectors/index.js'),
+          import('../../client/index.js'),
+          import('../../connect/runtime/index.js'),
+        ]);
       const config = parseWorkerConfig(await readConfigFile(workerFile), workerFile);
       const connectors = await Promise.all(connectorFiles.map(readConfigFile));
       const servers = config['bootstrap.servers'];
