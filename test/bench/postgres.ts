@@ -61,6 +61,7 @@ export async function run(args: string[]): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-pg-'));
   const csv = path.join(dir, 'rows.csv');
   const db = new pg.Client({ connectionString: url });
+  db.on('error', () => {}); // a server restart (by a test run elsewhere) surfaces as the next query's error
   await db.connect();
   const results: Measurement[] = [];
   const psql = (command: string) => execFileSync('psql', [scoped, '-q', '-c', command], { stdio: 'ignore' });
