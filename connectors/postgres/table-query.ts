@@ -28,9 +28,6 @@ export interface BuiltQuery {
   values: unknown[];
 }
 
-const INC = '"__sluice_inc"';
-const TS = '"__sluice_ts"';
-
 /** Whether the row's writer (`xmin`, 32-bit, wrapping) precedes the snapshot's oldest running transaction. */
 const WRITTEN_BEFORE_OLDEST_RUNNING = `(t.xmin::text::bigint < 3 OR ((b.snap - t.xmin::text::bigint + 4294967296) % 4294967296) BETWEEN 1 AND 2147483647)`;
 const SNAPSHOT_BOUND = `CROSS JOIN (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint % 4294967296 AS snap) b`;
@@ -73,11 +70,6 @@ export class TableQuery {
     const source = this.table ? `${quoteTable(this.table)} t ${SNAPSHOT_BOUND}` : `(${this.config.query}) t`;
     const tsExpr = `COALESCE(${this.config['timestamp.column.name'].map((c) => `t.${quoteIdent(c)}`).join(', ')})`;
     const incExpr = this.hasIncrementing ? `t.${quoteIdent(this.config['incrementing.column.name']!)}` : '';
-    const select = [
-      't.*',
-      ...(this.hasIncrementing ? [`${incExpr} AS ${INC}`] : []),
-      ...(this.hasTimestamp ? [`${tsExpr} AS ${TS}`] : []),
-    ].join(', ');
     const where: string[] = [];
     const values: unknown[] = [];
     if (this.table && mode !== 'bulk') where.push(WRITTEN_BEFORE_OLDEST_RUNNING);
@@ -110,19 +102,23 @@ export class TableQuery {
             ? ` ORDER BY ${tsExpr}, ${incExpr}`
             : '';
     const whereSql = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
-    return { text: `SELECT ${select} FROM ${source}${whereSql}${order}`, values };
+    return { text: `SELECT t.* FROM ${source}${whereSql}${order}`, values };
   }
 
   /**
-   * Takes the bookkeeping columns off a row and advances the offset past it. Returns the row and the offset to
-   * resume from after it. In timestamp mode (no id to break ties) a record's offset stays before its own
-   * timestamp until a later timestamp is seen, so a restart re-reads the tied rows rather than skipping them.
+   * Advances the offset past a row (read in id or time order), and returns the offset to resume from after it.
+   * In timestamp mode (no id to break ties) a record's offset stays before its own timestamp until a later one is
+   * seen, so a restart re-reads the tied rows rather than skipping them.
    */
   advance(row: Record<string, unknown>): { row: Record<string, unknown>; offset: QueryOffset } {
-    const inc = row.__sluice_inc;
-    const ts = row.__sluice_ts;
-    delete row.__sluice_inc;
-    delete row.__sluice_ts;
+    const inc = this.hasIncrementing ? row[this.config['incrementing.column.name']!] : undefined;
+    let ts: unknown = null;
+    if (this.hasTimestamp) {
+      for (const column of this.config['timestamp.column.name']) {
+        ts = row[column];
+        if (ts !== null && ts !== undefined) break;
+      }
+    }
     const mode = this.config.mode;
     if (mode === 'bulk') return { row, offset: {} };
     if (mode === 'incrementing') {

@@ -20,6 +20,7 @@ import { cdcSourceConfig, querySourceConfig, sinkConfig } from '../../connectors
 import { PostgresSinkTask } from '../../connectors/postgres/sink.js';
 import { QuerySourceTask } from '../../connectors/postgres/source.js';
 import { createConverter, type SinkRecord, type SourceTaskContext } from '../../src/connect/index.js';
+import { shareServer } from '../connectors/postgres/harness.js';
 import { flag, formatTable, human, type Measurement, recordsPerSec, timed, wantsJson } from './report.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -60,9 +61,28 @@ export async function run(args: string[]): Promise<void> {
   const scoped = `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-pg-'));
   const csv = path.join(dir, 'rows.csv');
-  const db = new pg.Client({ connectionString: url });
-  db.on('error', () => {}); // a server restart (by a test run elsewhere) surfaces as the next query's error
-  await db.connect();
+  // Each statement on its own connection, and each measured step under a shared lease: the PostgreSQL test
+  // files restart the server (waiting for leases), and a benchmark must neither break them nor be broken by them.
+  const db = {
+    async query(text: string, values: unknown[] = []) {
+      const client = new pg.Client({ connectionString: url });
+      client.on('error', () => {});
+      await client.connect();
+      try {
+        return await client.query(text, values);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+  const step = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const release = await shareServer();
+    try {
+      return await fn();
+    } finally {
+      await release();
+    }
+  };
   const results: Measurement[] = [];
   const psql = (command: string) => execFileSync('psql', [scoped, '-q', '-c', command], { stdio: 'ignore' });
   const slot = `bench_${Date.now().toString(36)}`;
@@ -70,15 +90,17 @@ export async function run(args: string[]): Promise<void> {
     await db.query(`CREATE SCHEMA ${schema}`);
     await db.query(`CREATE TABLE ${schema}.src (${COLUMNS})`);
     progress(`filling ${human(rows)} rows`);
-    await db.query(
-      `INSERT INTO ${schema}.src SELECT g, g % 1000, g * 7, 'name ' || g, (g % 100000) / 100.0, g / 3.0, g % 2 = 0,
+    await step(() =>
+      db.query(
+        `INSERT INTO ${schema}.src SELECT g, g % 1000, g * 7, 'name ' || g, (g % 100000) / 100.0, g / 3.0, g % 2 = 0,
          timestamptz '2024-01-01' + g * interval '1 second', date '2024-01-01' + (g % 365), md5(g::text)
        FROM generate_series(1, ${rows}) g`,
+      ),
     );
     await db.query(`VACUUM ANALYZE ${schema}.src`);
 
     progress('table → records: psql \\copy to');
-    const copyOut = await timed(() => psql(`\\copy (SELECT * FROM src) TO '${csv}' CSV`));
+    const copyOut = await step(() => timed(async () => psql(`\\copy (SELECT * FROM src) TO '${csv}' CSV`)));
     const csvBytes = fs.statSync(csv).size;
     results.push({
       case: 'table → topic',
@@ -111,17 +133,19 @@ export async function run(args: string[]): Promise<void> {
       },
       sourceContext(),
     );
-    const read = await timed(async () => {
-      let n = 0;
-      let bytes = 0;
-      while (n < rows) {
-        for (const r of await source.poll()) {
-          bytes += converter.fromConnectData(r.topic, null, r.value)!.length;
-          n++;
+    const read = await step(() =>
+      timed(async () => {
+        let n = 0;
+        let bytes = 0;
+        while (n < rows) {
+          for (const r of await source.poll()) {
+            bytes += converter.fromConnectData(r.topic, null, r.value)!.length;
+            n++;
+          }
         }
-      }
-      return bytes;
-    });
+        return bytes;
+      }),
+    );
     await source.stop();
     results.push({
       case: 'table → topic',
@@ -133,7 +157,7 @@ export async function run(args: string[]): Promise<void> {
 
     await db.query(`CREATE TABLE ${schema}.dst_copy (${COLUMNS.replace(' PRIMARY KEY', '')})`);
     progress('records → table: psql \\copy from');
-    const copyIn = await timed(() => psql(`\\copy dst_copy FROM '${csv}' CSV`));
+    const copyIn = await step(() => timed(async () => psql(`\\copy dst_copy FROM '${csv}' CSV`)));
     results.push({
       case: 'topic → table, insert',
       subject: 'psql \\copy from',
@@ -180,10 +204,12 @@ export async function run(args: string[]): Promise<void> {
         }),
         sinkContext(),
       );
-      const written = await timed(async () => {
-        for (const batch of batches()) await sink.put(batch);
-        await sink.flush([]);
-      });
+      const written = await step(() =>
+        timed(async () => {
+          for (const batch of batches()) await sink.put(batch);
+          await sink.flush([]);
+        }),
+      );
       await sink.stop();
       results.push({
         case: `topic → table, ${mode}`,
@@ -210,17 +236,20 @@ export async function run(args: string[]): Promise<void> {
       }),
       sourceContext(),
     );
-    await cdc.poll(); // creates the slot and starts streaming
-    await db.query(`UPDATE ${schema}.src SET a = a + 1`);
-    const events = await timed(async () => {
-      let n = 0;
-      while (n < rows) {
-        const batch = await cdc.poll();
-        for (const r of batch) await cdc.commitRecord(r);
-        n += batch.length;
-      }
+    const events = await step(async () => {
+      await cdc.poll(); // creates the slot and starts streaming
+      await db.query(`UPDATE ${schema}.src SET a = a + 1`);
+      const measured = await timed(async () => {
+        let n = 0;
+        while (n < rows) {
+          const batch = await cdc.poll();
+          for (const r of batch) await cdc.commitRecord(r);
+          n += batch.length;
+        }
+      });
+      await cdc.stop();
+      return measured;
     });
-    await cdc.stop();
     results.push({
       case: 'CDC, bulk UPDATE',
       subject: 'sluice postgres-cdc',
@@ -235,7 +264,6 @@ export async function run(args: string[]): Promise<void> {
       'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1',
       [slot],
     );
-    await db.end();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
