@@ -242,7 +242,8 @@ export class StreamsApp {
   }
 
   async #revoke(revoked: TopicPartition[]): Promise<void> {
-    await this.#commit();
+    // A commit fenced by the rebalance is not fatal: the next owner reprocesses from the last commit (at least once).
+    await this.#commit().catch(() => {});
     const gone = new Set(revoked.map((tp) => `${tp.topic}:${tp.partition}`));
     for (const id of gone) this.#positions.delete(id);
     const kept = new Set(
