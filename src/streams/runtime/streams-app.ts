@@ -213,7 +213,7 @@ export class StreamsApp {
 
   #commit(): Promise<void> {
     // Commits run one at a time: a rebalance may ask for one while the loop is in another.
-    this.#committing = this.#committing.then(() => this.#commitNow());
+    this.#committing = this.#committing.catch(() => {}).then(() => this.#commitNow());
     return this.#committing;
   }
 
