@@ -4,6 +4,7 @@ import { registerConnectCommand } from './connect.js';
 import { registerConsume } from './consume.js';
 import { registerGroupsCommand } from './groups.js';
 import { registerLogCommand } from './log.js';
+import { registerPipelineCommands } from './pipeline.js';
 import { registerProduce } from './produce.js';
 import { registerTopics } from './topics.js';
 
@@ -12,6 +13,7 @@ export type RegisterCommand = (program: Command) => void;
 
 /** Every top-level command, in the order `sluice --help` lists them. */
 export const registry: RegisterCommand[] = [
+  registerPipelineCommands,
   registerTopics,
   registerProduce,
   registerConsume,

@@ -1,0 +1,173 @@
+import type { Command } from 'commander';
+import { SluiceError } from '../../errors.js';
+import { connectorCatalog } from '../../pipeline/catalog.js';
+import { formatDiagnostic } from '../../pipeline/diagnostic.js';
+import { formatSummary, LiveView } from '../../pipeline/live-view.js';
+import { SourceFile } from '../../pipeline/source-file.js';
+import { runPipelineTests } from '../../pipeline/test-runner.js';
+import { type ValidationResult, validatePipeline } from '../../pipeline/validate.js';
+
+async function load(file: string): Promise<ValidationResult> {
+  let source: SourceFile;
+  try {
+    source = await SourceFile.read(file);
+  } catch (err) {
+    throw new SluiceError('FILE_NOT_READABLE', `cannot read pipeline ${file}: ${(err as Error).message}`);
+  }
+  return validatePipeline(source, connectorCatalog());
+}
+
+/** Prints every diagnostic and exits 1 when there is any; returns the spec otherwise. */
+async function loadOrExit(file: string, json: boolean): Promise<NonNullable<ValidationResult['spec']>> {
+  const { spec, diagnostics } = await load(file);
+  if (spec && diagnostics.length === 0) return spec;
+  if (json) process.stdout.write(`${JSON.stringify({ valid: false, errors: diagnostics })}\n`);
+  else for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  if (!json)
+    process.stderr.write(`${diagnostics.length} error${diagnostics.length === 1 ? '' : 's'} in ${file}\n`);
+  process.exitCode = 1;
+  throw new PipelineInvalid();
+}
+
+class PipelineInvalid extends Error {}
+
+export function registerPipelineCommands(program: Command): void {
+  program
+    .command('validate')
+    .description(
+      'check a pipeline file: every error at once, with file:line:column and the nearest valid name',
+    )
+    .argument('<file>', 'pipeline YAML file')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  sluice validate pipelines/quickstart.yaml\n\nExits 0 only when the file would run.',
+    )
+    .action(async (file: string, o: { json?: boolean }) => {
+      try {
+        await loadOrExit(file, o.json === true);
+      } catch (err) {
+        if (err instanceof PipelineInvalid) return;
+        throw err;
+      }
+      process.stdout.write(o.json ? `${JSON.stringify({ valid: true })}\n` : `${file} is valid\n`);
+    });
+
+  program
+    .command('test')
+    .description("run a pipeline's tests: block on the test driver (no log, no services)")
+    .argument('<file>', 'pipeline YAML file')
+    .option('--json', 'print results as JSON')
+    .addHelpText('after', '\nExample:\n  sluice test pipelines/wordcount.yaml')
+    .action(async (file: string, o: { json?: boolean }) => {
+      let spec: Awaited<ReturnType<typeof loadOrExit>>;
+      try {
+        spec = await loadOrExit(file, o.json === true);
+      } catch (err) {
+        if (err instanceof PipelineInvalid) return;
+        throw err;
+      }
+      const results = await runPipelineTests(spec, file);
+      const failed = results.filter((r) => !r.passed);
+      if (o.json) process.stdout.write(`${JSON.stringify({ results })}\n`);
+      else {
+        for (const r of results) {
+          process.stdout.write(`${r.passed ? 'PASS' : 'FAIL'} ${r.name} (${r.durationMs.toFixed(1)} ms)\n`);
+          for (const f of r.failures) process.stdout.write(`  ${f}\n`);
+        }
+        process.stdout.write(`${results.length - failed.length} passed, ${failed.length} failed\n`);
+      }
+      if (results.length === 0) process.stderr.write(`${file} has no tests: block\n`);
+      if (failed.length > 0) process.exitCode = 1;
+    });
+
+  program
+    .command('run')
+    .description(
+      'run a pipeline: sources, streams and sinks, until Ctrl-C or (with --until-done) until drained',
+    )
+    .argument('<file>', 'pipeline YAML file')
+    .option(
+      '--until-done',
+      'exit once every bounded source is drained and every sink has caught up (batch ETL)',
+    )
+    .option('--json', 'print the summary as JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  sluice run pipelines/quickstart.yaml --until-done\n  SLUICE_DATA=/data sluice run pipelines/file-tail-to-topic.yaml\n\n' +
+        'On a terminal a live view shows records/s and lag per source, stream and sink; otherwise progress is\n' +
+        'logged as JSON lines. Ctrl-C stops gracefully (flush, commit); a second Ctrl-C exits at once.',
+    )
+    .action(async (file: string, o: { untilDone?: boolean; json?: boolean }) => {
+      let spec: Awaited<ReturnType<typeof loadOrExit>>;
+      try {
+        spec = await loadOrExit(file, o.json === true);
+      } catch (err) {
+        if (err instanceof PipelineInvalid) return;
+        throw err;
+      }
+      const { pino } = await import('pino');
+      const view = new LiveView(process.stderr);
+      // The live view owns the terminal; logs go to a JSON-lines stream only when it is not a terminal.
+      const logger = pino({ level: view.interactive ? 'warn' : 'info' }, process.stderr);
+      // Loaded here: validate and test need neither the log nor the runtimes.
+      const { PipelineRun } = await import('../../pipeline/pipeline-run.js');
+      const run = await PipelineRun.start(spec, { file, logger });
+      const stopping = new AbortController();
+      let interrupts = 0;
+      const onSignal = () => {
+        interrupts++;
+        if (interrupts > 1) process.exit(130);
+        process.stderr.write('\nstopping: flushing and committing (Ctrl-C again to exit at once)\n');
+        stopping.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      // One progress read at a time, and none left running when the pipeline stops.
+      let ticking: Promise<void> = Promise.resolve();
+      const tick = async () => {
+        const progress = await run.progress().catch(() => undefined);
+        if (!progress) return;
+        if (view.interactive) view.draw(progress);
+        else logger.info({ progress: view.rates(progress) }, 'progress');
+      };
+      const ticker = setInterval(
+        () => {
+          ticking = ticking.then(tick);
+        },
+        view.interactive ? 500 : 5000,
+      );
+      let failure: unknown;
+      try {
+        if (o.untilDone) await Promise.race([run.untilDone(stopping.signal), abortion(stopping.signal)]);
+        else await abortion(stopping.signal);
+      } catch (err) {
+        failure = err;
+      } finally {
+        clearInterval(ticker);
+        await ticking;
+      }
+      const summary = await run.stop();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (o.json)
+        process.stdout.write(
+          `${JSON.stringify({ ...summary, ok: failure === undefined, ...(failure ? { error: String((failure as Error).message) } : {}) })}\n`,
+        );
+      else process.stdout.write(`${formatSummary(summary)}\n`);
+      if (failure !== undefined) {
+        process.stderr.write(`sluice: pipeline failed: ${(failure as Error).message}\n`);
+        process.exitCode = 1;
+      }
+      // Everything is flushed, committed and closed by now; a task that did not stop within its graceful timeout
+      // must not keep the command from returning its exit code.
+      process.exit(process.exitCode ?? 0);
+    });
+}
+
+function abortion(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}

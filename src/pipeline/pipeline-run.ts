@@ -1,0 +1,297 @@
+import { basename, dirname, resolve } from 'node:path';
+import type { Observable } from 'rxjs';
+import { builtinConnectors } from '../../connectors/index.js';
+import { connect } from '../client/connect.js';
+import type { Admin, Client } from '../client/index.js';
+import type { AnyConnectorDefinition } from '../connect/index.js';
+import { parseWorkerConfig, Worker } from '../connect/runtime/index.js';
+import { type StreamsApp, streams } from '../streams/runtime/index.js';
+import { connectorConfig } from './catalog.js';
+import type { PipelineSpec } from './schema.js';
+import { compileStream } from './steps/index.js';
+
+/** A component of a running pipeline, as the live view and the summary show it. */
+export interface ComponentProgress {
+  kind: 'source' | 'stream' | 'sink';
+  name: string;
+  /** Records so far: written to the log (sources), read (streams), written out (sinks). */
+  records: number;
+  /** Records waiting to be read by this component's consumer group; 0 for sources. */
+  lag: number;
+  state: string;
+}
+
+export interface PipelineSummary {
+  recordsIn: number;
+  recordsOut: number;
+  deadLettered: number;
+  durationMs: number;
+  components: ComponentProgress[];
+}
+
+export interface PipelineRunOptions {
+  /** The pipeline file, for naming and for resolving relative paths (module steps). */
+  file: string;
+  plugins?: readonly AnyConnectorDefinition[];
+  logger?: import('pino').Logger;
+  /** How often offsets are committed; it bounds how long `--until-done` waits after the data is through. */
+  commitIntervalMs?: number;
+}
+
+/**
+ * A pipeline started on a client: its sources and sinks as Connect connectors in one worker, its streams as one
+ * Streams app. Stopping it is graceful: sources stop polling, streams and sinks flush and commit what they hold.
+ */
+export class PipelineRun {
+  private readonly started = performance.now();
+  private readonly deadLetterTopics: string[];
+  private readonly deadLetterStart = new Map<string, number>();
+  private app: StreamsApp | undefined;
+
+  private constructor(
+    readonly spec: PipelineSpec,
+    readonly name: string,
+    private readonly client: Client,
+    private readonly admin: Admin,
+    private readonly worker: Worker,
+  ) {
+    const dlq = new Set<string>();
+    for (const s of spec.streams) if (s['dead.letter.topic']) dlq.add(s['dead.letter.topic']);
+    for (const c of [...spec.sources, ...spec.sinks]) {
+      const t = c.config['errors.deadletterqueue.topic.name'];
+      if (typeof t === 'string') dlq.add(t);
+    }
+    for (const s of spec.sources) if (s.topic && s.connector === 'csv') dlq.add(`${s.topic}-dlq`);
+    this.deadLetterTopics = [...dlq];
+  }
+
+  /** Opens the log the pipeline names, creates its topics, and starts sources, streams and sinks. */
+  static async start(spec: PipelineSpec, options: PipelineRunOptions): Promise<PipelineRun> {
+    const name = spec.name ?? basename(options.file).replace(/\.ya?ml$/, '');
+    const plugins = options.plugins ?? builtinConnectors;
+    const client = await connect({
+      log: spec.log.brokers
+        ? { brokers: spec.log.brokers }
+        : { dir: resolve(spec.log.dir ?? './.sluice/data') },
+      clientId: `sluice-pipeline-${name}`,
+    });
+    let worker: Worker | undefined;
+    let app: StreamsApp | undefined;
+    try {
+      const admin = client.admin();
+      await createTopics(admin, spec);
+      worker = await Worker.start({
+        client,
+        plugins,
+        ...(options.logger ? { logger: options.logger } : {}),
+        config: parseWorkerConfig({
+          'rest.enable': false,
+          'offset.storage.topic': `${name}-connect-offsets`,
+          'offset.flush.interval.ms': options.commitIntervalMs ?? 500,
+          'key.converter.schemas.enable': false,
+          'value.converter.schemas.enable': false,
+        }),
+      });
+      const run = new PipelineRun(spec, name, client, admin, worker);
+      await run.markDeadLetterStart();
+      for (const sink of spec.sinks) {
+        const definition = plugins.find(
+          (p) => p.name === sink.connector || p.aliases?.includes(sink.connector),
+        )!;
+        await worker.create(connectorConfig(definition, sink, { topics: sink.topics }));
+      }
+      if (spec.streams.length > 0) {
+        app = streams(client, {
+          applicationId: `${name}-streams`,
+          commitIntervalMs: options.commitIntervalMs ?? 500,
+        });
+        run.app = app;
+        const pipelines: Observable<unknown>[] = [];
+        for (const [i, s] of spec.streams.entries()) {
+          pipelines.push(
+            await compileStream(
+              s,
+              i,
+              { stream: (t) => app!.stream(t), table: (t) => app!.table(t) },
+              dirname(resolve(options.file)),
+            ),
+          );
+        }
+        await app.start(...pipelines);
+      }
+      for (const source of spec.sources) {
+        const definition = plugins.find(
+          (p) => p.name === source.connector || p.aliases?.includes(source.connector),
+        )!;
+        await worker.create(
+          connectorConfig(definition, source, { ...(source.topic ? { topic: source.topic } : {}) }),
+        );
+      }
+      return run;
+    } catch (err) {
+      await app?.close().catch(() => undefined);
+      await worker?.close().catch(() => undefined);
+      await client.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async markDeadLetterStart(): Promise<void> {
+    for (const topic of this.deadLetterTopics) this.deadLetterStart.set(topic, await this.endOffsets(topic));
+  }
+
+  private async endOffsets(topic: string): Promise<number> {
+    try {
+      const partitions = await this.admin.partitionOffsets(topic);
+      return partitions.reduce((n, p) => n + p.highWatermark, 0);
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Records, lag and state of every source, stream and sink. */
+  async progress(): Promise<ComponentProgress[]> {
+    const out: ComponentProgress[] = [];
+    const metrics = await this.worker.metrics.registry.getMetricsAsJSON();
+    const sum = (metric: string, connector: string) =>
+      metrics
+        .find((m) => m.name === metric)
+        ?.values.filter((v) => v.labels.connector === connector)
+        .reduce((n, v) => n + v.value, 0) ?? 0;
+    for (const s of this.spec.sources) {
+      out.push({
+        kind: 'source',
+        name: s.name,
+        records: sum('sluice_connect_source_records_written_total', s.name),
+        lag: 0,
+        state:
+          this.worker
+            .status(s.name)
+            .tasks.map((t) => t.state)
+            .join(',') || 'UNASSIGNED',
+      });
+    }
+    const groups = await this.admin.describeGroups([
+      ...(this.app ? [this.app.applicationId] : []),
+      ...this.spec.sinks.map((s) => `connect-${s.name}`),
+    ]);
+    const lagOf = (group: string, topics: string[]) =>
+      groups
+        .find((g) => g.groupId === group)
+        ?.offsets.filter((o) => topics.includes(o.topic))
+        .reduce((n, o) => n + o.lag, 0) ?? 0;
+    const committedOf = (group: string, topics: string[]) =>
+      groups
+        .find((g) => g.groupId === group)
+        ?.offsets.filter((o) => topics.includes(o.topic) && o.committed >= 0)
+        .reduce((n, o) => n + (o.committed - o.logStartOffset), 0) ?? 0;
+    for (const s of this.spec.streams) {
+      const group = this.app!.applicationId;
+      out.push({
+        kind: 'stream',
+        name: s.name,
+        records: committedOf(group, s.from),
+        lag: await this.lagOrEnd(lagOf(group, s.from), s.from, group, groups),
+        state: 'RUNNING',
+      });
+    }
+    for (const s of this.spec.sinks) {
+      const group = `connect-${s.name}`;
+      out.push({
+        kind: 'sink',
+        name: s.name,
+        records: sum('sluice_connect_sink_records_written_total', s.name),
+        lag: await this.lagOrEnd(lagOf(group, s.topics), s.topics, group, groups),
+        state:
+          this.worker
+            .status(s.name)
+            .tasks.map((t) => t.state)
+            .join(',') || 'UNASSIGNED',
+      });
+    }
+    return out;
+  }
+
+  /** A group that has not committed anything for a topic yet is behind by everything in it. */
+  private async lagOrEnd(
+    lag: number,
+    topics: string[],
+    group: string,
+    groups: Awaited<ReturnType<Admin['describeGroups']>>,
+  ): Promise<number> {
+    let behind = lag;
+    const known = new Set(
+      groups.find((g) => g.groupId === group)?.offsets.map((o) => `${o.topic}/${o.partition}`) ?? [],
+    );
+    for (const topic of topics) {
+      for (const p of await this.admin.partitionOffsets(topic).catch(() => [])) {
+        if (!known.has(`${topic}/${p.partition}`)) behind += p.highWatermark - p.logStartOffset;
+      }
+    }
+    return behind;
+  }
+
+  /**
+   * Resolves once every source has reported the end of its input and every stream and sink has committed all of
+   * it (two consecutive checks with no lag, since a stream's output is a sink's input). Rejects when a source fails.
+   */
+  async untilDone(signal?: AbortSignal): Promise<void> {
+    for (const s of this.spec.sources) {
+      await this.worker.finished(s.name);
+      const failed = this.worker.status(s.name).tasks.find((t) => t.state === 'FAILED');
+      if (failed)
+        throw new Error(`source ${s.name} failed: ${failed.trace?.split('\n')[0] ?? 'unknown error'}`);
+    }
+    let quiet = 0;
+    while (quiet < 2) {
+      if (signal?.aborted) return;
+      await new Promise((r) => setTimeout(r, 100));
+      const progress = await this.progress();
+      const failed = progress.find((c) => c.state.includes('FAILED'));
+      if (failed) throw new Error(`${failed.kind} ${failed.name} failed`);
+      quiet = progress.every((c) => c.lag === 0) ? quiet + 1 : 0;
+    }
+  }
+
+  /** Stops gracefully: sources stop, streams and sinks flush and commit, then the log is closed. */
+  async stop(): Promise<PipelineSummary> {
+    const components = await this.progress().catch(() => [] as ComponentProgress[]);
+    let deadLettered = 0;
+    for (const [topic, start] of this.deadLetterStart) deadLettered += (await this.endOffsets(topic)) - start;
+    await this.worker.close();
+    await this.app?.close();
+    await this.client.close();
+    return {
+      recordsIn: components.filter((c) => c.kind === 'source').reduce((n, c) => n + c.records, 0),
+      recordsOut: components.filter((c) => c.kind === 'sink').reduce((n, c) => n + c.records, 0),
+      deadLettered,
+      durationMs: performance.now() - this.started,
+      components,
+    };
+  }
+}
+
+async function createTopics(admin: Admin, spec: PipelineSpec): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const wanted = new Map<string, { partitions: number; config: Record<string, string | number | boolean> }>();
+  for (const [name, t] of Object.entries(spec.topics)) wanted.set(name, t);
+  const add = (t: string | undefined) => {
+    if (t && !wanted.has(t)) wanted.set(t, { partitions: 1, config: {} });
+  };
+  for (const s of spec.sources) {
+    add(s.topic);
+    if (s.topic && s.connector === 'csv') add(`${s.topic}-dlq`);
+  }
+  for (const s of spec.streams) {
+    s.from.forEach(add);
+    add(s.to);
+    add(s['dead.letter.topic']);
+  }
+  for (const s of spec.sinks) s.topics.forEach(add);
+  const missing = [...wanted].filter(([name]) => !existing.has(name));
+  if (missing.length > 0) {
+    await admin.createTopics(
+      missing.map(([name, t]) => ({ name, partitions: t.partitions, config: t.config as never })),
+    );
+  }
+}
