@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { type CheckpointEntries, readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
-import { fsyncDir } from './fs-util.js';
+import { type CheckpointEntries, formatCheckpoint, readCheckpoint } from './checkpoint-file.js';
+import { fsyncDir, writeFileAtomic } from './fs-util.js';
 import type { OpenState } from './partition-log.js';
 import { partitionDirName } from './segment-files.js';
 
@@ -29,6 +29,8 @@ export interface CheckpointedPartition {
  */
 export class LogCheckpoints {
   private writing: Promise<void> = Promise.resolve();
+  /** What each file holds, as last read or written. */
+  private readonly written = new Map<string, string>();
 
   constructor(
     private readonly dir: string,
@@ -64,9 +66,9 @@ export class LogCheckpoints {
         if (p.cleanedUpTo > 0)
           cleaner.set(key, { topic: p.topic, partition: p.partition, offset: p.cleanedUpTo });
       }
-      await writeCheckpoint(path.join(this.dir, RECOVERY_POINT_FILE), recovery);
-      await writeCheckpoint(path.join(this.dir, LOG_START_FILE), start);
-      await writeCheckpoint(path.join(this.dir, CLEANER_FILE), cleaner);
+      await this.writeIfChanged(RECOVERY_POINT_FILE, recovery);
+      await this.writeIfChanged(LOG_START_FILE, start);
+      await this.writeIfChanged(CLEANER_FILE, cleaner);
     };
     this.writing = this.writing.then(run, run);
     return this.writing;
@@ -102,13 +104,25 @@ export class LogCheckpoints {
 
   /** Removes the marker: from now on, a crash must be recovered from. */
   async clearCleanShutdown(): Promise<void> {
-    fs.rmSync(path.join(this.dir, CLEAN_SHUTDOWN_FILE), { force: true });
+    const marker = path.join(this.dir, CLEAN_SHUTDOWN_FILE);
+    if (!fs.existsSync(marker)) return;
+    fs.rmSync(marker, { force: true });
     await fsyncDir(this.dir);
+  }
+
+  /** Each file is rewritten (and fsynced) only when its contents change: most checkpoints change one file. */
+  private async writeIfChanged(name: string, entries: CheckpointEntries): Promise<void> {
+    const text = formatCheckpoint(entries);
+    if (this.written.get(name) === text) return;
+    await writeFileAtomic(path.join(this.dir, name), text);
+    this.written.set(name, text);
   }
 
   private readOrWarn(name: string, onDamage: () => void): CheckpointEntries {
     try {
-      return readCheckpoint(path.join(this.dir, name));
+      const entries = readCheckpoint(path.join(this.dir, name));
+      if (fs.existsSync(path.join(this.dir, name))) this.written.set(name, formatCheckpoint(entries));
+      return entries;
     } catch (err) {
       this.logger.warn({ err }, `ignoring unreadable ${name}`);
       onDamage();

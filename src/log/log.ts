@@ -286,7 +286,7 @@ export class Log {
     await this.checkpoints.clearCleanShutdown();
     const recovered = this.allPartitions().filter((p) => p.needsFlush);
     await Promise.all(recovered.map((p) => p.flush()));
-    await this.writeCheckpoints();
+    if (recovered.length > 0) await this.writeCheckpoints();
   }
 
   /** Registers a topic and opens its partitions, each in the state `stateOf(<topic>-<partition>)` says. */
