@@ -346,19 +346,22 @@ export class PartitionLog {
     this.unflushedRecords = 0;
     this.lastFlushAt = this.ctx.now();
     const active = this.active;
+    // The fsyncs of one round run side by side: the round costs about one fsync, not one per file.
+    const syncs: Promise<void>[] = [];
+    for (const segment of this.segments.all) {
+      if (segment.size > segment.flushedSize) syncs.push(segment.syncLog());
+      if (!segment.indexesSynced && segment !== active) {
+        segment.indexesSynced = true;
+        syncs.push(segment.persistIndexes(true));
+      }
+    }
+    if (this.dirDirty) {
+      this.dirDirty = false;
+      syncs.push(fsyncDir(this.ctx.dir));
+    }
     try {
-      for (const segment of this.segments.all) {
-        if (segment.size > segment.flushedSize) await segment.syncLog();
-        if (!segment.indexesSynced && segment !== active) {
-          await segment.persistIndexes(true);
-          segment.indexesSynced = true;
-        }
-      }
       await active.persistIndexes(false);
-      if (this.dirDirty) {
-        this.dirDirty = false;
-        await fsyncDir(this.ctx.dir);
-      }
+      await Promise.all(syncs);
     } catch (err) {
       this.fail(err);
     }
