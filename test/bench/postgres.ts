@@ -84,6 +84,10 @@ export async function run(args: string[]): Promise<void> {
     }
   };
   const results: Measurement[] = [];
+  const record = (m: Measurement) => {
+    results.push(m);
+    progress(`  ${m.case}, ${m.subject}: ${human(recordsPerSec(m))} rows/s`);
+  };
   const psql = (command: string) => execFileSync('psql', [scoped, '-q', '-c', command], { stdio: 'ignore' });
   const slot = `bench_${Date.now().toString(36)}`;
   try {
@@ -102,7 +106,7 @@ export async function run(args: string[]): Promise<void> {
     progress('table → records: psql \\copy to');
     const copyOut = await step(() => timed(async () => psql(`\\copy (SELECT * FROM src) TO '${csv}' CSV`)));
     const csvBytes = fs.statSync(csv).size;
-    results.push({
+    record({
       case: 'table → topic',
       subject: 'psql \\copy to',
       records: rows,
@@ -147,7 +151,7 @@ export async function run(args: string[]): Promise<void> {
       }),
     );
     await source.stop();
-    results.push({
+    record({
       case: 'table → topic',
       subject: 'sluice postgres',
       records: rows,
@@ -158,7 +162,7 @@ export async function run(args: string[]): Promise<void> {
     await db.query(`CREATE TABLE ${schema}.dst_copy (${COLUMNS.replace(' PRIMARY KEY', '')})`);
     progress('records → table: psql \\copy from');
     const copyIn = await step(() => timed(async () => psql(`\\copy dst_copy FROM '${csv}' CSV`)));
-    results.push({
+    record({
       case: 'topic → table, insert',
       subject: 'psql \\copy from',
       records: rows,
@@ -211,7 +215,7 @@ export async function run(args: string[]): Promise<void> {
         }),
       );
       await sink.stop();
-      results.push({
+      record({
         case: `topic → table, ${mode}`,
         subject: 'sluice postgres-sink',
         records: rows,
@@ -250,7 +254,7 @@ export async function run(args: string[]): Promise<void> {
       await cdc.stop();
       return measured;
     });
-    results.push({
+    record({
       case: 'CDC, bulk UPDATE',
       subject: 'sluice postgres-cdc',
       records: rows,
