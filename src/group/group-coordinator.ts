@@ -221,7 +221,8 @@ class Coordinator implements GroupCoordinator {
           members: [],
         };
       }
-      const settled = g.state === 'Stable' || g.state === 'CompletingRebalance';
+      // As Kafka: the protocol, subscriptions and assignments are reported only for a Stable group.
+      const settled = g.state === 'Stable';
       return {
         groupId,
         state: g.state,
@@ -235,7 +236,7 @@ class Coordinator implements GroupCoordinator {
           clientId: m.clientId,
           clientHost: m.clientHost,
           metadata: settled ? m.metadataFor(g.protocolName) : Buffer.alloc(0),
-          assignment: g.state === 'Stable' ? m.assignment : Buffer.alloc(0),
+          assignment: settled ? m.assignment : Buffer.alloc(0),
         })),
       };
     });

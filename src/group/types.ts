@@ -270,9 +270,9 @@ export interface MemberDescription {
   groupInstanceId: string | null;
   clientId: string;
   clientHost: string;
-  /** The subscription in the chosen protocol (empty before the first rebalance completes). */
+  /** The subscription in the chosen protocol; empty unless the group is Stable. */
   metadata: Buffer;
-  /** The assignment of the current generation (empty until the leader syncs). */
+  /** The assignment of the current generation; empty unless the group is Stable. */
   assignment: Buffer;
 }
 
@@ -281,7 +281,7 @@ export interface GroupDescription {
   groupId: string;
   state: GroupState;
   protocolType: string;
-  /** The chosen protocol (assignor) once the group is Stable or CompletingRebalance, else `''`. */
+  /** The chosen protocol (assignor) while the group is Stable, else `''` (as Kafka reports it). */
   protocolName: string;
   generationId: number;
   leaderId: string | null;
