@@ -143,6 +143,10 @@ export const testSchema = z.strictObject({
 
 export const pipelineSchema = z.strictObject({
   name: z.string().optional(),
+  'until-done': z.boolean().default(false).meta({
+    description:
+      'Batch ETL: `sluice run` exits once every bounded source is drained and every sink has caught up, as with --until-done',
+  }),
   log: logSchema.default({}),
   topics: z.record(z.string(), topicSchema).default({}),
   sources: z.array(sourceSchema).default([]),

@@ -44,7 +44,7 @@ describe('pipeline › quickstart', () => {
     const tested = sluice('test', 'pipelines/quickstart.yaml');
     expect(tested.stdout).toContain('1 passed, 0 failed');
 
-    const run = sluice('run', 'pipelines/quickstart.yaml', '--until-done', '--json');
+    const run = sluice('run', 'pipelines/quickstart.yaml', '--json'); // until-done: true in the file
     expect(run.status, run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout.trim().split('\n').pop()!);
     expect(summary.ok).toBe(true);

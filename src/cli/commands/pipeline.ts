@@ -139,7 +139,8 @@ export function registerPipelineCommands(program: Command): void {
       );
       let failure: unknown;
       try {
-        if (o.untilDone) await Promise.race([run.untilDone(stopping.signal), abortion(stopping.signal)]);
+        if (o.untilDone || spec['until-done'])
+          await Promise.race([run.untilDone(stopping.signal), abortion(stopping.signal)]);
         else await abortion(stopping.signal);
       } catch (err) {
         failure = err;
