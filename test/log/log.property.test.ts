@@ -182,7 +182,7 @@ describe('log › property: append, read, roll, retention, deleteRecords, reopen
       }),
       { numRuns: 30 },
     );
-  }, 60_000);
+  }, 180_000);
 });
 
 type CompactOp =
@@ -305,5 +305,5 @@ describe('log › property: compaction', () => {
       }),
       { numRuns: 30 },
     );
-  }, 60_000);
+  }, 180_000);
 });
