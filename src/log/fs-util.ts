@@ -65,9 +65,14 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Replaces `file` with `data` atomically and durably: temp file, fsync, rename, directory fsync. */
+let tempFiles = 0;
+
+/**
+ * Replaces `file` with `data` atomically and durably: temp file, fsync, rename, directory fsync. The temp file has a
+ * short name of its own, so a file whose name is near the 255-byte limit (a 249-character topic) can be replaced.
+ */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${file}.tmp`;
+  const tmp = path.join(path.dirname(file), `.tmp-${process.pid}-${++tempFiles}`);
   const fd = fs.openSync(tmp, 'w');
   try {
     writeAtSync(fd, typeof data === 'string' ? Buffer.from(data) : data, 0);
