@@ -23,6 +23,10 @@ const benchmarks: Record<string, { about: string; load: () => Promise<Benchmark>
     about: 'file source → topic → file sink through the Connect runtime, against cat of the same file',
     load: () => import('./connect.js'),
   },
+  csv: {
+    about: 'CSV file → topic (csv source, inferred types) vs csv-parse alone; topic → csv-sink until lag 0',
+    load: () => import('./csv.js'),
+  },
   client: {
     about: 'producer → log → consumer group end to end vs the raw log and NATS JetStream; rebalance time',
     load: () => import('./client.js'),

@@ -1,0 +1,212 @@
+/**
+ * `npm run bench -- csv [--rows 1000000] [--json]`: the CSV connectors through the Connect runtime on the embedded
+ * log, beside their ceiling in the same run.
+ *
+ * - source: a file of N rows × 10 columns → topic through the `csv` connector with inferred types, timed until
+ *   the finite task finishes; ceiling: csv-parse alone streaming over the same file. Goal: ≥ 60% of its rows/s.
+ * - sink: N JSON records already in a topic (appended first, not timed) → the `csv-sink` connector, timed until its
+ *   consumer group `connect-<name>` has lag 0. Goal: ≥ 300,000 rows/s.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse';
+import { builtinConnectors } from '../../connectors/index.js';
+import { type Client, connect } from '../../src/client/index.js';
+import { parseWorkerConfig, Worker } from '../../src/connect/runtime/index.js';
+import {
+  flag,
+  formatTable,
+  human,
+  type Measurement,
+  mbPerSec,
+  recordsPerSec,
+  timed,
+  wantsJson,
+} from './report.js';
+
+const COLUMNS = ['id', 'name', 'email', 'amount', 'quantity', 'active', 'score', 'city', 'code', 'note'];
+
+/** One row of mixed types, so that inference sees longs, doubles, booleans and strings. */
+function row(i: number): string {
+  return [
+    i,
+    `user${i}`,
+    `user${i}@example.com`,
+    ((i % 100000) / 100).toFixed(2),
+    i % 97,
+    i % 2 === 0 ? 'true' : 'false',
+    (i * 0.37) % 1000,
+    `city-${i % 500}`,
+    `C${(i % 65536).toString(16).padStart(4, '0')}`,
+    `note number ${i % 1000}`,
+  ].join(',');
+}
+
+async function writeCsv(file: string, rows: number): Promise<void> {
+  const out = createWriteStream(file);
+  const chunk: string[] = [COLUMNS.join(',')];
+  for (let i = 0; i < rows; i++) {
+    chunk.push(row(i));
+    if (chunk.length === 10_000) {
+      if (!out.write(`${chunk.join('\n')}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+      chunk.length = 0;
+    }
+  }
+  out.end(chunk.length > 0 ? `${chunk.join('\n')}\n` : '');
+  await new Promise<void>((r) => out.once('finish', () => r()));
+}
+
+/** The ceiling: csv-parse alone over the file, header skipped, each row as an array of strings. */
+async function parseOnly(file: string): Promise<number> {
+  let rows = 0;
+  const parser = createReadStream(file).pipe(parse({ from_line: 2 }));
+  for await (const _ of parser) rows++;
+  return rows;
+}
+
+/** Appends `rows` JSON objects (the same rows as the file, as the JSON converter would read them) to `topic`. */
+async function fillTopic(client: Client, topic: string, rows: number): Promise<number> {
+  const producer = client.producer();
+  let bytes = 0;
+  const batch: { value: Buffer }[] = [];
+  for (let i = 0; i < rows; i++) {
+    const cells = row(i).split(',');
+    const value = Buffer.from(JSON.stringify(Object.fromEntries(COLUMNS.map((c, j) => [c, cells[j]]))));
+    bytes += value.length;
+    batch.push({ value });
+    if (batch.length === 5000 || i === rows - 1) {
+      await producer.send(topic, batch.splice(0));
+    }
+  }
+  await producer.flush();
+  await producer.close();
+  return bytes;
+}
+
+async function waitForLagZero(client: Client, group: string, topic: string, rows: number): Promise<void> {
+  const admin = client.admin();
+  for (;;) {
+    const [group_] = await admin.describeGroups([group]).catch(() => [undefined]);
+    const offsets = group_?.offsets.filter((o) => o.topic === topic) ?? [];
+    const committed = offsets.reduce((n, o) => n + Math.max(o.committed, 0), 0);
+    if (offsets.length > 0 && committed >= rows && offsets.every((o) => o.lag === 0)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+export async function run(args: string[]): Promise<void> {
+  const rows = Number(flag(args, 'rows') ?? 1_000_000);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sluice-bench-csv-'));
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  try {
+    const input = path.join(dir, 'input');
+    const file = path.join(input, 'rows.csv');
+    await mkdir(input);
+    await writeCsv(file, rows);
+    const bytes = (await stat(file)).size;
+    const label = `${human(rows)} rows × ${COLUMNS.length} columns`;
+
+    const ceiling = await timed(() => parseOnly(file));
+    if (ceiling.result !== rows) throw new Error(`csv-parse read ${ceiling.result} rows, expected ${rows}`);
+
+    const client = await connect({ log: { dir: path.join(dir, 'log') } });
+    const config = parseWorkerConfig({
+      'rest.enable': false,
+      'offset.flush.interval.ms': 200,
+      'key.converter': 'json',
+      'value.converter': 'json',
+      'value.converter.schemas.enable': false,
+    });
+    const worker = await Worker.start({ client, config, plugins: builtinConnectors, logger: silent });
+
+    const source = await timed(async () => {
+      await worker.create({
+        name: 'csv-source',
+        'connector.class': 'csv',
+        topic: 'csv-rows',
+        'input.path': input,
+        'input.finite': true,
+        'input.claim': 'offsets',
+        'cleanup.policy': 'none',
+      });
+      await worker.finished('csv-source');
+    });
+    const sourcedRows = (await client.admin().partitionOffsets('csv-rows')).reduce(
+      (n, p) => n + p.highWatermark - p.logStartOffset,
+      0,
+    );
+    if (sourcedRows !== rows) throw new Error(`csv source wrote ${sourcedRows} rows, expected ${rows}`);
+
+    const jsonBytes = await fillTopic(client, 'json-rows', rows);
+    const output = path.join(dir, 'output');
+    const sink = await timed(async () => {
+      await worker.create({
+        name: 'csv-out',
+        'connector.class': 'csv-sink',
+        topics: 'json-rows',
+        'output.path': output,
+      });
+      await waitForLagZero(client, 'connect-csv-out', 'json-rows', rows);
+    });
+    const written = (await readdir(output)).length;
+    await worker.close();
+    await client.close();
+    clearInterval(sampler);
+
+    const results: Measurement[] = [
+      {
+        case: `${label} (${mb(bytes)})`,
+        subject: 'csv-parse alone (ceiling)',
+        records: rows,
+        bytes,
+        ms: ceiling.ms,
+      },
+      {
+        case: `${label} (${mb(bytes)})`,
+        subject: 'sluice csv source → topic (inferred types)',
+        records: rows,
+        bytes,
+        ms: source.ms,
+      },
+      {
+        case: `${label} JSON records`,
+        subject: 'sluice topic → csv-sink (until lag 0)',
+        records: rows,
+        bytes: jsonBytes,
+        ms: sink.ms,
+        note: `${written} file(s)`,
+      },
+    ];
+    const sourceRatio = recordsPerSec(results[1]!) / recordsPerSec(results[0]!);
+    const sinkRowsPerSec = recordsPerSec(results[2]!);
+    if (wantsJson(args)) {
+      process.stdout.write(
+        `${JSON.stringify({ results, sourceRatio, sinkRowsPerSec, peakRssBytes: peakRss })}\n`,
+      );
+      return;
+    }
+    const table = results.map((m) => [
+      m.subject,
+      human(recordsPerSec(m)),
+      mbPerSec(m).toFixed(1),
+      (m.ms / 1000).toFixed(2),
+      m.note ?? '',
+    ]);
+    process.stdout.write(`${label}\n\n`);
+    process.stdout.write(`${formatTable(['subject', 'rows/s', 'MiB/s', 'seconds', 'note'], table)}\n\n`);
+    process.stdout.write(
+      `csv source reaches ${(sourceRatio * 100).toFixed(0)}% of csv-parse's rows/s (goal ≥ 60%)\n` +
+        `csv sink: ${human(sinkRowsPerSec)} rows/s (goal ≥ 300k)\n` +
+        `peak RSS ${mb(peakRss)}\n`,
+    );
+  } finally {
+    clearInterval(sampler);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
