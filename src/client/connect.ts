@@ -1,6 +1,6 @@
-import { ConfigError } from '../errors.js';
 import { Log } from '../log/index.js';
 import { embeddedClient } from './embedded/embedded-client.js';
+import { kafkaClient } from './kafka/kafka-client.js';
 import type { Client, ClientOptions } from './types.js';
 
 /**
@@ -23,8 +23,5 @@ export async function connect(options: ClientOptions): Promise<Client> {
       ownsLog: true,
     });
   }
-  throw new ConfigError(
-    `log.brokers: the kafka backend is not available in this build; use log: { dir: ... } for the embedded log`,
-    { key: 'log.brokers' },
-  );
+  return kafkaClient({ brokers: log.brokers, clientId: options.clientId });
 }

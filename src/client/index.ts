@@ -4,6 +4,8 @@
 export { connect } from './connect.js';
 export type { EmbeddedClientOptions, EmbeddedLog } from './embedded/index.js';
 export { acquireCoordinator, embeddedClient, releaseCoordinator } from './embedded/index.js';
+export type { KafkaClientOptions } from './kafka/index.js';
+export { kafkaClient } from './kafka/index.js';
 export type { ResetPosition } from './offset-reset-plan.js';
 export { planOffsetReset } from './offset-reset-plan.js';
 export type { ResolvedConsumerOptions, ResolvedProducerOptions } from './options.js';
