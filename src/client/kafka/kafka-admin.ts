@@ -1,4 +1,3 @@
-import { AssignerProtocol, ConfigResourceTypes } from 'kafkajs';
 import { GroupError, OffsetOutOfRangeError, TopicExistsError, UnknownTopicError } from '../../errors.js';
 import type { GroupState } from '../../group/types.js';
 import type { TopicConfig } from '../../log/types.js';
@@ -17,6 +16,7 @@ import { planOffsetReset, type ResetPosition } from '../offset-reset-plan.js';
 import type { TopicPartition } from '../records.js';
 import type { KafkaContext } from './kafka-context.js';
 import { kafkaCall } from './kafka-errors.js';
+import { AssignerProtocol, ConfigResourceTypes } from './kafkajs.js';
 
 // Topic config values travel as strings; these keys are numbers in sluice's TopicConfig.
 const TEXT_KEYS = new Set(['cleanup.policy', 'message.timestamp.type']);

@@ -1,5 +1,6 @@
-import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
+import type { PartitionAssigner } from 'kafkajs';
 import type { TopicPartition } from '../records.js';
+import { AssignerProtocol } from './kafkajs.js';
 
 const { MemberAssignment, MemberMetadata } = AssignerProtocol;
 

@@ -1,4 +1,3 @@
-import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Admin } from '../admin.js';
 import type { Consumer, ConsumerOptions } from '../consumer.js';
@@ -12,6 +11,7 @@ import { KafkaConsumer } from './kafka-consumer.js';
 import { KafkaContext } from './kafka-context.js';
 import { kafkaJsLogCreator } from './kafka-logger.js';
 import { KafkaProducer } from './kafka-producer.js';
+import { Kafka } from './kafkajs.js';
 
 export interface KafkaClientOptions {
   /** `host:port` bootstrap addresses. */

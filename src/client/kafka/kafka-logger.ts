@@ -1,5 +1,6 @@
-import { type logCreator, logLevel } from 'kafkajs';
+import type { logCreator } from 'kafkajs';
 import pino, { type Logger } from 'pino';
+import { logLevel } from './kafkajs.js';
 
 /**
  * kafkajs's logger, routed into pino: only warnings and errors come through (kafkajs logs every reconnect and
