@@ -174,14 +174,21 @@ describe('pipeline › ready pipelines › real runs', () => {
         SLUICE_PG_URL: PG_URL,
       };
       const { child, exited } = start(env, 'pipelines/enrichment-join.yaml');
-      // Let the table load before orders arrive (a left join enriches with what the table holds at that moment).
-      await new Promise((r) => setTimeout(r, 9000));
+      const out = join(dir, 'log', 'orders-enriched.jsonl');
+      // A left join enriches with what the table holds when the order arrives: probe orders show when it is loaded.
+      for (let probe = 1; !jsonLines(out).some((r) => r.customer === 'Acme'); probe++) {
+        if (probe > 20) throw new Error('the customers table never loaded');
+        writeFileSync(
+          join(incoming, `probe-${probe}.csv`),
+          `order_id,customer_id,amount\n${1000 + probe},1,1\n`,
+        );
+        await new Promise((r) => setTimeout(r, 2000));
+      }
       writeFileSync(
         join(incoming, 'orders-1.csv'),
         'order_id,customer_id,amount\n10,2,12.5\n11,1,3\n12,1,4.25\n',
       );
-      const out = join(dir, 'log', 'orders-enriched.jsonl');
-      await waitFor(() => jsonLines(out).length >= 3, 40_000);
+      await waitFor(() => jsonLines(out).filter((r) => Number(r.order_id) < 1000).length >= 3, 20_000);
       child.kill('SIGINT');
       expect(await exited).toBe(0);
       const byId = new Map(jsonLines(out).map((r) => [r.order_id, r]));
