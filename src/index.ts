@@ -55,7 +55,7 @@ export type {
   TopicPartitions,
 } from './client/index.js';
 // Client
-export { connect, embeddedClient, serdes } from './client/index.js';
+export { connect, embeddedClient, kafkaClient, serdes } from './client/index.js';
 export type { ConfigIssue } from './config/index.js';
 // Config
 export { parseConfig } from './config/index.js';
