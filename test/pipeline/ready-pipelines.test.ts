@@ -11,11 +11,18 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PG_URL, shareServer } from '../connectors/postgres/harness.js';
 
-const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const dirs: string[] = [];
-afterAll(() => {
+// Other test files restart the shared PostgreSQL server; holding the shared lease keeps them waiting while this
+// file uses it.
+let releaseServer: (() => Promise<void>) | undefined;
+beforeAll(async () => {
+  releaseServer = await shareServer();
+}, 120_000);
+afterAll(async () => {
+  await releaseServer?.();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
