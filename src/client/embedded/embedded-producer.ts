@@ -1,146 +1,23 @@
-import { BadInputError, ClientStateError, UnknownPartitionError } from '../../errors.js';
-import type { AppendRecord, Header } from '../../log/types.js';
+import { BatchingProducer } from '../batching-producer.js';
 import type { ResolvedProducerOptions } from '../options.js';
-import type { Producer, TopicMessages } from '../producer.js';
-import type { ProducerRecord, RecordHeaders, RecordMetadata } from '../records.js';
 import type { ClientContext } from './client-context.js';
-import { RecordAccumulator } from './record-accumulator.js';
-import { SendState } from './send-state.js';
 
-// Bytes a record costs beyond its key, value and headers (the v2 record's length, attributes, deltas and counts).
-const RECORD_OVERHEAD = 21;
-
-/** A producer that appends straight into the process's log, batching per partition (see {@link Producer}). */
-export class EmbeddedProducer<K, V> implements Producer<K, V> {
-  private readonly accumulator: RecordAccumulator;
-  /** Keyless records stick to one partition per topic until its batch is sealed (Kafka's sticky partitioner). */
-  private readonly sticky = new Map<string, number>();
-  private closed = false;
-
+/** A producer that appends straight into the process's log, batching per partition (see {@link BatchingProducer}). */
+export class EmbeddedProducer<K, V> extends BatchingProducer<K, V> {
   constructor(
-    private readonly context: ClientContext,
-    private readonly options: ResolvedProducerOptions<K, V>,
-    private readonly onClose: (producer: EmbeddedProducer<K, V>) => void = () => {},
+    context: ClientContext,
+    options: ResolvedProducerOptions<K, V>,
+    onClose: (producer: EmbeddedProducer<K, V>) => void = () => {},
   ) {
     const acks = options.acks;
-    this.accumulator = new RecordAccumulator(
-      (topic, partition, records) => context.log.append(topic, partition, records, { acks }),
-      options['linger.ms'],
-      options['batch.size'],
-      options['buffer.memory'],
-      (topic, partition) => {
-        if (this.sticky.get(topic) === partition) this.sticky.delete(topic);
+    super(
+      {
+        append: (topic, partition, records) => context.log.append(topic, partition, records, { acks }),
+        partitionsOf: (topic, autoCreate) => context.partitionsOf(topic, autoCreate),
+        partitionForKey: (key, partitions) => context.settings.partitioner(key, partitions),
       },
+      options,
+      () => onClose(this),
     );
   }
-
-  send(topic: string, records: ProducerRecord<K, V> | ProducerRecord<K, V>[]): Promise<RecordMetadata[]>;
-  send(...batches: TopicMessages<K, V>[]): Promise<RecordMetadata[]>;
-  async send(...args: unknown[]): Promise<RecordMetadata[]> {
-    if (this.closed) throw new ClientStateError('CLIENT_CLOSED', 'the producer is closed; create a new one');
-    const batches: TopicMessages<K, V>[] =
-      typeof args[0] === 'string'
-        ? [{ topic: args[0], messages: toArray(args[1] as ProducerRecord<K, V> | ProducerRecord<K, V>[]) }]
-        : (args as TopicMessages<K, V>[]);
-    // Serialize and place everything before queueing anything: a bad record rejects the call with nothing sent.
-    const topics: string[] = [];
-    const partitions: number[] = [];
-    const prepared: AppendRecord[] = [];
-    const sizes: number[] = [];
-    const now = Date.now();
-    for (const { topic, messages } of batches) {
-      const count = await this.context.partitionsOf(topic, this.options['allow.auto.create.topics']);
-      for (const message of messages) {
-        const record = this.serialize(topic, message, now);
-        topics.push(topic);
-        partitions.push(this.partitionFor(topic, count, message.partition, record.key ?? null));
-        prepared.push(record);
-        sizes.push(recordBytes(record));
-      }
-    }
-    const state = new SendState(topics, partitions);
-    for (let i = 0; i < prepared.length; i++) {
-      if (!this.accumulator.hasRoom(sizes[i])) await this.accumulator.room(sizes[i]);
-      this.accumulator.add(topics[i], partitions[i], prepared[i], sizes[i], state, i);
-    }
-    if (this.options.acks === 0) {
-      return prepared.map((r, i) => ({
-        topic: topics[i],
-        partition: partitions[i],
-        offset: -1,
-        timestamp: r.timestamp ?? now,
-      }));
-    }
-    return state.done;
-  }
-
-  flush(): Promise<void> {
-    return this.accumulator.flush();
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.accumulator.flush();
-    this.onClose(this);
-  }
-
-  private serialize(topic: string, message: ProducerRecord<K, V>, now: number): AppendRecord {
-    try {
-      return {
-        key: message.key === undefined ? null : this.options.keySerde.serialize(message.key, topic),
-        value: this.options.valueSerde.serialize(message.value, topic),
-        headers: message.headers === undefined ? [] : toHeaders(message.headers),
-        timestamp: message.timestamp ?? now,
-      };
-    } catch (cause) {
-      if (cause instanceof BadInputError) throw cause;
-      throw new BadInputError(
-        `cannot serialize a record for topic ${JSON.stringify(topic)}: ${String(cause)}`,
-        {
-          cause,
-        },
-      );
-    }
-  }
-
-  private partitionFor(
-    topic: string,
-    count: number,
-    explicit: number | undefined,
-    key: Buffer | null,
-  ): number {
-    if (explicit !== undefined) {
-      if (!Number.isInteger(explicit) || explicit < 0 || explicit >= count) {
-        throw new UnknownPartitionError(topic, explicit, count);
-      }
-      return explicit;
-    }
-    if (key !== null)
-      return this.options.partitioner?.(key, count) ?? this.context.settings.partitioner(key, count);
-    let partition = this.sticky.get(topic);
-    if (partition === undefined || partition >= count) {
-      partition = Math.floor(Math.random() * count);
-      this.sticky.set(topic, partition);
-    }
-    return partition;
-  }
-}
-
-function toArray<T>(value: T | T[]): T[] {
-  return Array.isArray(value) ? value : [value];
-}
-
-function toHeaders(headers: RecordHeaders): Header[] {
-  if (Array.isArray(headers)) return headers;
-  return Object.entries(headers).map(([key, value]) => ({
-    key,
-    value: typeof value === 'string' ? Buffer.from(value, 'utf8') : value,
-  }));
-}
-
-function recordBytes(record: AppendRecord): number {
-  let bytes = RECORD_OVERHEAD + (record.key?.length ?? 0) + (record.value?.length ?? 0);
-  for (const header of record.headers ?? []) bytes += header.key.length + (header.value?.length ?? 0) + 2;
-  return bytes;
 }

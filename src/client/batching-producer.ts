@@ -1,0 +1,157 @@
+import { BadInputError, ClientStateError, UnknownPartitionError } from '../errors.js';
+import type { AppendRecord, AppendResult, Header } from '../log/types.js';
+import { RecordAccumulator } from './embedded/record-accumulator.js';
+import { SendState } from './embedded/send-state.js';
+import type { ResolvedProducerOptions } from './options.js';
+import type { Producer, TopicMessages } from './producer.js';
+import type { ProducerRecord, RecordHeaders, RecordMetadata } from './records.js';
+
+// Bytes a record costs beyond its key, value and headers (the v2 record's length, attributes, deltas and counts).
+const RECORD_OVERHEAD = 21;
+
+/** What a backend supplies to a {@link BatchingProducer}: where batches go and how topics are sized. */
+export interface ProducerBackend {
+  /** Appends one partition's sealed batch, resolving per the producer's acks. */
+  append(topic: string, partition: number, records: AppendRecord[]): Promise<AppendResult>;
+  /** The topic's partition count, creating the topic when allowed. */
+  partitionsOf(topic: string, autoCreate: boolean): Promise<number>;
+  /** The default partitioner for keyed records (murmur2, as Kafka's Java client). */
+  partitionForKey(key: Buffer, partitions: number): number;
+}
+
+/**
+ * The {@link Producer} both backends share: records are serialized and placed before anything is queued (a bad
+ * record rejects the call with nothing sent), accumulated per partition by `linger.ms` and `batch.size` within
+ * `buffer.memory`, and each sealed batch is handed to the backend as one append.
+ */
+export class BatchingProducer<K, V> implements Producer<K, V> {
+  private readonly accumulator: RecordAccumulator;
+  /** Keyless records stick to one partition per topic until its batch is sealed (Kafka's sticky partitioner). */
+  private readonly sticky = new Map<string, number>();
+  private closed = false;
+
+  constructor(
+    private readonly backend: ProducerBackend,
+    private readonly options: ResolvedProducerOptions<K, V>,
+    private readonly onClose: () => Promise<void> | void = () => {},
+  ) {
+    this.accumulator = new RecordAccumulator(
+      (topic, partition, records) => backend.append(topic, partition, records),
+      options['linger.ms'],
+      options['batch.size'],
+      options['buffer.memory'],
+      (topic, partition) => {
+        if (this.sticky.get(topic) === partition) this.sticky.delete(topic);
+      },
+    );
+  }
+
+  send(topic: string, records: ProducerRecord<K, V> | ProducerRecord<K, V>[]): Promise<RecordMetadata[]>;
+  send(...batches: TopicMessages<K, V>[]): Promise<RecordMetadata[]>;
+  async send(...args: unknown[]): Promise<RecordMetadata[]> {
+    if (this.closed) throw new ClientStateError('CLIENT_CLOSED', 'the producer is closed; create a new one');
+    const batches: TopicMessages<K, V>[] =
+      typeof args[0] === 'string'
+        ? [{ topic: args[0], messages: toArray(args[1] as ProducerRecord<K, V> | ProducerRecord<K, V>[]) }]
+        : (args as TopicMessages<K, V>[]);
+    const topics: string[] = [];
+    const partitions: number[] = [];
+    const prepared: AppendRecord[] = [];
+    const sizes: number[] = [];
+    const now = Date.now();
+    for (const { topic, messages } of batches) {
+      const count = await this.backend.partitionsOf(topic, this.options['allow.auto.create.topics']);
+      for (const message of messages) {
+        const record = this.serialize(topic, message, now);
+        topics.push(topic);
+        partitions.push(this.partitionFor(topic, count, message.partition, record.key ?? null));
+        prepared.push(record);
+        sizes.push(recordBytes(record));
+      }
+    }
+    const state = new SendState(topics, partitions);
+    for (let i = 0; i < prepared.length; i++) {
+      if (!this.accumulator.hasRoom(sizes[i])) await this.accumulator.room(sizes[i]);
+      this.accumulator.add(topics[i], partitions[i], prepared[i], sizes[i], state, i);
+    }
+    if (this.options.acks === 0) {
+      return prepared.map((r, i) => ({
+        topic: topics[i],
+        partition: partitions[i],
+        offset: -1,
+        timestamp: r.timestamp ?? now,
+      }));
+    }
+    return state.done;
+  }
+
+  flush(): Promise<void> {
+    return this.accumulator.flush();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.accumulator.flush();
+    await this.onClose();
+  }
+
+  private serialize(topic: string, message: ProducerRecord<K, V>, now: number): AppendRecord {
+    try {
+      return {
+        key: message.key === undefined ? null : this.options.keySerde.serialize(message.key, topic),
+        value: this.options.valueSerde.serialize(message.value, topic),
+        headers: message.headers === undefined ? [] : toHeaders(message.headers),
+        timestamp: message.timestamp ?? now,
+      };
+    } catch (cause) {
+      if (cause instanceof BadInputError) throw cause;
+      throw new BadInputError(
+        `cannot serialize a record for topic ${JSON.stringify(topic)}: ${String(cause)}`,
+        {
+          cause,
+        },
+      );
+    }
+  }
+
+  private partitionFor(
+    topic: string,
+    count: number,
+    explicit: number | undefined,
+    key: Buffer | null,
+  ): number {
+    if (explicit !== undefined) {
+      if (!Number.isInteger(explicit) || explicit < 0 || explicit >= count) {
+        throw new UnknownPartitionError(topic, explicit, count);
+      }
+      return explicit;
+    }
+    if (key !== null)
+      return this.options.partitioner?.(key, count) ?? this.backend.partitionForKey(key, count);
+    let partition = this.sticky.get(topic);
+    if (partition === undefined || partition >= count) {
+      partition = Math.floor(Math.random() * count);
+      this.sticky.set(topic, partition);
+    }
+    return partition;
+  }
+}
+
+function toArray<T>(value: T | T[]): T[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+function toHeaders(headers: RecordHeaders): Header[] {
+  if (Array.isArray(headers)) return headers;
+  return Object.entries(headers).map(([key, value]) => ({
+    key,
+    value: typeof value === 'string' ? Buffer.from(value, 'utf8') : value,
+  }));
+}
+
+function recordBytes(record: AppendRecord): number {
+  let bytes = RECORD_OVERHEAD + (record.key?.length ?? 0) + (record.value?.length ?? 0);
+  for (const header of record.headers ?? []) bytes += header.key.length + (header.value?.length ?? 0) + 2;
+  return bytes;
+}
