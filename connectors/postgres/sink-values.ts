@@ -99,7 +99,7 @@ export function pgTypeForSchema(schema: Schema): string {
   }
 }
 
-/** The column type for a schemaless value (null when it says nothing, e.g. null itself). */
+/** The column type for a schemaless value (null when it says nothing: null itself, or an empty array). */
 export function pgTypeForValue(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint') return 'bigint';
@@ -109,9 +109,18 @@ export function pgTypeForValue(value: unknown): string | null {
   if (value instanceof Date) return 'timestamptz';
   if (value instanceof Uint8Array) return 'bytea';
   if (Array.isArray(value)) {
-    const types = new Set(value.map(pgTypeForValue).filter((t) => t !== null));
-    const [only] = types;
-    return types.size === 1 && only !== 'jsonb' && !only!.endsWith('[]') ? `${only}[]` : 'jsonb';
+    let element: string | null = null;
+    for (const v of value) {
+      const t = pgTypeForValue(v);
+      if (t === null || t === element) continue;
+      // Integers and floats share a numeric element type; any other mix keeps the values as JSON.
+      const numeric = (x: string) => x === 'bigint' || x === 'double precision';
+      if (element === null) element = t;
+      else if (numeric(element) && numeric(t)) element = 'double precision';
+      else return 'jsonb';
+    }
+    if (element === null) return null;
+    return element === 'jsonb' || element.endsWith('[]') ? 'jsonb' : `${element}[]`;
   }
   return 'jsonb';
 }

@@ -13,9 +13,9 @@ import {
 import { type SinkConfig, sinkConfig, validateSink } from './config.js';
 import { closeQuietly, connect, describeUrl, isTransient } from './connection.js';
 import { type TableId, tableName } from './identifiers.js';
+import { type NeededColumn, neededColumns } from './needed-columns.js';
 import { type RowChange, rowChange } from './record-rows.js';
 import { partitionKey, SinkOffsetStore } from './sink-offsets.js';
-import { pgTypeForSchema, pgTypeForValue } from './sink-values.js';
 import { type NewColumn, TableCatalog, type TableInfo } from './table-catalog.js';
 import { TableWriter } from './table-writer.js';
 
@@ -102,6 +102,7 @@ export class PostgresSinkTask implements SinkTask<SinkConfig> {
       this.offsets = new SinkOffsetStore(
         { schema: this.schema, table: c['offsets.table.name'] },
         this.context.connectorName,
+        (topic) => tableName(this.tableOf(topic)),
       );
       if (c['exactly.once']) {
         await this.offsets.ensureTable(client);
@@ -150,12 +151,17 @@ export class PostgresSinkTask implements SinkTask<SinkConfig> {
     for (const record of records) {
       const change = rowChange(record, this.config);
       if (!change) continue;
-      const table = this.config['table.name.format'].replaceAll('${topic}', record.topic);
+      const table = this.tableOf(record.topic);
       const last = runs[runs.length - 1];
-      if (last && last.table.table === table && last.kind === change.kind) last.changes.push(change);
-      else runs.push({ table: { schema: this.schema, table }, kind: change.kind, changes: [change] });
+      if (last && last.table.table === table.table && last.kind === change.kind) last.changes.push(change);
+      else runs.push({ table, kind: change.kind, changes: [change] });
     }
     return runs;
+  }
+
+  /** The table records of `topic` go to (`table.name.format`, in the connection's current schema). */
+  private tableOf(topic: string): TableId {
+    return { schema: this.schema, table: this.config['table.name.format'].replaceAll('${topic}', topic) };
   }
 
   private async apply(client: pg.Client, run: Run): Promise<void> {
@@ -164,17 +170,27 @@ export class PostgresSinkTask implements SinkTask<SinkConfig> {
     const rows = run.changes.map((c) => c.values);
     const key = run.changes[0]!.key.length > 0 ? run.changes[0]!.key : info.primaryKey;
     if (run.kind === 'delete') return writer.delete(key, rows);
-    const columns = [...new Set(run.changes.flatMap((c) => Object.keys(c.values)))];
+    // A column the table lacks here is one whose values are all null, left for auto.evolve to add once typed.
+    const columns = [...new Set(run.changes.flatMap((c) => Object.keys(c.values)))].filter((c) =>
+      info.columns.has(c),
+    );
     const mode = this.config['insert.mode'];
     if (mode === 'upsert') return writer.upsert(columns, key, rows);
     if (mode === 'update') return writer.update(columns, key, rows);
     return writer.copy(columns, rows);
   }
 
-  /** The table's description, after creating it or adding columns as auto.create and auto.evolve allow. */
+  /**
+   * The table's description, after creating it or adding columns as auto.create and auto.evolve allow. A column
+   * whose values so far are all null (and untyped by a schema) is created as text when the table cannot evolve;
+   * with auto.evolve it waits, and is added with the type of the first value that arrives.
+   */
   private async prepareTable(client: pg.Client, run: Run): Promise<TableInfo> {
     const c = this.config;
-    const needed = neededColumns(run);
+    const typed = (col: NeededColumn): col is NewColumn => col.type !== null;
+    const needed = neededColumns(run.changes).map((col) =>
+      col.type === null && (!c['auto.evolve'] || col.notNull) ? { ...col, type: 'text' } : col,
+    );
     let info = await this.catalog.describe(client, run.table);
     if (!info) {
       if (!c['auto.create'] || run.kind === 'delete') {
@@ -182,37 +198,23 @@ export class PostgresSinkTask implements SinkTask<SinkConfig> {
           `table ${tableName(run.table)} does not exist; create it or set auto.create=true`,
         );
       }
-      await this.catalog.create(client, run.table, needed, run.changes[0]!.key);
+      await this.catalog.create(client, run.table, needed.filter(typed), run.changes[0]!.key);
       info = (await this.catalog.describe(client, run.table))!;
     }
     const missing = needed.filter((col) => !info!.columns.has(col.name));
-    if (missing.length > 0) {
-      if (!c['auto.evolve']) {
-        const names = missing.map((m) => JSON.stringify(m.name)).join(', ');
-        throw new DataError(
-          `table ${tableName(run.table)} has no column ${names}; add it or set auto.evolve=true`,
-        );
-      }
-      await this.catalog.addColumns(client, run.table, missing);
+    if (missing.length > 0 && !c['auto.evolve']) {
+      const names = missing.map((m) => JSON.stringify(m.name)).join(', ');
+      throw new DataError(
+        `table ${tableName(run.table)} has no column ${names}; add it or set auto.evolve=true`,
+      );
+    }
+    const adds = missing.filter(typed);
+    if (adds.length > 0) {
+      await this.catalog.addColumns(client, run.table, adds);
       info = (await this.catalog.describe(client, run.table))!;
     }
     return info;
   }
-}
-
-/** Every column the run's records mention, typed by their schemas or, lacking one, by their first non-null value. */
-function neededColumns(run: Run): NewColumn[] {
-  const columns = new Map<string, NewColumn>();
-  for (const change of run.changes) {
-    for (const [name, value] of Object.entries(change.values)) {
-      const known = columns.get(name);
-      if (known && known.type !== '') continue;
-      const schema = change.schemas.get(name);
-      const type = schema ? pgTypeForSchema(schema) : (pgTypeForValue(value) ?? '');
-      columns.set(name, { name, type, notNull: change.key.includes(name) });
-    }
-  }
-  return [...columns.values()].map((col) => (col.type === '' ? { ...col, type: 'text' } : col));
 }
 
 /** `postgres-sink` — Confluent's JDBC sink connector's job, for PostgreSQL, exactly once by default. */
