@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DlqHeader } from '../../../src/connect/index.js';
+import type { Worker } from '../../../src/connect/runtime/index.js';
 import { eventually, Harness, taskState } from './harness.js';
 
 /**
@@ -11,6 +12,13 @@ export interface ConformanceFixture {
   config(h: Harness, id: string): Record<string, unknown>;
   input(h: Harness, id: string, values: string[]): Promise<void>;
   output(h: Harness, id: string): Promise<string[]>;
+  /** Prepares what the connector needs before it starts (a table to read, say); runs before each create. */
+  setup?(h: Harness, id: string): Promise<void>;
+  /**
+   * Transforms the connector needs to carry the suite's text values (a row → its text column; text → a struct
+   * for a table): names in chain order, with `*` where the suite's own steps go, and their `transforms.*` keys.
+   */
+  transforms?: { chain: string[]; config: Record<string, unknown> };
 }
 
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => String(from + i));
@@ -38,9 +46,23 @@ export function conformance(name: string, fixture: ConformanceFixture): void {
       await h.dispose();
     });
 
+    /** The connector's config with `extra` on top, the suite's transforms placed in the fixture's chain. */
+    const configFor = (extra: Record<string, unknown> = {}): Record<string, unknown> => {
+      const config = { ...fixture.config(h, connector()), ...extra };
+      if (!fixture.transforms) return config;
+      const ours = typeof extra.transforms === 'string' ? extra.transforms.split(',') : [];
+      const chain = fixture.transforms.chain.flatMap((t) => (t === '*' ? ours : [t]));
+      return { ...fixture.transforms.config, ...config, transforms: chain.join(',') };
+    };
+
+    const create = async (w: Worker, extra: Record<string, unknown> = {}) => {
+      await fixture.setup?.(h, connector());
+      await w.create({ ...configFor(extra), name: connector() });
+    };
+
     const start = async (extra: Record<string, unknown> = {}, worker: Record<string, unknown> = {}) => {
       const w = await h.startWorker(worker);
-      await w.create({ ...fixture.config(h, connector()), name: connector(), ...extra });
+      await create(w, extra);
       await eventually(() => taskState(w, connector()) === 'RUNNING', 10_000, 'RUNNING');
       return w;
     };
@@ -75,7 +97,7 @@ export function conformance(name: string, fixture: ConformanceFixture): void {
       await h.stopWorker();
       await h.startWorker();
       await fixture.input(h, connector(), range(100, 50));
-      await h.worker!.create({ ...fixture.config(h, connector()), name: connector() });
+      await create(h.worker!);
       await outputs(150);
       expect(await fixture.output(h, connector())).toEqual(range(0, 150));
     });
@@ -121,7 +143,7 @@ export function conformance(name: string, fixture: ConformanceFixture): void {
         10_000,
         'FAILED after one automatic restart',
       );
-      await w.putConfig(connector(), fixture.config(h, connector()));
+      await w.putConfig(connector(), configFor());
       await eventually(() => taskState(w, connector()) === 'RUNNING', 10_000, 'RUNNING again');
       await outputs(4);
       const out = await fixture.output(h, connector());
