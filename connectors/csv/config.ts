@@ -90,14 +90,16 @@ export const csvSourceConfig = z.strictObject({
     1,
   ),
   'key.fields': field.list([], 'Columns that make the record key (one: its value; several: an object)'),
+  // The runtime reads these two keys too (for records failing a transform or converter), so their default is the
+  // runtime's: with `all` and no dead-letter topic, such records would be skipped with no trace.
   'errors.tolerance': z
     .enum(['none', 'all'])
-    .default('all')
+    .default('none')
     .describe(
-      'all: a bad row goes to the dead-letter topic and reading goes on; none: a bad row stops the task',
+      'none: a bad row stops the task; all: a bad row goes to the dead-letter topic and reading goes on',
     ),
   'errors.deadletterqueue.topic.name': field.optionalString(
-    'Topic for rows that do not parse or fit the schema (default <topic>-dlq)',
+    'Topic for rows that do not parse or fit the schema, with errors.tolerance=all (default <topic>-dlq)',
   ),
 });
 

@@ -261,13 +261,14 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
       );
     }
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, this.config['empty.poll.wait.ms']);
+      // Every way out (timer, new file, abort) removes the abort listener: polls of an idle folder would pile them up.
       const done = () => {
         clearTimeout(timer);
         this.context.signal.removeEventListener('abort', done);
         this.wake = null;
         resolve();
       };
+      const timer = setTimeout(done, this.config['empty.poll.wait.ms']);
       this.wake = done;
       this.context.signal.addEventListener('abort', done, { once: true });
     });

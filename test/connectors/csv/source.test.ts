@@ -105,7 +105,10 @@ describe('connectors › csv › source', () => {
     await writeFile(join(dir, 'c.csv'), 'id,qty\n1,2\n2,many\n3\n4,5\n');
     const task = csvSource.createTask();
     const offsets = new MemoryOffsets();
-    await task.start(taskConfig({ 'value.schema': { id: 'long', qty: 'int' } }), sourceContext(offsets));
+    await task.start(
+      taskConfig({ 'value.schema': { id: 'long', qty: 'int' }, 'errors.tolerance': 'all' }),
+      sourceContext(offsets),
+    );
     const records = await drain(task, offsets);
     await task.stop();
     expect(
