@@ -27,6 +27,13 @@ export class LiveView {
     });
   }
 
+  /** Prints a message above the view; the next draw puts the view back below it. */
+  note(message: string): void {
+    if (this.lines > 0) this.out.write(`\x1b[${this.lines}A\x1b[0J`);
+    this.lines = 0;
+    this.out.write(`${message}\n`);
+  }
+
   draw(components: ComponentProgress[]): void {
     const rows = this.rates(components);
     const text = rows.map(

@@ -1,13 +1,14 @@
 import { basename, dirname, resolve } from 'node:path';
-import type { Observable } from 'rxjs';
 import { builtinConnectors } from '../../connectors/index.js';
 import { connect } from '../client/connect.js';
 import type { Admin, Client } from '../client/index.js';
 import type { AnyConnectorDefinition } from '../connect/index.js';
 import { parseWorkerConfig, Worker } from '../connect/runtime/index.js';
+import { SluiceError } from '../errors.js';
 import { type StreamsApp, streams } from '../streams/runtime/index.js';
 import { connectorConfig } from './catalog.js';
-import type { PipelineSpec } from './schema.js';
+import type { PipelineChanges } from './pipeline-changes.js';
+import type { PipelineSpec, SinkSpec, SourceSpec, StreamSpec } from './schema.js';
 import { compileStream } from './steps/index.js';
 
 /** A component of a running pipeline, as the live view and the summary show it. */
@@ -39,50 +40,50 @@ export interface PipelineRunOptions {
 }
 
 /**
- * A pipeline started on a client: its sources and sinks as Connect connectors in one worker, its streams as one
- * Streams app. Stopping it is graceful: sources stop polling, streams and sinks flush and commit what they hold.
+ * A pipeline started on a client: its sources and sinks as Connect connectors in one worker, each stream as its
+ * own Streams app (consumer group `<name>-streams-<stream>`), so that a reload can restart one without the others.
+ * Stopping it is graceful: sources stop polling, streams and sinks flush and commit what they hold.
  */
 export class PipelineRun {
   private readonly started = performance.now();
-  private readonly deadLetterTopics: string[];
   private readonly deadLetterStart = new Map<string, number>();
-  private app: StreamsApp | undefined;
+  private readonly apps = new Map<string, StreamsApp>();
 
   private constructor(
-    readonly spec: PipelineSpec,
+    private current: PipelineSpec,
     readonly name: string,
+    private readonly options: PipelineRunOptions,
     private readonly client: Client,
     private readonly admin: Admin,
     private readonly worker: Worker,
-  ) {
-    const dlq = new Set<string>();
-    for (const s of spec.streams) if (s['dead.letter.topic']) dlq.add(s['dead.letter.topic']);
-    for (const c of [...spec.sources, ...spec.sinks]) {
-      const t = c.config['errors.deadletterqueue.topic.name'];
-      if (typeof t === 'string') dlq.add(t);
-    }
-    for (const s of spec.sources) if (s.topic && s.connector === 'csv') dlq.add(`${s.topic}-dlq`);
-    this.deadLetterTopics = [...dlq];
+  ) {}
+
+  /** The definition running now (the latest one reloaded). */
+  get spec(): PipelineSpec {
+    return this.current;
+  }
+
+  private get plugins(): readonly AnyConnectorDefinition[] {
+    return this.options.plugins ?? builtinConnectors;
   }
 
   /** Opens the log the pipeline names, creates its topics, and starts sources, streams and sinks. */
   static async start(spec: PipelineSpec, options: PipelineRunOptions): Promise<PipelineRun> {
     const name = spec.name ?? basename(options.file).replace(/\.ya?ml$/, '');
-    const plugins = options.plugins ?? builtinConnectors;
     const client = await connect({
       log: spec.log.brokers
         ? { brokers: spec.log.brokers }
         : { dir: resolve(spec.log.dir ?? './.sluice/data') },
       clientId: `sluice-pipeline-${name}`,
     });
+    let run: PipelineRun | undefined;
     let worker: Worker | undefined;
-    let app: StreamsApp | undefined;
     try {
       const admin = client.admin();
       await createTopics(admin, spec);
       worker = await Worker.start({
         client,
-        plugins,
+        plugins: options.plugins ?? builtinConnectors,
         ...(options.logger ? { logger: options.logger } : {}),
         config: parseWorkerConfig({
           'rest.enable': false,
@@ -92,52 +93,111 @@ export class PipelineRun {
           'value.converter.schemas.enable': false,
         }),
       });
-      const run = new PipelineRun(spec, name, client, admin, worker);
+      run = new PipelineRun(spec, name, options, client, admin, worker);
       await run.markDeadLetterStart();
-      for (const sink of spec.sinks) {
-        const definition = plugins.find(
-          (p) => p.name === sink.connector || p.aliases?.includes(sink.connector),
-        )!;
-        await worker.create(connectorConfig(definition, sink, { topics: sink.topics }));
-      }
-      if (spec.streams.length > 0) {
-        app = streams(client, {
-          applicationId: `${name}-streams`,
-          commitIntervalMs: options.commitIntervalMs ?? 500,
-        });
-        run.app = app;
-        const pipelines: Observable<unknown>[] = [];
-        for (const [i, s] of spec.streams.entries()) {
-          pipelines.push(
-            await compileStream(
-              s,
-              i,
-              { stream: (t) => app!.stream(t), table: (t) => app!.table(t) },
-              dirname(resolve(options.file)),
-            ),
-          );
-        }
-        await app.start(...pipelines);
-      }
-      for (const source of spec.sources) {
-        const definition = plugins.find(
-          (p) => p.name === source.connector || p.aliases?.includes(source.connector),
-        )!;
-        await worker.create(
-          connectorConfig(definition, source, { ...(source.topic ? { topic: source.topic } : {}) }),
-        );
-      }
+      // Downstream first, so that nothing a source writes waits for a reader that is not there yet.
+      for (const sink of spec.sinks) await run.startSink(sink);
+      for (const stream of spec.streams) await run.startStream(stream);
+      for (const source of spec.sources) await run.startSource(source);
       return run;
     } catch (err) {
-      await app?.close().catch(() => undefined);
+      for (const app of run?.apps.values() ?? []) await app.close().catch(() => undefined);
       await worker?.close().catch(() => undefined);
       await client.close().catch(() => undefined);
       throw err;
     }
   }
 
+  private definition(connector: string): AnyConnectorDefinition {
+    return this.plugins.find((p) => p.name === connector || p.aliases?.includes(connector))!;
+  }
+
+  private async startSink(sink: SinkSpec): Promise<void> {
+    await this.worker.putConfig(
+      sink.name,
+      connectorConfig(this.definition(sink.connector), sink, { topics: sink.topics }),
+    );
+  }
+
+  private async startSource(source: SourceSpec): Promise<void> {
+    await this.worker.putConfig(
+      source.name,
+      connectorConfig(this.definition(source.connector), source, {
+        ...(source.topic ? { topic: source.topic } : {}),
+      }),
+    );
+  }
+
+  private async startStream(stream: StreamSpec): Promise<void> {
+    const app = streams(this.client, {
+      applicationId: `${this.name}-streams-${stream.name}`,
+      commitIntervalMs: this.options.commitIntervalMs ?? 500,
+    });
+    try {
+      const pipeline = await compileStream(
+        stream,
+        this.current.streams.indexOf(stream),
+        { stream: (t) => app.stream(t), table: (t) => app.table(t) },
+        dirname(resolve(this.options.file)),
+      );
+      await app.start(pipeline);
+    } catch (err) {
+      await app.close().catch(() => undefined);
+      throw err;
+    }
+    this.apps.set(stream.name, app);
+  }
+
+  private async stopStream(name: string): Promise<void> {
+    const app = this.apps.get(name);
+    this.apps.delete(name);
+    await app?.close();
+  }
+
+  /**
+   * Applies an edited version of the pipeline: creates topics it declares anew, stops what was removed, restarts
+   * what changed (a restarted source resumes from its committed offsets, a stream or sink from its group's), starts
+   * what was added, and leaves everything else running untouched. Does not handle `changes.restartAll` (stop this run
+   * and start a new one). A component that fails to start is reported in the rejection, after every other change
+   * was applied; the edited definition is kept, so the next edit that fixes it restarts it.
+   */
+  async reload(next: PipelineSpec, changes: PipelineChanges): Promise<void> {
+    const failures: string[] = [];
+    const attempt = async (what: string, action: () => Promise<void>) => {
+      try {
+        await action();
+      } catch (err) {
+        failures.push(`${what}: ${(err as Error).message}`);
+      }
+    };
+    this.current = next;
+    await createTopics(this.admin, next);
+    await this.markDeadLetterStart();
+    // Sources first when stopping (no new input), last when starting (readers are there).
+    for (const name of [...changes.sources.removed, ...changes.sources.changed])
+      await attempt(`source ${name}`, () => this.worker.delete(name));
+    for (const name of [...changes.streams.removed, ...changes.streams.changed])
+      await attempt(`stream ${name}`, () => this.stopStream(name));
+    for (const name of [...changes.sinks.removed, ...changes.sinks.changed])
+      await attempt(`sink ${name}`, () => this.worker.delete(name));
+    const wanted = (list: string[], extra: string[]) => new Set([...list, ...extra]);
+    const sinks = wanted(changes.sinks.changed, changes.sinks.added);
+    for (const s of next.sinks.filter((s) => sinks.has(s.name)))
+      await attempt(`sink ${s.name}`, () => this.startSink(s));
+    const streamNames = wanted(changes.streams.changed, changes.streams.added);
+    for (const s of next.streams.filter((s) => streamNames.has(s.name)))
+      await attempt(`stream ${s.name}`, () => this.startStream(s));
+    const sources = wanted(changes.sources.changed, changes.sources.added);
+    for (const s of next.sources.filter((s) => sources.has(s.name)))
+      await attempt(`source ${s.name}`, () => this.startSource(s));
+    if (failures.length > 0) throw new SluiceError('RELOAD_FAILED', `could not start ${failures.join('; ')}`);
+  }
+
+  /** Where each dead-letter topic ended when the pipeline (or a reload adding one) started. */
   private async markDeadLetterStart(): Promise<void> {
-    for (const topic of this.deadLetterTopics) this.deadLetterStart.set(topic, await this.endOffsets(topic));
+    for (const topic of deadLetterTopics(this.current)) {
+      if (!this.deadLetterStart.has(topic)) this.deadLetterStart.set(topic, await this.endOffsets(topic));
+    }
   }
 
   private async endOffsets(topic: string): Promise<number> {
@@ -172,7 +232,7 @@ export class PipelineRun {
       });
     }
     const groups = await this.admin.describeGroups([
-      ...(this.app ? [this.app.applicationId] : []),
+      ...[...this.apps.values()].map((a) => a.applicationId),
       ...this.spec.sinks.map((s) => `connect-${s.name}`),
     ]);
     const lagOf = (group: string, topics: string[]) =>
@@ -186,13 +246,14 @@ export class PipelineRun {
         ?.offsets.filter((o) => topics.includes(o.topic) && o.committed >= 0)
         .reduce((n, o) => n + (o.committed - o.logStartOffset), 0) ?? 0;
     for (const s of this.spec.streams) {
-      const group = this.app!.applicationId;
+      const app = this.apps.get(s.name);
+      const group = `${this.name}-streams-${s.name}`;
       out.push({
         kind: 'stream',
         name: s.name,
         records: committedOf(group, s.from),
         lag: await this.lagOrEnd(lagOf(group, s.from), s.from, group, groups),
-        state: 'RUNNING',
+        state: app ? app.state.toUpperCase() : 'STOPPED',
       });
     }
     for (const s of this.spec.sinks) {
@@ -259,7 +320,7 @@ export class PipelineRun {
     let deadLettered = 0;
     for (const [topic, start] of this.deadLetterStart) deadLettered += (await this.endOffsets(topic)) - start;
     await this.worker.close();
-    await this.app?.close();
+    for (const app of this.apps.values()) await app.close();
     await this.client.close();
     return {
       recordsIn: components.filter((c) => c.kind === 'source').reduce((n, c) => n + c.records, 0),
@@ -269,6 +330,17 @@ export class PipelineRun {
       components,
     };
   }
+}
+
+function deadLetterTopics(spec: PipelineSpec): string[] {
+  const dlq = new Set<string>();
+  for (const s of spec.streams) if (s['dead.letter.topic']) dlq.add(s['dead.letter.topic']);
+  for (const c of [...spec.sources, ...spec.sinks]) {
+    const t = c.config['errors.deadletterqueue.topic.name'];
+    if (typeof t === 'string') dlq.add(t);
+  }
+  for (const s of spec.sources) if (s.topic && s.connector === 'csv') dlq.add(`${s.topic}-dlq`);
+  return [...dlq];
 }
 
 async function createTopics(admin: Admin, spec: PipelineSpec): Promise<void> {

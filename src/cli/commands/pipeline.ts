@@ -91,14 +91,26 @@ export function registerPipelineCommands(program: Command): void {
       '--until-done',
       'exit once every bounded source is drained and every sink has caught up (batch ETL)',
     )
+    .option(
+      '--watch',
+      'reload the file when it changes, restarting only the sources, streams and sinks whose definition changed',
+    )
     .option('--json', 'print the summary as JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  sluice run pipelines/quickstart.yaml --until-done\n  SLUICE_DATA=/data sluice run pipelines/file-tail-to-topic.yaml\n\n' +
+      '\nExamples:\n  sluice run pipelines/quickstart.yaml --until-done\n  SLUICE_DATA=/data sluice run pipelines/file-tail-to-topic.yaml\n' +
+        '  sluice run pipelines/file-tail-to-topic.yaml --watch\n\n' +
         'On a terminal a live view shows records/s and lag per source, stream and sink; otherwise progress is\n' +
-        'logged as JSON lines. Ctrl-C stops gracefully (flush, commit); a second Ctrl-C exits at once.',
+        'logged as JSON lines. Ctrl-C stops gracefully (flush, commit); a second Ctrl-C exits at once.\n' +
+        'With --watch the pipeline runs until Ctrl-C (until-done in the file is ignored); an edit that does not\n' +
+        'validate is reported with file:line:column and the running pipeline carries on unchanged.',
     )
-    .action(async (file: string, o: { untilDone?: boolean; json?: boolean }) => {
+    .action(async (file: string, o: { untilDone?: boolean; watch?: boolean; json?: boolean }) => {
+      if (o.watch && o.untilDone) {
+        process.stderr.write('sluice: --watch runs until Ctrl-C; it cannot be combined with --until-done\n');
+        process.exitCode = 2;
+        return;
+      }
       let spec: Awaited<ReturnType<typeof loadOrExit>>;
       try {
         spec = await loadOrExit(file, o.json === true);
@@ -112,7 +124,9 @@ export function registerPipelineCommands(program: Command): void {
       const logger = pino({ level: view.interactive ? 'warn' : 'info' }, process.stderr);
       // Loaded here: validate and test need neither the log nor the runtimes.
       const { PipelineRun } = await import('../../pipeline/pipeline-run.js');
-      const run = await PipelineRun.start(spec, { file, logger });
+      const started = await PipelineRun.start(spec, { file, logger });
+      const watch = o.watch ? await watchFile(file, started, view, logger) : undefined;
+      const current = () => watch?.run ?? started;
       const stopping = new AbortController();
       let interrupts = 0;
       const onSignal = () => {
@@ -126,7 +140,9 @@ export function registerPipelineCommands(program: Command): void {
       // One progress read at a time, and none left running when the pipeline stops.
       let ticking: Promise<void> = Promise.resolve();
       const tick = async () => {
-        const progress = await run.progress().catch(() => undefined);
+        const progress = await current()
+          .progress()
+          .catch(() => undefined);
         if (!progress) return;
         if (view.interactive) view.draw(progress);
         else logger.info({ progress: view.rates(progress) }, 'progress');
@@ -139,8 +155,8 @@ export function registerPipelineCommands(program: Command): void {
       );
       let failure: unknown;
       try {
-        if (o.untilDone || spec['until-done'])
-          await Promise.race([run.untilDone(stopping.signal), abortion(stopping.signal)]);
+        if (!o.watch && (o.untilDone || spec['until-done']))
+          await Promise.race([started.untilDone(stopping.signal), abortion(stopping.signal)]);
         else await abortion(stopping.signal);
       } catch (err) {
         failure = err;
@@ -148,7 +164,8 @@ export function registerPipelineCommands(program: Command): void {
         clearInterval(ticker);
         await ticking;
       }
-      const summary = await run.stop();
+      await watch?.close();
+      const summary = await current().stop();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       if (o.json)
@@ -164,6 +181,31 @@ export function registerPipelineCommands(program: Command): void {
       // must not keep the command from returning its exit code.
       process.exit(process.exitCode ?? 0);
     });
+}
+
+/** Starts `--watch`: each reload is said on the terminal above the live view, or logged as a JSON line. */
+async function watchFile(
+  file: string,
+  run: import('../../pipeline/pipeline-run.js').PipelineRun,
+  view: LiveView,
+  logger: import('pino').Logger,
+): Promise<import('../../pipeline/pipeline-watch.js').PipelineWatch> {
+  const { PipelineWatch } = await import('../../pipeline/pipeline-watch.js');
+  const watch = await PipelineWatch.start(run, {
+    file,
+    logger,
+    load,
+    onReload(event) {
+      const errors = event.type === 'invalid' ? event.diagnostics.map(formatDiagnostic) : [];
+      if (view.interactive) view.note([event.message, ...errors.map((e) => `  ${e}`)].join('\n'));
+      else if (event.type === 'reloaded')
+        logger.info({ event: 'reload', changes: event.changes }, event.message);
+      else logger.error({ event: 'reload', errors }, [event.message, ...errors].join('\n'));
+    },
+  });
+  if (view.interactive) view.note(`watching ${file} for changes`);
+  else logger.info({ event: 'watch', file }, `watching ${file} for changes`);
+  return watch;
 }
 
 function abortion(signal: AbortSignal): Promise<void> {
