@@ -28,6 +28,11 @@ export class BatchingProducer<K, V> implements Producer<K, V> {
   private readonly accumulator: RecordAccumulator;
   /** Keyless records stick to one partition per topic until its batch is sealed (Kafka's sticky partitioner). */
   private readonly sticky = new Map<string, number>();
+  /**
+   * The placing of the previous send. Placing may wait (for a topic to be created, for buffer room), and a send must
+   * not overtake an earlier one while it waits: records of one producer keep their order in a partition.
+   */
+  private placing: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   constructor(
@@ -54,6 +59,13 @@ export class BatchingProducer<K, V> implements Producer<K, V> {
       typeof args[0] === 'string'
         ? [{ topic: args[0], messages: toArray(args[1] as ProducerRecord<K, V> | ProducerRecord<K, V>[]) }]
         : (args as TopicMessages<K, V>[]);
+    const placed = this.placing.then(() => this.place(batches));
+    this.placing = placed.catch(() => undefined);
+    return (await placed).done;
+  }
+
+  /** Serializes and partitions the records and queues them; resolves once queued, with the acknowledgement. */
+  private async place(batches: TopicMessages<K, V>[]): Promise<{ done: Promise<RecordMetadata[]> }> {
     const topics: string[] = [];
     const partitions: number[] = [];
     const prepared: AppendRecord[] = [];
@@ -75,14 +87,15 @@ export class BatchingProducer<K, V> implements Producer<K, V> {
       this.accumulator.add(topics[i], partitions[i], prepared[i], sizes[i], state, i);
     }
     if (this.options.acks === 0) {
-      return prepared.map((r, i) => ({
+      const unacknowledged = prepared.map((r, i) => ({
         topic: topics[i],
         partition: partitions[i],
         offset: -1,
         timestamp: r.timestamp ?? now,
       }));
+      return { done: Promise.resolve(unacknowledged) };
     }
-    return state.done;
+    return { done: state.done };
   }
 
   flush(): Promise<void> {

@@ -143,6 +143,25 @@ export function describeClientContract(
       await consumer.close();
     });
 
+    it('keeps the order of sends in flight, also while the first one creates the topic', async () => {
+      const t = name('auto');
+      const producer = client.producer({ acks: 'all' });
+      const sends = [0, 1, 2, 3].map((b) =>
+        producer.send(
+          t,
+          [0, 1, 2].map((i) => ({ value: `${b}-${i}` })),
+        ),
+      );
+      await Promise.all(sends);
+      await producer.close();
+      const consumer = client.consumer({ 'auto.offset.reset': 'earliest' });
+      await consumer.assign([{ topic: t, partition: 0 }]);
+      expect(await readValues(consumer, 12)).toEqual(
+        [0, 1, 2, 3].flatMap((b) => [0, 1, 2].map((i) => `${b}-${i}`)),
+      );
+      await consumer.close();
+    });
+
     it('shares partitions among the members of a group, each owned by exactly one', async () => {
       const t = await topic(6);
       const producer = client.producer();
