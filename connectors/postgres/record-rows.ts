@@ -75,9 +75,10 @@ export function rowChange(record: SinkRecord, c: SinkConfig): RowChange | null {
   }
   const key = keyOf(record, c, schemas);
   fieldSchemas(record.valueSchema, schemas);
-  const values = { ...record.value, ...key };
-  for (const [name, v] of Object.entries(key)) {
-    if (v === null || v === undefined) {
+  // Key columns from the value are already in it; only a record key adds columns (the value is never mutated).
+  const values = c['pk.mode'] === 'record_key' ? { ...record.value, ...key } : record.value;
+  for (const name in key) {
+    if (key[name] === null || key[name] === undefined) {
       throw new DataError(
         `record at ${where(record)} has no value for primary key column ${JSON.stringify(name)}`,
       );

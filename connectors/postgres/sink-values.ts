@@ -55,12 +55,15 @@ export function toPgText(value: unknown, column: ColumnType): string | null {
   return scalarText(value, column.base);
 }
 
+const COPY_SPECIAL = /[\\\n\r\t]/;
+
 /**
  * One field of COPY's text format: `\N` is NULL; backslash, newline, carriage return and tab are escaped with a
  * backslash (fields are tab-separated, rows newline-terminated).
  */
 export function copyField(text: string | null): string {
   if (text === null) return '\\N';
+  if (!COPY_SPECIAL.test(text)) return text;
   return text.replace(/[\\\n\r\t]/g, (c) =>
     c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t',
   );

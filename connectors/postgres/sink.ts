@@ -165,15 +165,14 @@ export class PostgresSinkTask implements SinkTask<SinkConfig> {
   }
 
   private async apply(client: pg.Client, run: Run): Promise<void> {
-    const info = await this.prepareTable(client, run);
+    const mentioned = columnNames(run.changes);
+    const info = await this.prepareTable(client, run, mentioned);
     const writer = new TableWriter(client, info, this.config['batch.size']);
     const rows = run.changes.map((c) => c.values);
     const key = run.changes[0]!.key.length > 0 ? run.changes[0]!.key : info.primaryKey;
     if (run.kind === 'delete') return writer.delete(key, rows);
     // A column the table lacks here is one whose values are all null, left for auto.evolve to add once typed.
-    const columns = [...new Set(run.changes.flatMap((c) => Object.keys(c.values)))].filter((c) =>
-      info.columns.has(c),
-    );
+    const columns = mentioned.filter((c) => info.columns.has(c));
     const mode = this.config['insert.mode'];
     if (mode === 'upsert') return writer.upsert(columns, key, rows);
     if (mode === 'update') return writer.update(columns, key, rows);
@@ -185,13 +184,15 @@ export class PostgresSinkTask implements SinkTask<SinkConfig> {
    * whose values so far are all null (and untyped by a schema) is created as text when the table cannot evolve;
    * with auto.evolve it waits, and is added with the type of the first value that arrives.
    */
-  private async prepareTable(client: pg.Client, run: Run): Promise<TableInfo> {
+  private async prepareTable(client: pg.Client, run: Run, mentioned: string[]): Promise<TableInfo> {
     const c = this.config;
+    let info = await this.catalog.describe(client, run.table);
+    // Typing columns looks at every value; it is needed only when the table lacks some (the rare case).
+    if (info && mentioned.every((col) => info!.columns.has(col))) return info;
     const typed = (col: NeededColumn): col is NewColumn => col.type !== null;
     const needed = neededColumns(run.changes).map((col) =>
       col.type === null && (!c['auto.evolve'] || col.notNull) ? { ...col, type: 'text' } : col,
     );
-    let info = await this.catalog.describe(client, run.table);
     if (!info) {
       if (!c['auto.create'] || run.kind === 'delete') {
         throw new DataError(
@@ -215,6 +216,13 @@ export class PostgresSinkTask implements SinkTask<SinkConfig> {
     }
     return info;
   }
+}
+
+/** Every column any of the changes mentions, in first-seen order. */
+function columnNames(changes: readonly RowChange[]): string[] {
+  const names = new Set<string>();
+  for (const change of changes) for (const name in change.values) names.add(name);
+  return [...names];
 }
 
 /** `postgres-sink` — Confluent's JDBC sink connector's job, for PostgreSQL, exactly once by default. */

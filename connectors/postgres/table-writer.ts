@@ -2,6 +2,7 @@ import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { quoteIdent, quoteTable } from './identifiers.js';
+import { formatArray } from './pg-array.js';
 import { copyField, toPgText } from './sink-values.js';
 import type { TableInfo } from './table-catalog.js';
 
@@ -34,10 +35,17 @@ export class TableWriter {
     const stream = this.client.query(
       copyFrom(`COPY ${quoteTable(this.table.id)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`),
     );
+    const types = columns.map((c) => this.table.columns.get(c)!);
+    const last = columns.length - 1;
     for (let i = 0; i < rows.length; i += this.batchSize) {
       let chunk = '';
-      for (const row of rows.slice(i, i + this.batchSize)) {
-        chunk += `${columns.map((c) => copyField(this.text(row, c))).join('\t')}\n`;
+      const end = Math.min(rows.length, i + this.batchSize);
+      for (let r = i; r < end; r++) {
+        const row = rows[r]!;
+        for (let c = 0; c <= last; c++) {
+          chunk += copyField(toPgText(row[columns[c]!], types[c]!));
+          chunk += c === last ? '\n' : '\t';
+        }
       }
       if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
     }
@@ -59,7 +67,31 @@ export class TableWriter {
         ? 'DO NOTHING'
         : `DO UPDATE SET ${others.map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ')}`;
     const conflict = `ON CONFLICT (${key.map(quoteIdent).join(', ')}) ${action}`;
-    await this.insertValues(columns, [...latest.values()], conflict);
+    const types = columns.map((c) => this.table.columns.get(c)!);
+    if (types.some((t) => t.isArray)) return this.insertValues(columns, [...latest.values()], conflict);
+    await this.insertUnnest(columns, [...latest.values()], conflict);
+  }
+
+  /**
+   * `INSERT ... SELECT * FROM unnest($1::type[], ...)`: one array parameter per column, so a statement of any
+   * number of rows has as many parameters as columns and PostgreSQL plans it in no time (a VALUES list of
+   * thousands of rows takes longer to parse and plan than to run). Not for array columns: unnest flattens them.
+   */
+  private async insertUnnest(columns: string[], rows: Row[], suffix: string): Promise<void> {
+    const types = columns.map((c) => this.table.columns.get(c)!);
+    const casts = types.map((t, i) => `$${i + 1}::${t.cast}[]`).join(', ');
+    const text = `INSERT INTO ${quoteTable(this.table.id)} (${columns.map(quoteIdent).join(', ')})
+      SELECT * FROM unnest(${casts}) ${suffix}`;
+    for (let i = 0; i < rows.length; i += this.batchSize) {
+      const end = Math.min(rows.length, i + this.batchSize);
+      const params = types.map((type, c) => {
+        const column = columns[c]!;
+        const texts: (string | null)[] = new Array(end - i);
+        for (let r = i; r < end; r++) texts[r - i] = toPgText(rows[r]![column], type);
+        return formatArray(texts, (v) => v as string);
+      });
+      await this.client.query(text, params);
+    }
   }
 
   /** `INSERT ... VALUES` with parameters, several rows per statement. */

@@ -8,7 +8,8 @@
  * - CDC: events/s for one `UPDATE` of all N rows, from the commit to the last event decoded and handed out.
  *
  * Tasks run through the Connect contracts directly; the log write of a real worker is not included.
- * Options: `--rows N` (default 1,000,000), `--url postgres://...`, `--json`.
+ * Options: `--rows N` (default 1,000,000), `--url postgres://...`, `--only source,insert,upsert,cdc` (a subset of
+ * the cases, each with its ceiling), `--json`.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -55,6 +56,8 @@ const COLUMNS = `id bigint PRIMARY KEY, a int, b bigint, c text, d numeric(12, 2
 export async function run(args: string[]): Promise<void> {
   const json = wantsJson(args);
   const rows = Number(flag(args, 'rows') ?? 1_000_000);
+  const only = flag(args, 'only')?.split(',');
+  const wanted = (name: string) => !only || only.includes(name);
   const url = flag(args, 'url') ?? process.env.SLUICE_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const progress = (msg: string) => json || process.stderr.write(`${msg}\n`);
   const schema = `bench_${Date.now().toString(36)}`;
@@ -114,61 +117,65 @@ export async function run(args: string[]): Promise<void> {
       ms: copyOut.ms,
     });
 
-    progress('table → records: query source');
-    const converter = createConverter(
-      { 'value.converter.schemas.enable': false },
-      'value.converter',
-      'json',
-      'bench',
-    );
-    const source = new QuerySourceTask();
-    await source.start(
-      {
-        ...querySourceConfig.parse({
-          'connection.url': url,
-          mode: 'incrementing',
-          'incrementing.column.name': 'id',
-          'table.include.list': `${schema}\\.src`,
-          'batch.max.rows': 10_000,
-          'poll.interval.ms': 60_000,
-        }),
-        'task.id': 0,
-        'task.count': 1,
-      },
-      sourceContext(),
-    );
-    const read = await step(() =>
-      timed(async () => {
-        let n = 0;
-        let bytes = 0;
-        while (n < rows) {
-          for (const r of await source.poll()) {
-            bytes += converter.fromConnectData(r.topic, null, r.value)!.length;
-            n++;
+    if (wanted('source')) {
+      progress('table → records: query source');
+      const converter = createConverter(
+        { 'value.converter.schemas.enable': false },
+        'value.converter',
+        'json',
+        'bench',
+      );
+      const source = new QuerySourceTask();
+      await source.start(
+        {
+          ...querySourceConfig.parse({
+            'connection.url': url,
+            mode: 'incrementing',
+            'incrementing.column.name': 'id',
+            'table.include.list': `${schema}\\.src`,
+            'batch.max.rows': 10_000,
+            'poll.interval.ms': 60_000,
+          }),
+          'task.id': 0,
+          'task.count': 1,
+        },
+        sourceContext(),
+      );
+      const read = await step(() =>
+        timed(async () => {
+          let n = 0;
+          let bytes = 0;
+          while (n < rows) {
+            for (const r of await source.poll()) {
+              bytes += converter.fromConnectData(r.topic, null, r.value)!.length;
+              n++;
+            }
           }
-        }
-        return bytes;
-      }),
-    );
-    await source.stop();
-    record({
-      case: 'table → topic',
-      subject: 'sluice postgres',
-      records: rows,
-      bytes: read.result,
-      ms: read.ms,
-    });
+          return bytes;
+        }),
+      );
+      await source.stop();
+      record({
+        case: 'table → topic',
+        subject: 'sluice postgres',
+        records: rows,
+        bytes: read.result,
+        ms: read.ms,
+      });
+    }
 
-    await db.query(`CREATE TABLE ${schema}.dst_copy (${COLUMNS.replace(' PRIMARY KEY', '')})`);
-    progress('records → table: psql \\copy from');
-    const copyIn = await step(() => timed(async () => psql(`\\copy dst_copy FROM '${csv}' CSV`)));
-    record({
-      case: 'topic → table, insert',
-      subject: 'psql \\copy from',
-      records: rows,
-      bytes: csvBytes,
-      ms: copyIn.ms,
-    });
+    if (wanted('insert')) {
+      await db.query(`CREATE TABLE ${schema}.dst_copy (${COLUMNS.replace(' PRIMARY KEY', '')})`);
+      progress('records → table: psql \\copy from');
+      const copyIn = await step(() => timed(async () => psql(`\\copy dst_copy FROM '${csv}' CSV`)));
+      record({
+        case: 'topic → table, insert',
+        subject: 'psql \\copy from',
+        records: rows,
+        bytes: csvBytes,
+        ms: copyIn.ms,
+      });
+    }
 
     const batches = function* (): Generator<SinkRecord[]> {
       for (let from = 1; from <= rows; from += 10_000) {
@@ -191,7 +198,7 @@ export async function run(args: string[]): Promise<void> {
         yield batch;
       }
     };
-    for (const mode of ['insert', 'upsert'] as const) {
+    for (const mode of (['insert', 'upsert'] as const).filter(wanted)) {
       const table = `dst_${mode}`;
       await db.query(
         `CREATE TABLE ${schema}.${table} (${mode === 'insert' ? COLUMNS.replace(' PRIMARY KEY', '') : COLUMNS})`,
@@ -224,43 +231,45 @@ export async function run(args: string[]): Promise<void> {
       });
     }
 
-    progress('CDC: one UPDATE of every row');
-    const cdc = new CdcSourceTask();
-    await cdc.start(
-      cdcSourceConfig.parse({
-        'connection.url': url,
-        'topic.prefix': 'bench',
-        'slot.name': slot,
-        'publication.name': slot,
-        'table.include.list': `${schema}\\.src`,
-        'snapshot.mode': 'never',
-        'slot.drop.on.stop': true,
-        'max.batch.size': 10_000,
-        'heartbeat.interval.ms': 0,
-      }),
-      sourceContext(),
-    );
-    const events = await step(async () => {
-      await cdc.poll(); // creates the slot and starts streaming
-      await db.query(`UPDATE ${schema}.src SET a = a + 1`);
-      const measured = await timed(async () => {
-        let n = 0;
-        while (n < rows) {
-          const batch = await cdc.poll();
-          for (const r of batch) await cdc.commitRecord(r);
-          n += batch.length;
-        }
+    if (wanted('cdc')) {
+      progress('CDC: one UPDATE of every row');
+      const cdc = new CdcSourceTask();
+      await cdc.start(
+        cdcSourceConfig.parse({
+          'connection.url': url,
+          'topic.prefix': 'bench',
+          'slot.name': slot,
+          'publication.name': slot,
+          'table.include.list': `${schema}\\.src`,
+          'snapshot.mode': 'never',
+          'slot.drop.on.stop': true,
+          'max.batch.size': 10_000,
+          'heartbeat.interval.ms': 0,
+        }),
+        sourceContext(),
+      );
+      const events = await step(async () => {
+        await cdc.poll(); // creates the slot and starts streaming
+        await db.query(`UPDATE ${schema}.src SET a = a + 1`);
+        const measured = await timed(async () => {
+          let n = 0;
+          while (n < rows) {
+            const batch = await cdc.poll();
+            for (const r of batch) await cdc.commitRecord(r);
+            n += batch.length;
+          }
+        });
+        await cdc.stop();
+        return measured;
       });
-      await cdc.stop();
-      return measured;
-    });
-    record({
-      case: 'CDC, bulk UPDATE',
-      subject: 'sluice postgres-cdc',
-      records: rows,
-      bytes: 0,
-      ms: events.ms,
-    });
+      record({
+        case: 'CDC, bulk UPDATE',
+        subject: 'sluice postgres-cdc',
+        records: rows,
+        bytes: 0,
+        ms: events.ms,
+      });
+    }
   } finally {
     await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await db.query(`DROP PUBLICATION IF EXISTS ${slot}`);

@@ -173,4 +173,49 @@ describe('connectors › postgres › sink › tables', () => {
       { id: '2', price: 9.5, meta: { a: [1] }, born: null },
     ]);
   });
+
+  it('upserts awkward values exactly (one array parameter per column), the last of a key winning', async () => {
+    const topic = randomName('awkward');
+    await db.query(
+      `CREATE TABLE ${schema}.${topic} (id int PRIMARY KEY, t text, n numeric(30, 10), j jsonb, b bytea,
+         ts timestamptz, d date, ok boolean, f float8, u uuid, v varchar(5))`,
+    );
+    const { task } = await started(topic, {
+      'insert.mode': 'upsert',
+      'pk.mode': 'record_value',
+      'pk.fields': 'id',
+    });
+    const awkward = ['', 'NULL', '"', '\\', '{a,b}', 'x"y\\z', 'tab\tnew\nline', "it's", 'ü 😀', ' lead'];
+    const values = awkward.map((t, i) => ({
+      value: {
+        id: i,
+        t,
+        n: '12345678901234567890.0123456789',
+        j: { t, nested: [t, null] },
+        b: Buffer.from([0, 92, 34, 255, i]),
+        ts: '2024-02-29T23:59:59.123456+05:30',
+        d: '0001-01-01',
+        ok: i % 2 === 0,
+        f: i / 7,
+        u: '00000000-0000-0000-0000-00000000000a',
+        v: t.slice(0, 5),
+      },
+    }));
+    // Row 0 first with other values, then overwritten within the same batch.
+    await task.put(sinkRecords(topic, [{ value: { id: 0, t: 'old' } }, ...values]));
+    await task.put(sinkRecords(topic, [{ value: { id: 1, t: null } }], values.length + 1));
+    await task.stop();
+    const { rows } = await db.query(
+      `SELECT id, t, n::text, j, b, ts = '2024-02-29T23:59:59.123456+05:30' AS ts, d::text, ok, f, u::text, v
+         FROM ${schema}.${topic} ORDER BY id`,
+    );
+    expect(rows).toEqual(
+      values.map(({ value: v }) => ({
+        ...v,
+        t: v.id === 1 ? null : v.t,
+        ts: true,
+        u: '00000000-0000-0000-0000-00000000000a',
+      })),
+    );
+  });
 });
