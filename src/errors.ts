@@ -211,3 +211,20 @@ export class NoOffsetError extends SluiceError {
     this.partition = partition;
   }
 }
+
+/**
+ * A transactional producer call the transaction's state does not allow, with Kafka's codes: `PRODUCER_FENCED` (a
+ * newer producer with the same transactional id took over: this one must close), `INVALID_TXN_STATE` (send or
+ * commit without an open transaction, a second transaction while one is open), `INVALID_PRODUCER_EPOCH`.
+ */
+export class TransactionError extends SluiceError {
+  readonly transactionalId: string;
+  constructor(
+    code: 'PRODUCER_FENCED' | 'INVALID_TXN_STATE' | 'INVALID_PRODUCER_EPOCH',
+    transactionalId: string,
+    message: string,
+  ) {
+    super(code, `transactional id ${JSON.stringify(transactionalId)}: ${message}`);
+    this.transactionalId = transactionalId;
+  }
+}

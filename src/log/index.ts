@@ -1,5 +1,6 @@
 // The public face of src/log: the segment log, its codecs and its partitioner.
 
+export { ControlType, encodeControlBatch, isControlBatch, readControlType } from './codec/control-record.js';
 // Codec: RecordBatch v2, CRC-32C, varints
 export { crc32c } from './codec/crc32c.js';
 export type { EncodeBatchOptions, RecordBatchHeader } from './codec/record-batch.js';
@@ -52,6 +53,9 @@ export { verifyLogDir } from './tools/verify-log-dir.js';
 // Topic names and configs
 export { NEVER, TOPIC_CONFIG_KEYS, topicConfigSchema } from './topic-config.js';
 export { MAX_TOPIC_NAME_LENGTH, validateTopicName } from './topic-name.js';
+// Transactions: markers, aborted-transaction index, transaction state records
+export type { AbortedTxn } from './txn/aborted-txn-index.js';
+export { TXN_STATE_TOPIC } from './txn/txn-state-records.js';
 // Contract types
 export type {
   Acks,
@@ -60,10 +64,12 @@ export type {
   AppendResult,
   CleanupPolicy,
   Header,
+  IsolationLevel,
   LogRecord,
   PartitionOffsets,
   ReadOptions,
   ReadResult,
   TopicConfig,
   TopicDescription,
+  TransactionalProducer,
 } from './types.js';

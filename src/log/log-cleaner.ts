@@ -21,6 +21,10 @@ export interface Cleanable {
   config(): TopicConfig;
   now(): number;
   readonly logger: Logger;
+  /** Segments at or past it hold records of open transactions and are not cleaned. */
+  lastStableOffset(): number;
+  /** True for a transactional batch of an aborted transaction: it is dropped, and hides no older record. */
+  isAborted(producerId: number, offset: number): boolean;
 }
 
 /** What one cleaning did. */
@@ -51,10 +55,13 @@ export interface CleanResult {
  */
 export async function cleanPartition(target: Cleanable): Promise<CleanResult | null> {
   const all = target.segments.all;
-  const candidates = all.slice(0, -1);
+  const stable = target.lastStableOffset();
+  let end = all.length - 1;
+  while (end > 0 && all[end - 1]!.nextOffset > stable) end--;
+  const candidates = all.slice(0, end);
   if (candidates.length === 0) return null;
   const config = target.config();
-  const latest = await newestOffsets(candidates);
+  const latest = await newestOffsets(candidates, target);
   const horizon = target.now() - config['delete.retention.ms'];
   const result: CleanResult = {
     segmentsBefore: candidates.length,
@@ -62,7 +69,7 @@ export async function cleanPartition(target: Cleanable): Promise<CleanResult | n
     bytesBefore: 0,
     bytesAfter: 0,
     recordsRemoved: 0,
-    cleanedUpTo: all[all.length - 1]!.baseOffset,
+    cleanedUpTo: all[end]!.baseOffset,
   };
   for (const group of groupSegments(candidates, config['segment.bytes'])) {
     if (target.closed()) break;
@@ -73,18 +80,27 @@ export async function cleanPartition(target: Cleanable): Promise<CleanResult | n
 }
 
 /** The newest offset of each key in `segments`, keys compared byte for byte. */
-async function newestOffsets(segments: readonly Segment[]): Promise<Map<string, number>> {
+async function newestOffsets(segments: readonly Segment[], target: Cleanable): Promise<Map<string, number>> {
   const latest = new Map<string, number>();
   const records: LogRecord[] = [];
   for (const segment of segments) {
     await segment.scan((buf, at) => {
       if (buf.readInt16BE(at + BatchField.Attributes) & Attribute.Control) return;
+      if (abortedBatch(buf, at, target)) return;
       records.length = 0;
       decodeBatchRecords(buf, at, records, 0);
       for (const r of records) if (r.key !== null) latest.set(r.key.toString('latin1'), r.offset);
     });
   }
   return latest;
+}
+
+/** True for a transactional batch whose transaction was aborted: no reader that honours transactions sees it. */
+function abortedBatch(buf: Buffer, at: number, target: Cleanable): boolean {
+  return (
+    (buf.readInt16BE(at + BatchField.Attributes) & Attribute.Transactional) !== 0 &&
+    target.isAborted(readInt64(buf, at + BatchField.ProducerId), readInt64(buf, at + BatchField.BaseOffset))
+  );
 }
 
 /** Consecutive segments whose total size fits `maxBytes` (at least one each), and whose offsets fit an index. */
@@ -136,6 +152,10 @@ async function cleanGroup(
       }
       records.length = 0;
       decodeBatchRecords(buf, at, records, 0);
+      if (abortedBatch(buf, at, target)) {
+        result.recordsRemoved += records.length;
+        return;
+      }
       const kept = records.filter(keep);
       result.recordsRemoved += records.length - kept.length;
       if (kept.length === records.length) out.append(buf.subarray(at, at + size), interval);

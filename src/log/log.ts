@@ -20,6 +20,9 @@ import { partitionDirName } from './segment-files.js';
 import { alterOverrides, resolveTopicConfig } from './topic-config.js';
 import { validateTopicName } from './topic-name.js';
 import { type TopicRecord, TopicStore } from './topic-store.js';
+import { decodeCommitted } from './txn/read-committed.js';
+import { TransactionCoordinator } from './txn/transaction-coordinator.js';
+import { TXN_STATE_TOPIC } from './txn/txn-state-records.js';
 import type {
   AppendOptions,
   AppendRecord,
@@ -30,6 +33,7 @@ import type {
   ReadResult,
   TopicConfig,
   TopicDescription,
+  TransactionalProducer,
 } from './types.js';
 
 interface TopicState {
@@ -58,6 +62,7 @@ export class Log {
   private readonly checkpoints: LogCheckpoints;
   private closing: Promise<void> | null = null;
   private failure: unknown = undefined;
+  private readonly transactions: TransactionCoordinator;
 
   private constructor(
     private readonly options: LogOptions,
@@ -69,6 +74,24 @@ export class Log {
     this.defaults = options.defaults ?? {};
     this.store = new TopicStore(this.dir);
     this.checkpoints = new LogCheckpoints(this.dir, this.logger);
+    this.transactions = new TransactionCoordinator({
+      now: this.now,
+      appendState: async (key, value, durable) => {
+        if (!this.topics.has(TXN_STATE_TOPIC)) {
+          await this.createTopic(TXN_STATE_TOPIC, {
+            partitions: 1,
+            config: { 'cleanup.policy': 'compact' },
+          }).catch((err) => {
+            if (!(err instanceof TopicExistsError)) throw err;
+          });
+        }
+        await this.partition(TXN_STATE_TOPIC, 0).append([{ key, value }], durable ? 'all' : 1);
+      },
+      readState: () => this.readAll(TXN_STATE_TOPIC, 0),
+      nextOffset: (topic, partition) => this.partition(topic, partition).nextOffset,
+      writeMarker: (topic, partition, producerId, producerEpoch, commit, firstOffset) =>
+        this.partition(topic, partition).writeMarker(producerId, producerEpoch, commit, firstOffset),
+    });
   }
 
   /** Creates the directory if needed, takes its lock, loads every topic and recovers after an unclean stop. */
@@ -162,7 +185,35 @@ export class Log {
     options?: AppendOptions,
   ): Promise<AppendResult> {
     const p = this.partitionOf(topic, partition) ?? (await this.autoCreate(topic, partition));
+    if (options?.transaction !== undefined) {
+      const producer = options.transaction;
+      await this.transactions.register(producer, topic, partition);
+      // Checked again right before the write, with no await between: a fencing or an ending transaction since
+      // the registration must not let this batch in after its markers.
+      this.transactions.checkAppend(producer, topic, partition);
+      return p.appendTransactional(records, producer.producerId, producer.producerEpoch, options.acks);
+    }
     return p.append(records, options?.acks);
+  }
+
+  /**
+   * The producer id and a new epoch for a transactional producer (Kafka's InitProducerId with a transactional
+   * id). What an earlier producer with the same id left open is aborted first, and that producer is fenced: its
+   * appends and commits fail with `PRODUCER_FENCED` from now on.
+   */
+  initTransactions(transactionalId: string): Promise<TransactionalProducer> {
+    this.ensureOpen();
+    return this.transactions.initProducer(transactionalId);
+  }
+
+  /**
+   * Commits or aborts the producer's open transaction: a marker goes to every partition it wrote to, after the
+   * decision is durable, so either all of its records become visible to read_committed readers or none does.
+   * Appends of the transaction must have resolved before this is called.
+   */
+  endTransaction(producer: TransactionalProducer, commit: boolean): Promise<void> {
+    this.ensureOpen();
+    return this.transactions.end(producer, commit);
   }
 
   async appendBatches(
@@ -189,7 +240,20 @@ export class Log {
     offset: number,
     options?: ReadOptions,
   ): Promise<{ records: LogRecord[]; nextOffset: number; highWatermark: number; logStartOffset: number }> {
-    const read = await this.partition(topic, partition).read(offset, options);
+    const p = this.partition(topic, partition);
+    if (options?.isolationLevel === 'read_committed') {
+      const read = await p.read(offset, { ...options, committed: true });
+      const records = p.txns.idle
+        ? decodeBatches(read.records, { fromOffset: offset, includeControl: false })
+        : decodeCommitted(read.records, offset, p.txns.abortedIn(offset, read.next));
+      return {
+        records,
+        nextOffset: read.next,
+        highWatermark: read.highWatermark,
+        logStartOffset: read.logStartOffset,
+      };
+    }
+    const read = await p.read(offset, options);
     const records = decodeBatches(read.records, { fromOffset: offset, includeControl: false });
     return {
       records,
@@ -201,7 +265,11 @@ export class Log {
 
   offsets(topic: string, partition: number): PartitionOffsets {
     const p = this.partition(topic, partition);
-    return { logStartOffset: p.logStartOffset, highWatermark: p.nextOffset };
+    return {
+      logStartOffset: p.logStartOffset,
+      highWatermark: p.nextOffset,
+      lastStableOffset: p.lastStableOffset,
+    };
   }
 
   async offsetForTime(topic: string, partition: number, timestamp: number): Promise<number | null> {
@@ -287,6 +355,22 @@ export class Log {
     const recovered = this.allPartitions().filter((p) => p.needsFlush);
     await Promise.all(recovered.map((p) => p.flush()));
     if (recovered.length > 0) await this.writeCheckpoints();
+    const ended = await this.transactions.recover();
+    if (ended > 0) this.logger.warn({ transactions: ended }, 'ended transactions a stop left open');
+  }
+
+  /** Every record of a partition, from its start to its end (small internal topics only). */
+  private async readAll(topic: string, partition: number): Promise<LogRecord[]> {
+    if (!this.topics.has(topic)) return [];
+    const p = this.partition(topic, partition);
+    const all: LogRecord[] = [];
+    for (let offset = p.logStartOffset; offset < p.nextOffset; ) {
+      const read = await p.read(offset, {});
+      all.push(...decodeBatches(read.records, { fromOffset: offset }));
+      if (read.next <= offset) break;
+      offset = read.next;
+    }
+    return all;
   }
 
   /** Registers a topic and opens its partitions, each in the state `stateOf(<topic>-<partition>)` says. */

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { LogClosedError, OffsetOutOfRangeError, RecordTooLargeError } from '../errors.js';
 import { AppendWaiters } from './append-waiters.js';
-import { encodeRecordBatch } from './codec/record-batch.js';
+import { ControlType, encodeControlBatch } from './codec/control-record.js';
+import { encodeRecordBatch, stampBaseOffset } from './codec/record-batch.js';
 import { fsyncDir } from './fs-util.js';
 import { GroupCommit } from './group-commit.js';
 import { stampIncomingBatches } from './incoming-batches.js';
@@ -10,6 +11,9 @@ import { segmentsToDelete } from './retention.js';
 import { offsetAfter, Segment } from './segment.js';
 import { SegmentList } from './segment-list.js';
 import { loadPartitionDir } from './segment-loader.js';
+import { type AbortedTxn, appendAbortedTxn, readAbortedTxns } from './txn/aborted-txn-index.js';
+import { PartitionTxns } from './txn/partition-txns.js';
+import { batchesBefore } from './txn/read-committed.js';
 import type { Acks, AppendRecord, AppendResult, ReadOptions, ReadResult, TopicConfig } from './types.js';
 
 /** Kafka's default fetch size per partition. */
@@ -36,6 +40,11 @@ export interface PartitionRead extends ReadResult {
   next: number;
 }
 
+/** A read_committed read: stop at the last stable offset. */
+export interface PartitionReadOptions extends ReadOptions {
+  committed?: boolean;
+}
+
 export interface OpenState {
   /** Offsets below this were fsynced before the last stop (from the recovery-point checkpoint). */
   recoveryPoint: number;
@@ -59,6 +68,8 @@ export class PartitionLog {
   readonly needsFlush: boolean;
   /** Offsets below this have been compacted; segments from here on are dirty. */
   cleanedUpTo: number;
+  /** Open and aborted transactions: the last stable offset, and what read_committed readers skip. */
+  readonly txns: PartitionTxns;
   private cleaning: Promise<CleanResult | null> | null = null;
   private readonly commit = new GroupCommit(() => this.syncAll());
   private readonly waiters = new AppendWaiters();
@@ -82,6 +93,9 @@ export class PartitionLog {
     this.needsFlush = needsFlush;
     this.cleanedUpTo = state.cleanedUpTo ?? 0;
     this.lastFlushAt = ctx.now();
+    const aborted: AbortedTxn[] = [];
+    for (const segment of segments) aborted.push(...readAbortedTxns(segment.txnIndexFile));
+    this.txns = new PartitionTxns(aborted);
   }
 
   /**
@@ -122,6 +136,11 @@ export class PartitionLog {
     return this.isClosed;
   }
 
+  /** The first offset of the oldest open transaction, or the log end: read_committed readers stop here. */
+  get lastStableOffset(): number {
+    return this.txns.lastStableOffset(this.nextOffset);
+  }
+
   /** Share of the non-active bytes not compacted yet, and how many bytes that is. */
   dirtiness(): { ratio: number; dirtyBytes: number } {
     return this.segments.dirtiness(this.cleanedUpTo);
@@ -130,7 +149,13 @@ export class PartitionLog {
   /** Compacts the partition now (see {@link cleanPartition}); one cleaning at a time. */
   compact(): Promise<CleanResult | null> {
     this.ensureOpen();
-    this.cleaning ??= cleanPartition({ ...this.ctx, segments: this.segments, closed: () => this.isClosed })
+    this.cleaning ??= cleanPartition({
+      ...this.ctx,
+      segments: this.segments,
+      closed: () => this.isClosed,
+      lastStableOffset: () => this.lastStableOffset,
+      isAborted: (producerId, offset) => this.txns.isAborted(producerId, offset),
+    })
       .then((result) => {
         if (result) this.cleanedUpTo = Math.max(this.cleanedUpTo, result.cleanedUpTo);
         return result;
@@ -187,8 +212,72 @@ export class PartitionLog {
     return this.acknowledge(result, acks, config);
   }
 
+  /**
+   * Appends records of producer `producerId`'s open transaction as one transactional batch. The transaction
+   * coordinator has checked the producer's epoch and registered the partition just before.
+   */
+  appendTransactional(
+    records: readonly AppendRecord[],
+    producerId: number,
+    producerEpoch: number,
+    acks: Acks | undefined,
+  ): Promise<AppendResult> {
+    this.ensureOpen();
+    const config = this.ctx.config();
+    const now = this.ctx.now();
+    const logAppendTime = config['message.timestamp.type'] === 'LogAppendTime';
+    const baseOffset = this.nextOffset;
+    const result = { baseOffset, lastOffset: baseOffset - 1, logAppendTime: logAppendTime ? now : -1 };
+    if (records.length === 0) return Promise.resolve(result);
+    const batch = encodeRecordBatch(records, {
+      baseOffset,
+      now,
+      producerId,
+      producerEpoch,
+      transactional: true,
+      logAppendTime,
+    });
+    if (batch.length > config['max.message.bytes']) {
+      throw new RecordTooLargeError(batch.length, config['max.message.bytes'], this.topic);
+    }
+    this.write(batch, records.length, config, now);
+    this.txns.dataAppended(producerId, baseOffset);
+    result.lastOffset = this.nextOffset - 1;
+    return this.acknowledge(result, acks, config);
+  }
+
+  /**
+   * Ends producer `producerId`'s transaction here with a commit or abort marker; the last stable offset moves past
+   * it. An abort is fsynced and recorded in the segment's `.txnindex` before this resolves. `firstOffset` is where
+   * the coordinator knows the transaction began, for a transaction opened before the log was reopened.
+   */
+  async writeMarker(
+    producerId: number,
+    producerEpoch: number,
+    commit: boolean,
+    firstOffset: number,
+  ): Promise<void> {
+    this.ensureOpen();
+    const config = this.ctx.config();
+    const now = this.ctx.now();
+    const marker = encodeControlBatch(
+      commit ? ControlType.Commit : ControlType.Abort,
+      producerId,
+      producerEpoch,
+      now,
+    );
+    const offset = this.nextOffset;
+    stampBaseOffset(marker, 0, offset);
+    this.write(marker, 1, config, now);
+    const segment = this.active;
+    const aborted = this.txns.ended(producerId, offset, commit, firstOffset, this.nextOffset);
+    if (aborted === null) return;
+    await this.commit.sync();
+    appendAbortedTxn(segment.txnIndexFile, aborted);
+  }
+
   /** Whole batches from `offset` on; waits per `options` when there are fewer than `minBytes`. */
-  async read(offset: number, options: ReadOptions = {}): Promise<PartitionRead> {
+  async read(offset: number, options: PartitionReadOptions = {}): Promise<PartitionRead> {
     this.ensureOpen();
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     const maxWait = options.maxWaitMs ?? 0;
@@ -196,9 +285,10 @@ export class PartitionLog {
     const deadline = Date.now() + maxWait;
     for (;;) {
       this.checkRange(offset);
-      const end = this.nextOffset;
-      const records =
+      const end = options.committed ? this.lastStableOffset : this.nextOffset;
+      let records =
         offset < end ? await this.segments.read(offset, maxBytes, () => this.checkRange(offset)) : EMPTY;
+      if (options.committed && records.length > 0) records = batchesBefore(records, end);
       const left = deadline - Date.now();
       if (records.length >= minBytes || left <= 0 || options.signal?.aborted || this.isClosed) {
         // Nothing from `offset` to the end it had when the read began: a gap compaction left at the end.
@@ -329,6 +419,7 @@ export class PartitionLog {
     if (n === 0) return 0;
     const removed = this.segments.removeOldest(n);
     this.logStartOffset = Math.max(this.logStartOffset, this.segments.first.baseOffset);
+    this.txns.dropBefore(this.logStartOffset);
     for (const segment of removed) segment.delete();
     this.dirDirty = true;
     this.ctx.logger.info(

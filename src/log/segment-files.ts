@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { parseSegmentFileName, segmentFileName } from './tools/segment-file-name.js';
+import { parseSegmentFileName } from './tools/segment-file-name.js';
 
-export type SegmentExt = '.log' | '.index' | '.timeindex';
+export type SegmentExt = '.log' | '.index' | '.timeindex' | '.txnindex';
 
 /** The path of a segment file: `<dir>/<20-digit base offset><ext>`, Kafka's naming. */
 export function segmentPath(dir: string, baseOffset: number, ext: SegmentExt): string {
-  return path.join(dir, segmentFileName(baseOffset, ext.slice(1) as 'log' | 'index' | 'timeindex'));
+  return path.join(dir, `${String(baseOffset).padStart(20, '0')}${ext}`);
 }
 
 /** The base offsets of the segments in a partition directory listing, ascending. */

@@ -135,7 +135,7 @@ function completeSwap(dir: string, name: string, logger: Logger): void {
   }
   for (const old of segmentBaseOffsets(fs.readdirSync(dir))) {
     if (old < base || old > last) continue;
-    for (const ext of ['.log', '.index', '.timeindex'] as const)
+    for (const ext of ['.log', '.index', '.timeindex', '.txnindex'] as const)
       fs.rmSync(segmentPath(dir, old, ext), { force: true });
   }
   fs.rmSync(segmentPath(dir, base, '.index'), { force: true });
@@ -185,7 +185,7 @@ export function loadPartitionDir(
       const later = bases.slice(i + 1);
       options.logger.warn({ dir, segments: later.length }, 'deleting segments after a corrupt tail');
       for (const base of later) {
-        for (const ext of ['.log', '.index', '.timeindex'] as const) {
+        for (const ext of ['.log', '.index', '.timeindex', '.txnindex'] as const) {
           fs.rmSync(segmentPath(dir, base, ext), { force: true });
         }
       }

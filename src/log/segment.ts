@@ -104,6 +104,11 @@ export class Segment {
     return segmentPath(this.dir, this.baseOffset, '.log');
   }
 
+  /** The `.txnindex` of aborted transactions whose marker is in this segment (absent when there are none). */
+  get txnIndexFile(): string {
+    return segmentPath(this.dir, this.baseOffset, '.txnindex');
+  }
+
   /** The descriptor of the `.log`, for recovery, which runs before the segment is shared. */
   get descriptor(): number {
     return this.fd;
@@ -257,7 +262,7 @@ export class Segment {
 
   /** Removes the segment's files (open descriptors keep serving in-flight reads) and closes it. */
   delete(): void {
-    for (const ext of ['.log', '.index', '.timeindex'] as const) {
+    for (const ext of ['.log', '.index', '.timeindex', '.txnindex'] as const) {
       fs.rmSync(segmentPath(this.dir, this.baseOffset, ext), { force: true });
     }
     this.close();

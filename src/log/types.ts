@@ -35,7 +35,24 @@ export interface LogRecord {
 export interface AppendOptions {
   /** Durability of this append; defaults to the topic's `flush.*` policy with acks=1. */
   acks?: Acks;
+  /**
+   * Append as part of this producer's open transaction (ids from `Log.initTransactions`): the batch is marked
+   * transactional, and read_committed readers see it only once `Log.endTransaction` commits.
+   */
+  transaction?: TransactionalProducer;
 }
+
+/** The producer id and epoch of a transactional producer, as `Log.initTransactions` hands them out. */
+export interface TransactionalProducer {
+  producerId: number;
+  producerEpoch: number;
+}
+
+/**
+ * `read_uncommitted` (default) reads every record up to the log end; `read_committed` skips the records of
+ * aborted transactions and stops at the last stable offset, before any transaction still open.
+ */
+export type IsolationLevel = 'read_uncommitted' | 'read_committed';
 
 export interface AppendResult {
   baseOffset: number;
@@ -53,6 +70,8 @@ export interface ReadOptions {
   minBytes?: number;
   /** Abort a long poll (consumer closing, connection dropped). */
   signal?: AbortSignal;
+  /** Used by `readRecords`; `read` returns raw batches and ignores it. Default `read_uncommitted`. */
+  isolationLevel?: IsolationLevel;
 }
 
 /** Raw bytes of whole record batches, as stored on disk; the first batch may start before the requested offset. */
@@ -92,4 +111,6 @@ export interface PartitionOffsets {
   logStartOffset: number;
   /** The offset the next appended record will get (log end offset = high watermark on one node). */
   highWatermark: number;
+  /** First offset of the oldest open transaction, or the high watermark when none is open (or when absent). */
+  lastStableOffset?: number;
 }

@@ -154,7 +154,7 @@ describe('log › bad input', () => {
     it('refuses to delete records past the log end', async () => {
       const err = await thrown(() => log.deleteRecords('t', 0, 21));
       expect(err).toBeInstanceOf(OffsetOutOfRangeError);
-      expect(log.offsets('t', 0)).toEqual({ logStartOffset: 0, highWatermark: 20 });
+      expect(log.offsets('t', 0)).toEqual({ logStartOffset: 0, highWatermark: 20, lastStableOffset: 20 });
     });
   });
 

@@ -64,7 +64,7 @@ describe('log › cleaner', () => {
       '8:a=4', // superseded only by a record in the active segment: kept, as Kafka does
       '9:a=5',
     ]);
-    expect(log.offsets('t', 0)).toEqual({ logStartOffset: 0, highWatermark: 10 });
+    expect(log.offsets('t', 0)).toEqual({ logStartOffset: 0, highWatermark: 10, lastStableOffset: 10 });
     expect((await log.append('t', 0, [rec('e', '1')])).baseOffset).toBe(10);
     expect(logFiles(dir).some((f) => f.endsWith('.cleaned') || f.endsWith('.swap'))).toBe(false);
   });

@@ -86,7 +86,11 @@ async function checkRead(log: Log, p: number, m: PartitionModel, offset: number,
 
 /** Reads the whole partition, which must equal the model from its start to its end. */
 async function checkAll(log: Log, p: number, m: PartitionModel) {
-  expect(log.offsets(TOPIC, p)).toEqual({ logStartOffset: m.start, highWatermark: m.next });
+  expect(log.offsets(TOPIC, p)).toEqual({
+    logStartOffset: m.start,
+    highWatermark: m.next,
+    lastStableOffset: m.next,
+  });
   let offset = m.start;
   while (offset < m.next) {
     const r = await log.readRecords(TOPIC, p, offset, { maxBytes: 4096 });

@@ -115,7 +115,7 @@ describe('log › topics', () => {
     await expect(log.createPartitions('t', 2)).rejects.toThrowError(InvalidPartitionsError);
     await log.createPartitions('t', 5);
     expect(log.describeTopic('t').partitions).toBe(5);
-    expect(log.offsets('t', 4)).toEqual({ logStartOffset: 0, highWatermark: 0 });
+    expect(log.offsets('t', 4)).toEqual({ logStartOffset: 0, highWatermark: 0, lastStableOffset: 0 });
   });
 
   it('deletes a topic with its data', async () => {

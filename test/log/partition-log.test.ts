@@ -45,7 +45,7 @@ describe('log › partition › append and read', () => {
     ]);
     expect(read.nextOffset).toBe(3);
     expect(read.highWatermark).toBe(3);
-    expect(log.offsets('t', 0)).toEqual({ logStartOffset: 0, highWatermark: 3 });
+    expect(log.offsets('t', 0)).toEqual({ logStartOffset: 0, highWatermark: 3, lastStableOffset: 3 });
   });
 
   it('reads from the middle of a batch: read() gives the whole batch, readRecords drops the earlier records', async () => {
@@ -244,7 +244,7 @@ describe('log › partition › segments, retention and deleteRecords', () => {
     // Segments' newest records are now 18 s, 12 s and 6 s old.
     expect(await log.runRetention()).toBe(2);
     expect(segmentsOf(dir, 't')).toEqual(['00000000000000000020.log']);
-    expect(log.offsets('t', 0)).toEqual({ logStartOffset: 20, highWatermark: 30 });
+    expect(log.offsets('t', 0)).toEqual({ logStartOffset: 20, highWatermark: 30, lastStableOffset: 30 });
     await expect(log.read('t', 0, 5)).rejects.toThrowError(OffsetOutOfRangeError);
     time.advance(60_000);
     expect(await log.runRetention()).toBe(0); // the active segment stays
@@ -283,7 +283,7 @@ describe('log › partition › segments, retention and deleteRecords', () => {
     expect(segmentsOf(dir, 't')).toEqual(['00000000000000000030.log']);
     await log.close();
     log = await openLog(dir, { now: time.now });
-    expect(log.offsets('t', 0)).toEqual({ logStartOffset: 30, highWatermark: 30 });
+    expect(log.offsets('t', 0)).toEqual({ logStartOffset: 30, highWatermark: 30, lastStableOffset: 30 });
     expect((await log.append('t', 0, records(1))).baseOffset).toBe(30);
   });
 

@@ -43,7 +43,7 @@ describe('log › recovery', () => {
     const ends = await crashedLog();
     fs.truncateSync(path.join(partDir, SEGMENT), ends[4]! - 20);
     const { log, lines } = await reopen();
-    expect(log.offsets('t', 0)).toEqual({ logStartOffset: 0, highWatermark: 40 });
+    expect(log.offsets('t', 0)).toEqual({ logStartOffset: 0, highWatermark: 40, lastStableOffset: 40 });
     const cut = ends[4]! - 20 - ends[3]!;
     expect(warnings(lines).map((l) => l.msg)).toContain(
       `truncated ${cut} bytes of a torn or corrupt tail from ${path.join(partDir, SEGMENT)} at position ${ends[3]}`,

@@ -16,10 +16,10 @@ interface TopicReport extends TopicDescription {
 
 function report(log: Log, name: string): TopicReport {
   const description = log.describeTopic(name);
-  const offsets = Array.from({ length: description.partitions }, (_, partition) => ({
-    partition,
-    ...log.offsets(name, partition),
-  }));
+  const offsets = Array.from({ length: description.partitions }, (_, partition) => {
+    const { logStartOffset, highWatermark } = log.offsets(name, partition);
+    return { partition, logStartOffset, highWatermark };
+  });
   return { ...description, offsets };
 }
 

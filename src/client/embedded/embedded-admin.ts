@@ -66,7 +66,8 @@ export class EmbeddedAdmin implements Admin {
     const { partitions } = await this.context.log.describeTopic(topic);
     const out: PartitionInfo[] = [];
     for (let partition = 0; partition < partitions; partition++) {
-      out.push({ partition, ...(await this.context.log.offsets(topic, partition)) });
+      const { logStartOffset, highWatermark } = await this.context.log.offsets(topic, partition);
+      out.push({ partition, logStartOffset, highWatermark });
     }
     return out;
   }
