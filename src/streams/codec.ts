@@ -1,5 +1,7 @@
+import type { OperatorFunction } from 'rxjs';
 import type { SinkRecord, SourceRecord } from './context.js';
 import type { StreamRecord } from './record.js';
+import { type Stage, stageOperator } from './record-stream.js';
 import { type KeyValueSerdes, type Serde, Serdes } from './serdes.js';
 
 /** Decodes read records with a pair of serdes (JSON for the ones not given). */
@@ -32,4 +34,17 @@ export function encoder<K, V>(
     headers: record.headers,
     timestamp: record.timestamp,
   });
+}
+
+/** The operator that decodes read records with a pair of serdes (JSON for the ones not given). */
+export function decoded<K, V>(
+  serdes: KeyValueSerdes<K, V> = {},
+): OperatorFunction<SourceRecord, StreamRecord<K, V>> {
+  return stageOperator(decoding(serdes));
+}
+
+/** The stage that decodes read records with a pair of serdes (JSON for the ones not given). */
+export function decoding<K, V>(serdes: KeyValueSerdes<K, V> = {}): Stage<SourceRecord, StreamRecord<K, V>> {
+  const decode = decoder(serdes);
+  return (output) => ({ next: (record: SourceRecord) => output.next(decode(record)) });
 }

@@ -1,19 +1,33 @@
-import { type Observable, Subject, type Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { type ProcessingContext, runInContext, type SinkRecord, type SourceRecord } from './context.js';
 import type { StreamRecord } from './record.js';
+import { type RecordSource, type RecordStream, recordStream } from './record-stream.js';
 import { Serdes } from './serdes.js';
 import { type StateStore, StoreGroup } from './state/state-store.js';
 
 /** Where a topology's writes go; by default, back into its own sources (in memory) or nowhere. */
 export type Sink = (topic: string, record: SinkRecord) => void;
 
+/** The records of one source topic, pushed to every pipeline reading it. */
+class TopicSource implements RecordSource<SourceRecord> {
+  // Replaced, never mutated: a dispatch in progress keeps going over the listeners it started with.
+  listeners: { next(record: SourceRecord): void; complete(): void }[] = [];
+
+  listen(listener: { next(record: SourceRecord): void; complete(): void }): () => void {
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+}
+
 /**
- * The running form of a set of pipelines: one subject per source topic that the driver (runtime or test driver)
+ * The running form of a set of pipelines: one source per topic that the driver (runtime or test driver)
  * feeds, the stores the pipelines' operators made, and the sink their writes go to. Feeding is synchronous: when
  * {@link Topology.dispatch} returns, every record it caused has reached the sink and every store is updated.
  */
 export class Topology implements ProcessingContext {
-  readonly #sources = new Map<string, Subject<SourceRecord>>();
+  readonly #sources = new Map<string, { source: TopicSource; stream: RecordStream<SourceRecord> }>();
   readonly #stores = new Map<string, StoreGroup<StateStore>>();
   readonly #offsets = new Map<string, number>();
   readonly #commitListeners = new Set<() => void>();
@@ -25,13 +39,14 @@ export class Topology implements ProcessingContext {
     private readonly sink: Sink = (topic, record) => this.loopBack(topic, record),
   ) {}
 
-  source(topic: string): Observable<SourceRecord> {
-    let subject = this.#sources.get(topic);
-    if (subject === undefined) {
-      subject = new Subject<SourceRecord>();
-      this.#sources.set(topic, subject);
+  source(topic: string): RecordStream<SourceRecord> {
+    let entry = this.#sources.get(topic);
+    if (entry === undefined) {
+      const source = new TopicSource();
+      entry = { source, stream: recordStream(source) };
+      this.#sources.set(topic, entry);
     }
-    return subject.asObservable();
+    return entry.stream;
   }
 
   /** Topics some pipeline reads, in the order they were declared. */
@@ -45,7 +60,22 @@ export class Topology implements ProcessingContext {
 
   /** Pushes one read record through every pipeline reading its topic. */
   dispatch(record: SourceRecord): void {
-    this.#sources.get(record.topic)?.next(record);
+    const entry = this.#sources.get(record.topic);
+    if (entry === undefined) return;
+    for (const listener of entry.source.listeners) listener.next(record);
+  }
+
+  /** Pushes read records of one topic, in order, through every pipeline reading it. */
+  dispatchAll(topic: string, records: readonly SourceRecord[]): void {
+    const entry = this.#sources.get(topic);
+    if (entry === undefined) return;
+    const listeners = entry.source.listeners;
+    if (listeners.length === 1) {
+      const listener = listeners[0];
+      for (let i = 0; i < records.length; i++) listener.next(records[i]);
+    } else {
+      for (let i = 0; i < records.length; i++) for (const listener of listeners) listener.next(records[i]);
+    }
   }
 
   declareSink(topic: string): void {
@@ -116,7 +146,8 @@ export class Topology implements ProcessingContext {
   /** Commits, then completes every source: pipelines finish what they hold and complete. */
   complete(): void {
     this.commit();
-    for (const subject of this.#sources.values()) subject.complete();
+    for (const { source } of this.#sources.values())
+      for (const listener of source.listeners) listener.complete();
   }
 
   /** The in-memory sink: a record written to a topic that is also a source is read back at once. */

@@ -10,13 +10,20 @@
  *   durability without replication: the page cache).
  * - `plain loop (ceiling)`: the same count by a loop over the decoded lines in memory: no log, no operators.
  *
- * `exactly_once` is not measured: the log has no transactions yet. `--json` prints JSON.
+ * The input is written to the log first; each case then runs in a child process of its own, so its peak RSS is
+ * the app's alone (not the bench's input, nor an earlier case's heap). `cpu s` is the CPU time the case used:
+ * on a loaded machine it moves less than the wall time the rates are computed from.
+ *
+ * `exactly_once` is not measured: the log has no transactions yet. `--json` prints JSON; `--only <text>` runs the
+ * cases whose name contains the text (the ceiling always runs).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { connect } from '../../src/client/connect.js';
-import type { Client } from '../../src/client/types.js';
 import {
   countByKey,
   flatMapValues,
@@ -28,12 +35,13 @@ import {
 } from '../../src/streams/operators/index.js';
 import { streams } from '../../src/streams/runtime/index.js';
 import { Serdes } from '../../src/streams/serdes.js';
-import { formatTable, human, wantsJson } from './report.js';
+import { flag, formatTable, human, wantsJson } from './report.js';
 
 interface Result {
   case: string;
   lines: number;
   ms: number;
+  cpuMs: number;
   rssMb: number;
   outputs?: number;
 }
@@ -41,35 +49,60 @@ interface Result {
 const WORDS_PER_LINE = 10;
 const VOCABULARY = 10_000;
 
-function makeLines(n: number): string[] {
-  const vocabulary = Array.from({ length: VOCABULARY }, (_, i) => `word${i.toString(36)}`);
-  const lines: string[] = new Array(n);
-  let seed = 42;
-  for (let i = 0; i < n; i++) {
-    const words: string[] = new Array(WORDS_PER_LINE);
-    for (let j = 0; j < WORDS_PER_LINE; j++) {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      words[j] = vocabulary[seed % VOCABULARY];
-    }
-    lines[i] = words.join(' ');
-  }
-  return lines;
+interface CaseOptions {
+  dir: string;
+  lines: number;
+  repartition: boolean;
+  emit: 'changes' | 'on-commit';
+  acks: 1 | 'all';
 }
 
-async function produce(client: Client, lines: string[]): Promise<void> {
-  const producer = client.producer<null, string>({
-    valueSerde: Serdes.string,
-    'linger.ms': 20,
-    'batch.size': 256 * 1024,
-  });
-  const chunk = 10_000;
-  for (let i = 0; i < lines.length; i += chunk) {
-    await producer.send(
-      'lines',
-      lines.slice(i, i + chunk).map((value) => ({ value })),
-    );
+/** Lines of random words (a fixed seed), `chunk` at a time, so that no more than a chunk is held at once. */
+function* lineChunks(n: number, chunk: number): Generator<string[]> {
+  const vocabulary = Array.from({ length: VOCABULARY }, (_, i) => `word${i.toString(36)}`);
+  let seed = 42;
+  for (let from = 0; from < n; from += chunk) {
+    const lines: string[] = new Array(Math.min(chunk, n - from));
+    for (let i = 0; i < lines.length; i++) {
+      const words: string[] = new Array(WORDS_PER_LINE);
+      for (let j = 0; j < WORDS_PER_LINE; j++) {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        words[j] = vocabulary[seed % VOCABULARY];
+      }
+      lines[i] = words.join(' ');
+    }
+    yield lines;
   }
-  await producer.close();
+}
+
+/** Writes the input topic `lines` into a fresh log dir. */
+async function writeInput(n: number, partitions: number): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-bench-streams-'));
+  const client = await connect({ log: { dir } });
+  try {
+    await client.admin().createTopics([{ name: 'lines', partitions }]);
+    const producer = client.producer<null, string>({
+      valueSerde: Serdes.string,
+      'linger.ms': 20,
+      'batch.size': 256 * 1024,
+    });
+    for (const lines of lineChunks(n, 10_000))
+      await producer.send(
+        'lines',
+        lines.map((value) => ({ value })),
+      );
+    await producer.close();
+  } finally {
+    await client.close();
+  }
+  return dir;
+}
+
+/** A copy of the input log dir, so every case starts from the same input and no app state. */
+async function copyOf(dir: string): Promise<string> {
+  const copy = await mkdtemp(join(tmpdir(), 'sluice-bench-streams-'));
+  await cp(dir, copy, { recursive: true });
+  return copy;
 }
 
 /** Peak RSS while `fn` runs, sampled every 50 ms. */
@@ -86,17 +119,12 @@ async function withRss<T>(fn: () => Promise<T>): Promise<{ result: T; rssMb: num
   }
 }
 
-async function wordCount(
-  lines: string[],
-  name: string,
-  options: { partitions: number; repartition: boolean; emit: 'changes' | 'on-commit'; acks: 1 | 'all' },
-): Promise<Result> {
-  const dir = await mkdtemp(join(tmpdir(), 'sluice-bench-streams-'));
-  const client = await connect({ log: { dir } });
+/** One case, in this process: the word count app over the input in `options.dir`, until every word is counted. */
+async function wordCount(options: CaseOptions): Promise<Omit<Result, 'case'>> {
+  const client = await connect({ log: { dir: options.dir } });
   try {
-    await client.admin().createTopics([{ name: 'lines', partitions: options.partitions }]);
-    await produce(client, lines);
     let outputs = 0;
+    const cpu = process.cpuUsage();
     const { result: ms, rssMb } = await withRss(async () => {
       const start = process.hrtime.bigint();
       const app = streams(client, { applicationId: 'wc', commitIntervalMs: 1000, acks: options.acks });
@@ -124,8 +152,8 @@ async function wordCount(
           to('counts', { key: Serdes.string, value: Serdes.long }),
         ),
       );
-      const total = lines.length * WORDS_PER_LINE;
-      while (counted < total) await new Promise((resolve) => setTimeout(resolve, 100));
+      const total = options.lines * WORDS_PER_LINE;
+      while (counted < total) await new Promise((resolve) => setTimeout(resolve, 20));
       await app.commit();
       const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
       await app.close();
@@ -133,16 +161,31 @@ async function wordCount(
       outputs = offsets.reduce((n, p) => n + p.highWatermark, 0);
       return elapsed;
     });
-    return { case: name, lines: lines.length, ms, rssMb, outputs };
+    const used = process.cpuUsage(cpu);
+    return { lines: options.lines, ms, cpuMs: (used.user + used.system) / 1000, rssMb, outputs };
   } finally {
     await client.close();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 
-async function plainLoop(lines: string[]): Promise<Result> {
+/** Runs one case in a child process (this file, run directly) and returns what it measured. */
+async function inChild(options: CaseOptions): Promise<Omit<Result, 'case'>> {
+  const file = fileURLToPath(import.meta.url);
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', file, '--case', JSON.stringify(options)],
+    { maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(stdout);
+}
+
+async function plainLoop(n: number): Promise<Result> {
   // The decoded records, as a consumer would hand them over: the loop alone is timed.
-  const records = lines.map((value, offset) => ({ key: null, value, offset, timestamp: offset }));
+  const records: { key: null; value: string; offset: number; timestamp: number }[] = [];
+  for (const lines of lineChunks(n, 10_000)) {
+    for (const value of lines) records.push({ key: null, value, offset: records.length, timestamp: 0 });
+  }
+  const cpu = process.cpuUsage();
   const { result: ms, rssMb } = await withRss(async () => {
     const start = process.hrtime.bigint();
     const counts = new Map<string, number>();
@@ -151,32 +194,44 @@ async function plainLoop(lines: string[]): Promise<Result> {
     }
     return Number(process.hrtime.bigint() - start) / 1e6;
   });
-  return { case: 'plain loop over decoded lines (ceiling)', lines: lines.length, ms, rssMb };
+  const used = process.cpuUsage(cpu);
+  return {
+    case: 'plain loop over decoded lines (ceiling)',
+    lines: n,
+    ms,
+    cpuMs: (used.user + used.system) / 1000,
+    rssMb,
+  };
 }
 
 export async function run(args: string[]): Promise<void> {
   const n = args.includes('--quick') ? 100_000 : 1_000_000;
-  const lines = makeLines(n);
-  const results: Result[] = [await plainLoop(lines)];
-  const cases: [string, Parameters<typeof wordCount>[2]][] = [
-    [
-      'one partition, emit on commit, acks=all',
-      { partitions: 1, repartition: false, emit: 'on-commit', acks: 'all' },
-    ],
-    [
-      'repartition, emit on commit, acks=all',
-      { partitions: 1, repartition: true, emit: 'on-commit', acks: 'all' },
-    ],
-    ['repartition, emit on commit, acks=1', { partitions: 1, repartition: true, emit: 'on-commit', acks: 1 }],
+  const ceiling = await plainLoop(n);
+  const cases: [string, Omit<CaseOptions, 'dir' | 'lines'>][] = [
+    ['one partition, emit on commit, acks=all', { repartition: false, emit: 'on-commit', acks: 'all' }],
+    ['repartition, emit on commit, acks=all', { repartition: true, emit: 'on-commit', acks: 'all' }],
+    ['repartition, emit on commit, acks=1', { repartition: true, emit: 'on-commit', acks: 1 }],
   ];
   // Ten million output records: only on request.
   if (args.includes('--changes')) {
-    cases.push([
-      'repartition, emit changes, acks=1',
-      { partitions: 1, repartition: true, emit: 'changes', acks: 1 },
-    ]);
+    cases.push(['repartition, emit changes, acks=1', { repartition: true, emit: 'changes', acks: 1 }]);
   }
-  for (const [name, options] of cases) results.push(await wordCount(lines, name, options));
+  const only = flag(args, 'only');
+  const results: Result[] = [ceiling];
+  const dir = await writeInput(n, 1);
+  try {
+    for (const [name, options] of cases) {
+      if (only !== undefined && !name.includes(only)) continue;
+      const copy = await copyOf(dir);
+      try {
+        results.push({ case: name, ...(await inChild({ ...options, dir: copy, lines: n })) });
+      } finally {
+        await rm(copy, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
   if (wantsJson(args)) {
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     return;
@@ -185,12 +240,25 @@ export async function run(args: string[]): Promise<void> {
     r.case,
     human(r.lines / (r.ms / 1000)),
     human((r.lines * WORDS_PER_LINE) / (r.ms / 1000)),
+    `${((ceiling.ms / r.ms) * 100).toFixed(1)}%`,
     (r.ms / 1000).toFixed(2),
+    (r.cpuMs / 1000).toFixed(2),
     String(r.rssMb),
     r.outputs === undefined ? '-' : human(r.outputs),
   ]);
   const title = `word count of ${human(n)} lines, at_least_once`;
   process.stdout.write(
-    `${formatTable([title, 'lines/s', 'words/s', 's', 'peak RSS MB', 'outputs'], rows)}\n`,
+    `${formatTable([title, 'lines/s', 'words/s', 'of ceiling', 's', 'cpu s', 'peak RSS MB', 'outputs'], rows)}\n`,
+  );
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const options = JSON.parse(flag(process.argv.slice(2), 'case') ?? '{}') as CaseOptions;
+  wordCount(options).then(
+    (result) => process.stdout.write(JSON.stringify(result)),
+    (error) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
   );
 }

@@ -1,6 +1,7 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { currentContext } from '../context.js';
 import { derive, type StreamRecord } from '../record.js';
+import { stageOperator } from '../record-stream.js';
 import type { Serde } from '../serdes.js';
 import { keyId } from '../state/key-order.js';
 import { KeyValueStore } from '../state/key-value-store.js';
@@ -40,55 +41,56 @@ export function aggregateByKey<K, V, VA>(
   aggregator: (key: K, value: V, aggregate: VA) => VA,
   options: AggregateOptions<K, VA> = {},
 ): OperatorFunction<StreamRecord<K, V>, StreamRecord<K, VA>> {
-  return (source) =>
-    new Observable((subscriber) => {
-      const context = currentContext();
-      const name = options.store ?? context.uniqueName('KSTREAM-AGGREGATE-STATE-STORE');
-      const stores = context.stores(
-        name,
-        (storeName) =>
-          new KeyValueStore<K, VA>(storeName, { keySerde: options.keySerde, valueSerde: options.valueSerde }),
-      );
-      // emit: 'on-commit' — per partition, the record that last updated each key, by key identity.
-      const held = new Map<number, Map<string, StreamRecord<K, V>>>();
-      const onCommit = options.emit === 'on-commit';
-      const release = () => {
-        for (const [partition, records] of held) {
-          const store = stores.partition(partition);
-          for (const record of records.values()) {
-            const entry = store.getEntry(record.key);
-            if (entry !== undefined)
-              subscriber.next(derive(record, record.key, entry.value, entry.timestamp));
-          }
+  return stageOperator((output) => {
+    const context = currentContext();
+    const name = options.store ?? context.uniqueName('KSTREAM-AGGREGATE-STATE-STORE');
+    const stores = context.stores(
+      name,
+      (storeName) =>
+        new KeyValueStore<K, VA>(storeName, { keySerde: options.keySerde, valueSerde: options.valueSerde }),
+    );
+    // emit: 'on-commit' — per partition, the record that last updated each key, by key identity.
+    const held = new Map<number, Map<string, StreamRecord<K, V>>>();
+    const onCommit = options.emit === 'on-commit';
+    const release = () => {
+      for (const [partition, records] of held) {
+        const store = stores.partition(partition);
+        for (const record of records.values()) {
+          const entry = store.getEntry(record.key);
+          if (entry !== undefined) output.next(derive(record, record.key, entry.value, entry.timestamp));
         }
-        held.clear();
-      };
-      const unregister = onCommit ? context.onCommit(release) : undefined;
-      const subscription = source.subscribe({
-        next: (record) => {
-          const { key, value } = record;
-          if (key === null || key === undefined || value === null || value === undefined) return;
-          const store = stores.partition(record.partition);
-          const entry = store.getEntry(key);
-          const result = aggregator(key, value, entry === undefined ? initializer() : entry.value);
-          const timestamp =
-            entry === undefined ? record.timestamp : Math.max(entry.timestamp, record.timestamp);
-          store.put(key, result, timestamp);
-          if (onCommit) {
-            let records = held.get(record.partition);
-            if (records === undefined) held.set(record.partition, (records = new Map()));
-            records.set(keyId(key), record);
-          } else subscriber.next(derive(record, key, result, timestamp));
-        },
-        error: (error) => subscriber.error(error),
-        complete: () => {
-          release();
-          subscriber.complete();
-        },
-      });
-      return () => {
-        unregister?.();
-        subscription.unsubscribe();
-      };
-    });
+      }
+      held.clear();
+    };
+    // A commit listener runs outside any record's processing: what fails downstream fails the pipeline here.
+    const unregister = onCommit
+      ? context.onCommit(() => {
+          try {
+            release();
+          } catch (error) {
+            output.error(error);
+          }
+        })
+      : undefined;
+    return {
+      next: (record: StreamRecord<K, V>) => {
+        const { key, value } = record;
+        if (key === null || key === undefined || value === null || value === undefined) return;
+        const store = stores.partition(record.partition);
+        const id = keyId(key);
+        const entry = store.getEntryById(id);
+        const result = aggregator(key, value, entry === undefined ? initializer() : entry.value);
+        const timestamp =
+          entry === undefined ? record.timestamp : Math.max(entry.timestamp, record.timestamp);
+        store.putById(id, key, result, timestamp);
+        if (onCommit) {
+          let records = held.get(record.partition);
+          if (records === undefined) held.set(record.partition, (records = new Map()));
+          records.set(id, record);
+        } else output.next(derive(record, key, result, timestamp));
+      },
+      complete: release,
+      teardown: () => unregister?.(),
+    };
+  });
 }

@@ -1,5 +1,6 @@
-import { filter, type MonoTypeOperatorFunction } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
 import type { StreamRecord } from '../record.js';
+import { stageOperator } from '../record-stream.js';
 
 /**
  * Keeps the records for which `predicate(key, value)` holds (Kafka's `filter`; named apart from RxJS's `filter`,
@@ -13,5 +14,9 @@ import type { StreamRecord } from '../record.js';
 export function filterBy<K, V>(
   predicate: (key: K, value: V) => boolean,
 ): MonoTypeOperatorFunction<StreamRecord<K, V>> {
-  return filter((record) => predicate(record.key, record.value));
+  return stageOperator((output) => ({
+    next: (record: StreamRecord<K, V>) => {
+      if (predicate(record.key, record.value)) output.next(record);
+    },
+  }));
 }

@@ -1,5 +1,6 @@
-import { filter, type MonoTypeOperatorFunction } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
 import type { StreamRecord } from '../record.js';
+import { stageOperator } from '../record-stream.js';
 
 /**
  * Drops the records for which `predicate(key, value)` holds (Kafka's `filterNot`).
@@ -12,5 +13,9 @@ import type { StreamRecord } from '../record.js';
 export function filterNot<K, V>(
   predicate: (key: K, value: V) => boolean,
 ): MonoTypeOperatorFunction<StreamRecord<K, V>> {
-  return filter((record) => !predicate(record.key, record.value));
+  return stageOperator((output) => ({
+    next: (record: StreamRecord<K, V>) => {
+      if (!predicate(record.key, record.value)) output.next(record);
+    },
+  }));
 }

@@ -1,5 +1,6 @@
-import { filter, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import type { StreamRecord } from '../record.js';
+import { stageOperator } from '../record-stream.js';
 
 /**
  * Prepares a stream for a keyed aggregation (`count`, `reduce`, `aggregate`, windowed ones) by its current key
@@ -15,5 +16,9 @@ export function groupByKey<K, V>(): OperatorFunction<
   StreamRecord<K | null | undefined, V>,
   StreamRecord<K, V>
 > {
-  return filter((record): record is StreamRecord<K, V> => record.key !== null && record.key !== undefined);
+  return stageOperator((output) => ({
+    next: (record: StreamRecord<K | null | undefined, V>) => {
+      if (record.key !== null && record.key !== undefined) output.next(record as StreamRecord<K, V>);
+    },
+  }));
 }

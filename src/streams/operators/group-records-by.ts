@@ -1,6 +1,7 @@
-import { filter, type OperatorFunction, pipe } from 'rxjs';
+import { type OperatorFunction, pipe } from 'rxjs';
 import type { StreamRecord } from '../record.js';
 import type { KeyValueSerdes } from '../serdes.js';
+import { groupByKey } from './group-by-key.js';
 import { repartition } from './repartition.js';
 import { selectKey } from './select-key.js';
 
@@ -17,9 +18,5 @@ export function groupRecordsBy<K, V, KR>(
   selector: (key: K, value: V) => KR | null | undefined,
   options: { name?: string; serdes?: KeyValueSerdes<KR, V> } = {},
 ): OperatorFunction<StreamRecord<K, V>, StreamRecord<KR, V>> {
-  return pipe(
-    selectKey(selector),
-    filter((record): record is StreamRecord<KR, V> => record.key !== null && record.key !== undefined),
-    repartition<KR, V>(options),
-  );
+  return pipe(selectKey(selector), groupByKey<KR, V>(), repartition<KR, V>(options));
 }

@@ -1,5 +1,6 @@
-import { map, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { type StreamRecord, withValue } from '../record.js';
+import { stageOperator } from '../record-stream.js';
 
 /**
  * Replaces each record's value, keeping key, timestamp and origin (Kafka's `mapValues`). The key cannot change,
@@ -13,5 +14,7 @@ import { type StreamRecord, withValue } from '../record.js';
 export function mapValues<K, V, VR>(
   mapper: (value: V, key: K) => VR,
 ): OperatorFunction<StreamRecord<K, V>, StreamRecord<K, VR>> {
-  return map((record) => withValue(record, mapper(record.value, record.key)));
+  return stageOperator((output) => ({
+    next: (record: StreamRecord<K, V>) => output.next(withValue(record, mapper(record.value, record.key))),
+  }));
 }

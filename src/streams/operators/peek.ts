@@ -1,5 +1,6 @@
-import { type MonoTypeOperatorFunction, tap } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
 import type { StreamRecord } from '../record.js';
+import { stageOperator } from '../record-stream.js';
 
 /**
  * Calls `action(key, value, record)` for each record and passes it on unchanged (Kafka's `peek`): for logging and
@@ -13,5 +14,10 @@ import type { StreamRecord } from '../record.js';
 export function peek<K, V>(
   action: (key: K, value: V, record: StreamRecord<K, V>) => void,
 ): MonoTypeOperatorFunction<StreamRecord<K, V>> {
-  return tap((record) => action(record.key, record.value, record));
+  return stageOperator((output) => ({
+    next: (record: StreamRecord<K, V>) => {
+      action(record.key, record.value, record);
+      output.next(record);
+    },
+  }));
 }

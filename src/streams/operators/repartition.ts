@@ -1,7 +1,8 @@
-import { map, Observable, type OperatorFunction } from 'rxjs';
-import { decoder, encoder } from '../codec.js';
+import type { OperatorFunction } from 'rxjs';
+import { decoding, encoder } from '../codec.js';
 import { currentContext } from '../context.js';
 import type { StreamRecord } from '../record.js';
+import { asRecordStream, stageOperator } from '../record-stream.js';
 import type { KeyValueSerdes } from '../serdes.js';
 
 export interface RepartitionOptions<K, V> {
@@ -29,26 +30,28 @@ export function repartitionTopic(applicationId: string, name: string): string {
 export function repartition<K, V>(
   options: RepartitionOptions<K, V> = {},
 ): OperatorFunction<StreamRecord<K, V>, StreamRecord<K, V>> {
-  return (source) =>
-    new Observable((subscriber) => {
-      const context = currentContext();
-      const topic = repartitionTopic(
-        context.applicationId,
-        options.name ?? context.uniqueName('KSTREAM-REPARTITION'),
-      );
-      const encode = encoder(topic, options.serdes);
-      const fromTopic = context
-        .source(topic)
-        .pipe(map(decoder<K, V>(options.serdes)))
-        .subscribe({ next: (record) => subscriber.next(record), error: (error) => subscriber.error(error) });
-      const toTopic = source.subscribe({
-        next: (record) => context.send(topic, encode(record)),
-        error: (error) => subscriber.error(error),
-        complete: () => subscriber.complete(),
+  return stageOperator((output) => {
+    const context = currentContext();
+    const topic = repartitionTopic(
+      context.applicationId,
+      options.name ?? context.uniqueName('KSTREAM-REPARTITION'),
+    );
+    const encode = encoder(topic, options.serdes);
+    // What comes back from the internal topic is emitted from that topic's dispatch, not from this stage's input;
+    // a failure downstream of it ends up in output.error, failing this pipeline.
+    const stop = asRecordStream(context.source(topic))
+      .through(decoding<K, V>(options.serdes))
+      .connectTo({
+        next: output.next,
+        error: output.error,
+        complete: () => {},
+        get closed() {
+          return output.closed;
+        },
       });
-      return () => {
-        toTopic.unsubscribe();
-        fromTopic.unsubscribe();
-      };
-    });
+    return {
+      next: (record: StreamRecord<K, V>) => context.send(topic, encode(record)),
+      teardown: stop,
+    };
+  });
 }

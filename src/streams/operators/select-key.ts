@@ -1,5 +1,6 @@
-import { map, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { type StreamRecord, withKey } from '../record.js';
+import { stageOperator } from '../record-stream.js';
 
 /**
  * Gives each record a new key computed from its key and value (Kafka's `selectKey`). Records keep their
@@ -13,5 +14,7 @@ import { type StreamRecord, withKey } from '../record.js';
 export function selectKey<K, V, KR>(
   selector: (key: K, value: V) => KR,
 ): OperatorFunction<StreamRecord<K, V>, StreamRecord<KR, V>> {
-  return map((record) => withKey(record, selector(record.key, record.value)));
+  return stageOperator((output) => ({
+    next: (record: StreamRecord<K, V>) => output.next(withKey(record, selector(record.key, record.value))),
+  }));
 }

@@ -1,6 +1,7 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { currentContext } from '../context.js';
 import type { StreamRecord } from '../record.js';
+import { stageOperator } from '../record-stream.js';
 import type { Serde } from '../serdes.js';
 import { KeyValueStore } from '../state/key-value-store.js';
 
@@ -24,25 +25,22 @@ export interface ToTableOptions<K, V> {
 export function toTable<K, V>(
   options: ToTableOptions<K, V> = {},
 ): OperatorFunction<StreamRecord<K, V | null>, StreamRecord<K, V | null>> {
-  return (source) =>
-    new Observable((subscriber) => {
-      const context = currentContext();
-      const name = options.store ?? context.uniqueName('KTABLE-SOURCE-STATE-STORE');
-      const stores = context.stores(
-        name,
-        (storeName) =>
-          new KeyValueStore<K, V>(storeName, { keySerde: options.keySerde, valueSerde: options.valueSerde }),
-      );
-      return source.subscribe({
-        next: (record) => {
-          if (record.key === null || record.key === undefined) return;
-          const store = stores.partition(record.partition);
-          if (record.value === null || record.value === undefined) store.delete(record.key);
-          else store.put(record.key, record.value, record.timestamp);
-          subscriber.next(record);
-        },
-        error: (error) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-    });
+  return stageOperator((output) => {
+    const context = currentContext();
+    const name = options.store ?? context.uniqueName('KTABLE-SOURCE-STATE-STORE');
+    const stores = context.stores(
+      name,
+      (storeName) =>
+        new KeyValueStore<K, V>(storeName, { keySerde: options.keySerde, valueSerde: options.valueSerde }),
+    );
+    return {
+      next: (record: StreamRecord<K, V | null>) => {
+        if (record.key === null || record.key === undefined) return;
+        const store = stores.partition(record.partition);
+        if (record.value === null || record.value === undefined) store.delete(record.key);
+        else store.put(record.key, record.value, record.timestamp);
+        output.next(record);
+      },
+    };
+  });
 }

@@ -1,7 +1,8 @@
-import { type MonoTypeOperatorFunction, Observable } from 'rxjs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
 import { encoder } from '../codec.js';
 import { currentContext } from '../context.js';
 import type { StreamRecord } from '../record.js';
+import { stageOperator } from '../record-stream.js';
 import type { KeyValueSerdes } from '../serdes.js';
 
 /**
@@ -19,18 +20,15 @@ export function to<K, V>(
   topic: string,
   serdes: KeyValueSerdes<K, V> = {},
 ): MonoTypeOperatorFunction<StreamRecord<K, V>> {
-  return (source) =>
-    new Observable((subscriber) => {
-      const context = currentContext();
-      context.declareSink(topic);
-      const encode = encoder(topic, serdes);
-      return source.subscribe({
-        next: (record) => {
-          context.send(topic, encode(record));
-          subscriber.next(record);
-        },
-        error: (error) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-    });
+  return stageOperator((output) => {
+    const context = currentContext();
+    context.declareSink(topic);
+    const encode = encoder(topic, serdes);
+    return {
+      next: (record: StreamRecord<K, V>) => {
+        context.send(topic, encode(record));
+        output.next(record);
+      },
+    };
+  });
 }

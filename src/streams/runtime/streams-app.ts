@@ -1,11 +1,11 @@
-import { map, merge, type Observable, type Subscription } from 'rxjs';
+import { merge, type Observable, type Subscription } from 'rxjs';
 import type { Consumer } from '../../client/consumer.js';
 import type { Producer } from '../../client/producer.js';
 import type { ConsumerBatch, TopicPartition } from '../../client/records.js';
 import { serdes } from '../../client/serde.js';
 import type { Client } from '../../client/types.js';
 import { SluiceError, UnknownTopicError } from '../../errors.js';
-import { decoder } from '../codec.js';
+import { decoded } from '../codec.js';
 import { toTable } from '../operators/to-table.js';
 import type { KStream, KTable } from '../record.js';
 import type { KeyValueSerdes } from '../serdes.js';
@@ -77,9 +77,9 @@ export class StreamsApp {
 
   /** One or more topics read as a stream, decoded with `serdes` (JSON where none is given). */
   stream<K, V>(topics: string | string[], serdes: KeyValueSerdes<K, V> = {}): KStream<K, V> {
-    const decode = decoder(serdes);
     const list = Array.isArray(topics) ? topics : [topics];
-    return merge(...list.map((topic) => this.#topology.source(topic).pipe(map(decode))));
+    const streams = list.map((topic) => this.#topology.source(topic).pipe(decoded(serdes)));
+    return streams.length === 1 ? streams[0] : merge(...streams);
   }
 
   /** A topic read as a table, materialized in a key-value store (named `store`, or generated). */

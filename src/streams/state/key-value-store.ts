@@ -27,14 +27,22 @@ export interface KeyValueStoreOptions<K, V> {
   valueSerde?: Serde<V>;
 }
 
+/** A stored entry; `dirty` while its change waits for the next `takeChanges`. */
+interface Entry<K, V> extends KeyValue<K, V> {
+  dirty: boolean;
+}
+
 /**
  * An in-memory key-value store that records its changes for the changelog. The changelog record of an entry has
  * the serialized key as key and the serialized value as value; a deleted key is a tombstone.
+ *
+ * Writes only mark the entry changed: values are serialized at `takeChanges` (each commit), once per changed key
+ * however often it changed, so a hot key costs one map update per write.
  */
 export class KeyValueStore<K, V> implements ReadOnlyKeyValueStore<K, V>, StateStore {
-  readonly #entries = new Map<string, KeyValue<K, V>>();
-  /** Keys changed since the last `takeChanges`, by identity. */
-  readonly #dirty = new Map<string, K>();
+  readonly #entries = new Map<string, Entry<K, V>>();
+  /** Entries changed since the last `takeChanges`, by key identity; a deleted one is no longer in `#entries`. */
+  readonly #dirty = new Map<string, Entry<K, V>>();
   readonly #keySerde: Serde<K>;
   readonly #valueSerde: Serde<V>;
 
@@ -54,20 +62,35 @@ export class KeyValueStore<K, V> implements ReadOnlyKeyValueStore<K, V>, StateSt
     return this.#entries.get(keyId(key))?.value;
   }
 
-  /** The entry of `key` with its timestamp. */
-  getEntry(key: K): KeyValue<K, V> | undefined {
+  /** The entry of `key` with its timestamp (read it, do not change it: the store would not see the change). */
+  getEntry(key: K): Readonly<KeyValue<K, V>> | undefined {
     return this.#entries.get(keyId(key));
   }
 
+  /** {@link KeyValueStore.getEntry} by the key's identity (`keyId(key)`), for callers that read then write a key. */
+  getEntryById(id: string): Readonly<KeyValue<K, V>> | undefined {
+    return this.#entries.get(id);
+  }
+
   put(key: K, value: V, timestamp: number): void {
-    const id = keyId(key);
+    this.putById(keyId(key), key, value, timestamp);
+  }
+
+  /** {@link KeyValueStore.put} with the key's identity already computed (`id` must be `keyId(key)`). */
+  putById(id: string, key: K, value: V, timestamp: number): void {
     const entry = this.#entries.get(id);
-    if (entry === undefined) this.#entries.set(id, { key, value, timestamp });
-    else {
-      entry.value = value;
-      entry.timestamp = timestamp;
+    if (entry === undefined) {
+      const added = { key, value, timestamp, dirty: true };
+      this.#entries.set(id, added);
+      this.#dirty.set(id, added);
+      return;
     }
-    this.#dirty.set(id, key);
+    entry.value = value;
+    entry.timestamp = timestamp;
+    if (!entry.dirty) {
+      entry.dirty = true;
+      this.#dirty.set(id, entry);
+    }
   }
 
   /** Removes `key`, returning the value it had. */
@@ -76,14 +99,16 @@ export class KeyValueStore<K, V> implements ReadOnlyKeyValueStore<K, V>, StateSt
     const entry = this.#entries.get(id);
     if (entry === undefined) return undefined;
     this.#entries.delete(id);
-    this.#dirty.set(id, key);
+    entry.dirty = true;
+    this.#dirty.set(id, entry);
     return entry.value;
   }
 
   range(from?: K, to?: K): KeyValue<K, V>[] {
     const out: KeyValue<K, V>[] = [];
     for (const entry of this.#entries.values()) {
-      if (inRange(entry.key, from, to)) out.push({ ...entry });
+      if (inRange(entry.key, from, to))
+        out.push({ key: entry.key, value: entry.value, timestamp: entry.timestamp });
     }
     return out.sort((a, b) => compareKeys(a.key, b.key));
   }
@@ -94,9 +119,10 @@ export class KeyValueStore<K, V> implements ReadOnlyKeyValueStore<K, V>, StateSt
 
   takeChanges(): ChangelogRecord[] {
     const out: ChangelogRecord[] = [];
-    for (const [id, key] of this.#dirty) {
+    for (const [id, changed] of this.#dirty) {
       const entry = this.#entries.get(id);
-      const keyBytes = this.#keySerde.serialize(key, this.name);
+      if (entry !== undefined) entry.dirty = false;
+      const keyBytes = this.#keySerde.serialize(changed.key, this.name);
       if (keyBytes === null) continue;
       out.push({
         key: keyBytes,
@@ -113,7 +139,7 @@ export class KeyValueStore<K, V> implements ReadOnlyKeyValueStore<K, V>, StateSt
     if (record.value === null) this.#entries.delete(keyId(key));
     else {
       const value = this.#valueSerde.deserialize(record.value, this.name);
-      this.#entries.set(keyId(key), { key, value, timestamp: record.timestamp });
+      this.#entries.set(keyId(key), { key, value, timestamp: record.timestamp, dirty: false });
     }
   }
 }

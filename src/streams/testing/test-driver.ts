@@ -1,5 +1,5 @@
-import { map, type Observable, type Subscription } from 'rxjs';
-import { decoder } from '../codec.js';
+import type { Observable, Subscription } from 'rxjs';
+import { decoded } from '../codec.js';
 import type { SinkRecord } from '../context.js';
 import { toTable } from '../operators/to-table.js';
 import type { KStream, KTable } from '../record.js';
@@ -65,7 +65,7 @@ export class TopologyTestDriver {
 
   /** A topic read as a stream, decoded with `serdes` (JSON where none is given). */
   stream<K, V>(topic: string, serdes: KeyValueSerdes<K, V> = {}): KStream<K, V> {
-    return this.topology.source(topic).pipe(map(decoder(serdes)));
+    return this.topology.source(topic).pipe(decoded(serdes));
   }
 
   /** A topic read as a table, materialized in a key-value store (named `store`, or generated). */
