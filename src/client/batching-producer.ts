@@ -17,6 +17,11 @@ export interface ProducerBackend {
   partitionsOf(topic: string, autoCreate: boolean): Promise<number>;
   /** The default partitioner for keyed records (murmur2, as Kafka's Java client). */
   partitionForKey(key: Buffer, partitions: number): number;
+  /**
+   * True when `append` places the records in order before it returns (acknowledging later), so a partition's next
+   * batch need not wait for the previous one's acknowledgement.
+   */
+  readonly pipelined?: boolean;
 }
 
 /**
@@ -48,6 +53,7 @@ export class BatchingProducer<K, V> implements Producer<K, V> {
       (topic, partition) => {
         if (this.sticky.get(topic) === partition) this.sticky.delete(topic);
       },
+      backend.pipelined ?? false,
     );
   }
 
@@ -68,6 +74,7 @@ export class BatchingProducer<K, V> implements Producer<K, V> {
   private async place(batches: TopicMessages<K, V>[]): Promise<{ done: Promise<RecordMetadata[]> }> {
     const topics: string[] = [];
     const partitions: number[] = [];
+    const timestamps: number[] = [];
     const prepared: AppendRecord[] = [];
     const sizes: number[] = [];
     const now = Date.now();
@@ -78,10 +85,11 @@ export class BatchingProducer<K, V> implements Producer<K, V> {
         topics.push(topic);
         partitions.push(this.partitionFor(topic, count, message.partition, record.key ?? null));
         prepared.push(record);
+        timestamps.push(record.timestamp!);
         sizes.push(recordBytes(record));
       }
     }
-    const state = new SendState(topics, partitions);
+    const state = new SendState(topics, partitions, timestamps);
     for (let i = 0; i < prepared.length; i++) {
       if (!this.accumulator.hasRoom(sizes[i])) await this.accumulator.room(sizes[i]);
       this.accumulator.add(topics[i], partitions[i], prepared[i], sizes[i], state, i);
@@ -114,7 +122,7 @@ export class BatchingProducer<K, V> implements Producer<K, V> {
       return {
         key: message.key === undefined ? null : this.options.keySerde.serialize(message.key, topic),
         value: this.options.valueSerde.serialize(message.value, topic),
-        headers: message.headers === undefined ? [] : toHeaders(message.headers),
+        headers: message.headers === undefined ? undefined : toHeaders(message.headers),
         timestamp: message.timestamp ?? now,
       };
     } catch (cause) {
@@ -165,6 +173,9 @@ function toHeaders(headers: RecordHeaders): Header[] {
 
 function recordBytes(record: AppendRecord): number {
   let bytes = RECORD_OVERHEAD + (record.key?.length ?? 0) + (record.value?.length ?? 0);
-  for (const header of record.headers ?? []) bytes += header.key.length + (header.value?.length ?? 0) + 2;
+  const headers = record.headers;
+  if (headers !== undefined) {
+    for (const header of headers) bytes += header.key.length + (header.value?.length ?? 0) + 2;
+  }
   return bytes;
 }

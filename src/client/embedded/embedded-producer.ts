@@ -15,6 +15,8 @@ export class EmbeddedProducer<K, V> extends BatchingProducer<K, V> {
         append: (topic, partition, records) => context.log.append(topic, partition, records, { acks }),
         partitionsOf: (topic, autoCreate) => context.partitionsOf(topic, autoCreate),
         partitionForKey: (key, partitions) => context.settings.partitioner(key, partitions),
+        // The log writes an append synchronously and only then waits for its fsync (acks=all).
+        pipelined: true,
       },
       options,
       () => onClose(this),

@@ -1,19 +1,32 @@
 import type { AppendRecord, AppendResult } from '../../log/types.js';
 
-/** Who waits for a queued record: the `send` call it came from, and its index in that call. */
+/** Who waits for queued records: the `send` call they came from. */
 export interface RecordOwner {
-  acknowledged(index: number, offset: number, timestamp: number): void;
+  /**
+   * Records `index .. index + count - 1` of the call were appended, the first at `firstOffset`; `appendTime` is
+   * the log's time for LogAppendTime topics, else -1.
+   */
+  acknowledged(index: number, count: number, firstOffset: number, appendTime: number): void;
   failed(error: unknown): void;
 }
 
+/** Consecutive records of one batch that came from one `send` call, in the order of that call. */
+interface OwnerRun {
+  owner: RecordOwner;
+  /** The index of the run's first record within its `send` call. */
+  index: number;
+  count: number;
+}
+
 interface OpenBatch {
+  key: string;
   topic: string;
   partition: number;
   records: AppendRecord[];
-  owners: RecordOwner[];
-  indexes: number[];
+  runs: OwnerRun[];
   bytes: number;
   timer: NodeJS.Timeout | undefined;
+  sealed: boolean;
 }
 
 export type AppendBatch = (
@@ -27,10 +40,15 @@ export type AppendBatch = (
  * `batchSize` bytes, or `lingerMs` after its first record. Appends of one partition run one after another, so
  * records keep the order they were added in. `bufferMemory` bounds the bytes queued or being appended; `add`
  * callers check {@link RecordAccumulator.hasRoom} and await {@link RecordAccumulator.room} when it is full.
+ *
+ * The per-record work is kept to pushes: a record usually goes to the same partition as the one before it (sticky
+ * partitioning, or one keyed partition per call), so the last batch is remembered, and who waits for a record is
+ * kept as runs of consecutive records rather than per record.
  */
 export class RecordAccumulator {
   private readonly open = new Map<string, OpenBatch>();
   private readonly chains = new Map<string, Promise<void>>();
+  private last: OpenBatch | undefined;
   private buffered = 0;
   private waiters: (() => void)[] = [];
 
@@ -41,6 +59,12 @@ export class RecordAccumulator {
     private readonly bufferMemory: number,
     /** Told when a partition's batch is sealed, so a keyless partitioner can move on. */
     private readonly onSealed: (topic: string, partition: number) => void = () => {},
+    /**
+     * True when `appendBatch` places its records in the log before it returns (the embedded log writes
+     * synchronously), so batches of one partition may be appended while earlier ones still wait for their fsync:
+     * order is kept by the order of the calls. Otherwise each append of a partition waits for the one before.
+     */
+    private readonly pipelined = false,
   ) {}
 
   /** True when `bytes` more fit. An empty buffer always has room, so one oversized record cannot wait forever. */
@@ -64,21 +88,18 @@ export class RecordAccumulator {
     owner: RecordOwner,
     index: number,
   ): void {
-    const key = `${topic}\u0000${partition}`;
-    let batch = this.open.get(key);
-    if (!batch) {
-      batch = { topic, partition, records: [], owners: [], indexes: [], bytes: 0, timer: undefined };
-      this.open.set(key, batch);
-      const sealing = batch;
-      // linger 0 still gathers what one event-loop turn adds (one `send` call), as Kafka's sender thread does.
-      batch.timer = setTimeout(() => this.seal(key, sealing), this.lingerMs);
+    let batch = this.last;
+    if (batch === undefined || batch.sealed || batch.partition !== partition || batch.topic !== topic) {
+      batch = this.batchFor(topic, partition);
+      this.last = batch;
     }
     batch.records.push(record);
-    batch.owners.push(owner);
-    batch.indexes.push(index);
+    const run = batch.runs[batch.runs.length - 1];
+    if (run !== undefined && run.owner === owner && run.index + run.count === index) run.count++;
+    else batch.runs.push({ owner, index, count: 1 });
     batch.bytes += bytes;
     this.buffered += bytes;
-    if (batch.bytes >= this.batchSize) this.seal(key, batch);
+    if (batch.bytes >= this.batchSize) this.seal(batch);
   }
 
   /** Seals every open batch and resolves once everything queued so far is appended (or failed). */
@@ -92,17 +113,38 @@ export class RecordAccumulator {
     return this.buffered;
   }
 
-  private sealAll(): void {
-    for (const [key, batch] of this.open) this.seal(key, batch);
+  private batchFor(topic: string, partition: number): OpenBatch {
+    const key = `${topic}\u0000${partition}`;
+    let batch = this.open.get(key);
+    if (!batch) {
+      batch = { key, topic, partition, records: [], runs: [], bytes: 0, timer: undefined, sealed: false };
+      this.open.set(key, batch);
+      const sealing = batch;
+      // linger 0 still gathers what one event-loop turn adds (one `send` call), as Kafka's sender thread does.
+      batch.timer = setTimeout(() => this.seal(sealing), this.lingerMs);
+    }
+    return batch;
   }
 
-  private seal(key: string, batch: OpenBatch): void {
-    if (this.open.get(key) !== batch) return;
+  private sealAll(): void {
+    for (const batch of this.open.values()) this.seal(batch);
+  }
+
+  private seal(batch: OpenBatch): void {
+    if (batch.sealed) return;
+    batch.sealed = true;
+    const key = batch.key;
     this.open.delete(key);
     clearTimeout(batch.timer);
     this.onSealed(batch.topic, batch.partition);
-    const previous = this.chains.get(key) ?? Promise.resolve();
-    const chain = previous.then(() => this.write(batch));
+    const previous = this.chains.get(key);
+    let chain: Promise<void>;
+    if (previous === undefined) chain = this.write(batch);
+    else if (this.pipelined) {
+      // Appended now; the chain still settles in order, so `flush` waits for every earlier batch too.
+      const written = this.write(batch);
+      chain = previous.then(() => written);
+    } else chain = previous.then(() => this.write(batch));
     this.chains.set(key, chain);
     void chain.then(() => {
       if (this.chains.get(key) === chain) this.chains.delete(key);
@@ -111,14 +153,17 @@ export class RecordAccumulator {
 
   private async write(batch: OpenBatch): Promise<void> {
     try {
-      const result = await this.appendBatch(batch.topic, batch.partition, batch.records);
-      const appendTime = result.logAppendTime;
-      for (let i = 0; i < batch.records.length; i++) {
-        const timestamp = appendTime >= 0 ? appendTime : (batch.records[i].timestamp ?? Date.now());
-        batch.owners[i].acknowledged(batch.indexes[i], result.baseOffset + i, timestamp);
+      const appended = this.appendBatch(batch.topic, batch.partition, batch.records);
+      // The backend has the records now (the log encoded them already): don't keep them alive until the ack.
+      batch.records = [];
+      const result = await appended;
+      let at = 0;
+      for (const run of batch.runs) {
+        run.owner.acknowledged(run.index, run.count, result.baseOffset + at, result.logAppendTime);
+        at += run.count;
       }
     } catch (error) {
-      for (const owner of new Set(batch.owners)) owner.failed(error);
+      for (const owner of new Set(batch.runs.map((r) => r.owner))) owner.failed(error);
     } finally {
       this.buffered -= batch.bytes;
       const waiters = this.waiters;

@@ -13,6 +13,8 @@ export class SendState implements RecordOwner {
   constructor(
     readonly topics: string[],
     readonly partitions: number[],
+    /** Each record's CreateTime, reported unless the topic uses LogAppendTime. */
+    readonly timestamps: number[],
   ) {
     this.remaining = topics.length;
     this.metadata = new Array(topics.length);
@@ -25,14 +27,17 @@ export class SendState implements RecordOwner {
     if (this.remaining === 0) this.finish();
   }
 
-  acknowledged(index: number, offset: number, timestamp: number): void {
-    this.metadata[index] = {
-      topic: this.topics[index],
-      partition: this.partitions[index],
-      offset,
-      timestamp,
-    };
-    if (--this.remaining === 0) this.finish();
+  acknowledged(index: number, count: number, firstOffset: number, appendTime: number): void {
+    for (let i = 0; i < count; i++) {
+      this.metadata[index + i] = {
+        topic: this.topics[index + i]!,
+        partition: this.partitions[index + i]!,
+        offset: firstOffset + i,
+        timestamp: appendTime >= 0 ? appendTime : this.timestamps[index + i]!,
+      };
+    }
+    this.remaining -= count;
+    if (this.remaining === 0) this.finish();
   }
 
   failed(error: unknown): void {

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Producer, ProducerRecord, RecordMetadata } from '../../client/index.js';
 import { SluiceError } from '../../errors.js';
-import type { SourceMap, SourceRecord } from '../data/connect-record.js';
+import type { SourceRecord } from '../data/connect-record.js';
 import { EndOfInputError, RetriableError } from '../errors.js';
 import type { SourceTask } from '../source-task.js';
 import type { SourceTaskContext } from '../task-context.js';
@@ -16,23 +16,13 @@ const RETRY_BACKOFF_MS = 1000;
 /** Bytes per producer batch: large, since a source hands over thousands of records at a time. */
 const PRODUCER_BATCH_BYTES = 1024 * 1024;
 
-/** Tasks usually reuse one partition object for all records of a partition: its key is computed once. */
-const keys = new WeakMap<object, string>();
-function partitionKey(partition: SourceMap): string {
-  let key = keys.get(partition);
-  if (key === undefined) {
-    key = JSON.stringify(partition);
-    keys.set(partition, key);
-  }
-  return key;
-}
-
 interface InFlight {
   sent: Promise<RecordMetadata[]>;
   /** Set once `sent` settled, so that finished sends are collected without waiting on unfinished ones. */
   done: boolean;
   /** The last offset per source partition among this batch's records, processed in poll order. */
   offsets: Map<string, SourceOffsetEntry>;
+  /** The records sent, kept only when the task wants `commitRecord` calls. */
   records: SourceRecord[];
 }
 
@@ -94,7 +84,7 @@ export class SourceTaskRunner extends TaskRunner {
         }
         if (records.length > 0) {
           this.deps.metrics.polled.inc(this.labels, records.length);
-          await this.send(producer, records);
+          await this.send(producer, records, task.commitRecord !== undefined);
         }
         // Idle: let everything sent become committable. Busy: keep a few sends in flight.
         await this.settle(task, records.length === 0 ? 0 : MAX_IN_FLIGHT);
@@ -114,16 +104,20 @@ export class SourceTaskRunner extends TaskRunner {
   }
 
   /** Transforms and converts a polled batch (under the error policy) and hands it to the producer. */
-  private async send(producer: Producer, records: SourceRecord[]): Promise<void> {
+  private async send(producer: Producer, records: SourceRecord[], keepRecords: boolean): Promise<void> {
     const { parsed } = this.deps;
     const byTopic = new Map<string, ProducerRecord<Buffer | null, Buffer | null>[]>();
     const offsets = new Map<string, SourceOffsetEntry>();
     const kept: SourceRecord[] = [];
-    for (const record of records) {
-      offsets.set(JSON.stringify(record.sourcePartition), {
-        partition: record.sourcePartition,
-        offset: record.sourceOffset,
-      });
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      // Only the last offset of each run of one partition matters (tasks usually reuse one partition object).
+      if (records[i + 1]?.sourcePartition !== record.sourcePartition) {
+        offsets.set(JSON.stringify(record.sourcePartition), {
+          partition: record.sourcePartition,
+          offset: record.sourceOffset,
+        });
+      }
       const tr = this.stage('TRANSFORMATION', 'transforms', record, () => parsed.transforms.apply(record));
       const t = tr instanceof Promise ? await tr : tr;
       if (t === SKIPPED || t === null) continue;
@@ -146,7 +140,7 @@ export class SourceTaskRunner extends TaskRunner {
       let list = byTopic.get(t.topic);
       if (!list) byTopic.set(t.topic, (list = []));
       list.push(out);
-      kept.push(t);
+      if (keepRecords) kept.push(t);
     }
     const batches = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     const sent = batches.length > 0 ? producer.send(...batches) : Promise.resolve([]);
@@ -193,6 +187,7 @@ export class SourceTaskRunner extends TaskRunner {
       for (const [k, v] of head.offsets) this.committable.set(k, v);
       this.deps.metrics.produced.inc(this.labels, metadata.length);
       if (task.commitRecord) {
+        // `records` and `metadata` are parallel: records dropped by a transform or the error policy are not in it.
         for (let i = 0; i < head.records.length; i++)
           await task.commitRecord(head.records[i]!, metadata[i] ?? null);
       }

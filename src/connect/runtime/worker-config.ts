@@ -26,7 +26,7 @@ const workerShape = {
     'How long a stopping task may take to flush and commit',
     0,
   ),
-  'producer.linger.ms': field.int(5, 'linger.ms of the producer of source tasks', 0),
+  'producer.linger.ms': field.int(0, 'linger.ms of the producer of source tasks', 0),
 };
 
 const CONVERTER_PREFIXES = ['key.converter.', 'value.converter.'];
