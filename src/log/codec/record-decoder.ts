@@ -1,7 +1,7 @@
 /**
  * Decodes the records of RecordBatch v2 batches (grammar in record-batch.ts). Keys and values are `subarray`
  * views of the input (no copies); header keys are decoded as UTF-8. The only objects made per record are the
- * record itself and its header list.
+ * record itself and, when it has headers, its header list (records without share one frozen empty list).
  */
 import { gunzipSync } from 'node:zlib';
 import { CorruptRecordError, SluiceError } from '../../errors.js';
@@ -12,6 +12,8 @@ import { type Cursor, readVarint, readVarlong } from './varint.js';
 
 const cursor: Cursor = { pos: 0 };
 const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+/** Shared by every record without headers (most of them); frozen, so a reader that tries to add to it fails loudly. */
+const NO_HEADERS: Header[] = Object.freeze([]) as unknown as Header[];
 
 function corrupt(message: string, position: number): CorruptRecordError {
   return new CorruptRecordError(message, { position });
@@ -74,7 +76,7 @@ function decodeRecords(
     const key = readBytes(data, recordEnd);
     const value = readBytes(data, recordEnd);
     const headerCount = readVarint(data, cursor);
-    const headers = headerCount === 0 ? [] : readHeaders(data, headerCount, recordEnd);
+    const headers = headerCount === 0 ? NO_HEADERS : readHeaders(data, headerCount, recordEnd);
     if (cursor.pos !== recordEnd) {
       throw corrupt(
         `record ${i} at position ${pos} is ${length} bytes long but its fields take ${cursor.pos - pos}`,
