@@ -76,7 +76,8 @@ function isoTimestamp(text: string): string {
 /** As {@link isoTimestamp}, and the zone `+05` becomes `+05:00` (ISO 8601 extended offset). */
 function isoTimestamptz(text: string): string {
   const iso = isoTimestamp(text);
-  return /[+-]\d\d$/.test(iso) ? `${iso}:00` : iso;
+  const sign = iso.charCodeAt(iso.length - 3);
+  return sign === 43 /* + */ || sign === 45 /* - */ ? `${iso}:00` : iso;
 }
 
 function parseBytea(text: string): Buffer {

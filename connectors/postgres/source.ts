@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import Cursor from 'pg-cursor';
 import type { z } from 'zod';
 import {
   defineSourceConnector,
@@ -9,17 +8,17 @@ import {
 } from '../../src/connect/index.js';
 import { type QuerySourceTaskConfig, querySourceConfig, validateQuerySource } from './config.js';
 import { asTaskError, closeQuietly, connect, describeUrl } from './connection.js';
+import { CopyRows } from './copy-rows.js';
 import { matchesAny, type TableId, tableName } from './identifiers.js';
-import { pgTypes } from './pg-values.js';
 import { type QueryOffset, TableQuery } from './table-query.js';
 
 interface OpenRead {
   query: TableQuery;
-  cursor: Cursor;
+  rows: CopyRows;
 }
 
 /**
- * Reads tables (or one query) with a cursor, a batch per poll, so a table of any size streams through in bounded
+ * Reads tables (or one query) as a COPY stream, a batch per poll, so a table of any size streams through in bounded
  * memory. Each table is a source partition `{ table: 'schema.table' }` (or `{ query }`), its offset the last id
  * and/or timestamp read; see {@link TableQuery} for why no committed row is skipped.
  */
@@ -43,9 +42,7 @@ export class QuerySourceTask implements SourceTask<QuerySourceTaskConfig> {
       if (!this.open) {
         const due = await this.nextDue();
         if (!due) return [];
-        const built = due.build();
-        const cursor = this.client.query(new Cursor(built.text, built.values, { types: pgTypes }));
-        this.open = { query: due, cursor };
+        this.open = { query: due, rows: await CopyRows.open(this.client, due.build(true).text) };
       }
       return await this.readBatch(this.open!);
     } catch (error) {
@@ -60,17 +57,16 @@ export class QuerySourceTask implements SourceTask<QuerySourceTaskConfig> {
 
   private async readBatch(open: OpenRead): Promise<SourceRecord[]> {
     const batch = this.config['batch.max.rows'];
-    const rows = (await open.cursor.read(batch)) as Record<string, unknown>[];
+    const rows = await open.rows.read(batch);
     const { query } = open;
     const topic = query.table
       ? `${this.config['topic.prefix']}${query.table.table}`
       : this.config['topic.prefix'];
     const records = rows.map((r): SourceRecord => {
       const { row, offset } = query.advance(r);
-      return { topic, key: null, value: row, sourcePartition: query.partition, sourceOffset: { ...offset } };
+      return { topic, key: null, value: row, sourcePartition: query.partition, sourceOffset: offset };
     });
     if (rows.length < batch) {
-      await open.cursor.close();
       this.open = undefined;
       this.dueAt.set(query, Date.now() + this.config['poll.interval.ms']);
     }
@@ -134,7 +130,8 @@ export class QuerySourceTask implements SourceTask<QuerySourceTaskConfig> {
   private async reset(): Promise<void> {
     const open = this.open;
     this.open = undefined;
-    if (open) await open.cursor.close().catch(() => {});
+    // A COPY cut short leaves the connection mid-stream: it is closed below, never reused.
+    open?.rows.close();
     const client = this.client;
     this.client = undefined;
     await closeQuietly(client);

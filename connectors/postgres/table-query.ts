@@ -16,12 +16,14 @@ import { quoteIdent, quoteTable, type TableId } from './identifiers.js';
  *   Read-only transactions, however long, do not hold reads back.
  * A row committed late is thus read by a later poll, as long as ids and timestamps are taken in the transaction's
  * own order (a sequence or `now()` used by the statement that writes the row). Rows are read in id or time order.
+ *
+ * (A type alias, not an interface: an offset is a SourceMap, and an interface is not assignable to one.)
  */
-export interface QueryOffset {
+export type QueryOffset = {
   incrementing?: number | string;
   /** The coalesced timestamp as PostgreSQL prints it, in ISO form with its zone: exact to the microsecond. */
   timestamp?: string;
-}
+};
 
 export interface BuiltQuery {
   text: string;
@@ -64,8 +66,11 @@ export class TableQuery {
     return this.config.mode === 'incrementing' || this.config.mode === 'timestamp+incrementing';
   }
 
-  /** The statement to run now, with its parameters. */
-  build(): BuiltQuery {
+  /**
+   * The statement to run now, with its parameters; with `inline`, the offsets are written into the text as
+   * literals instead (for COPY, which takes no parameters) and `values` is empty.
+   */
+  build(inline = false): BuiltQuery {
     const mode = this.config.mode;
     const source = this.table ? `${quoteTable(this.table)} t ${SNAPSHOT_BOUND}` : `(${this.config.query}) t`;
     const tsExpr = `COALESCE(${this.config['timestamp.column.name'].map((c) => `t.${quoteIdent(c)}`).join(', ')})`;
@@ -80,18 +85,20 @@ export class TableQuery {
       );
     }
     const { incrementing, timestamp } = this.offset;
+    const param = (value: unknown): string => {
+      if (inline) return literal(value);
+      values.push(value);
+      return `$${values.length}`;
+    };
     if (mode === 'incrementing' && incrementing !== undefined) {
-      values.push(incrementing);
-      where.push(`${incExpr} > $1`);
+      where.push(`${incExpr} > ${param(incrementing)}`);
     } else if (mode === 'timestamp' && timestamp !== undefined) {
-      values.push(timestamp);
-      where.push(`${tsExpr} > $1`);
+      where.push(`${tsExpr} > ${param(timestamp)}`);
     } else if (mode === 'timestamp+incrementing' && timestamp !== undefined && incrementing === undefined) {
-      values.push(timestamp);
-      where.push(`${tsExpr} >= $1`);
+      where.push(`${tsExpr} >= ${param(timestamp)}`);
     } else if (mode === 'timestamp+incrementing' && timestamp !== undefined) {
-      values.push(timestamp, incrementing);
-      where.push(`(${tsExpr} > $1 OR (${tsExpr} = $1 AND ${incExpr} > $2))`);
+      const ts = param(timestamp);
+      where.push(`(${tsExpr} > ${ts} OR (${tsExpr} = ${ts} AND ${incExpr} > ${param(incrementing)}))`);
     }
     const order =
       mode === 'incrementing'
@@ -136,6 +143,15 @@ export class TableQuery {
     this.offset = { ...(timestamp === undefined ? {} : { timestamp }), incrementing: offsetValue(inc) };
     return { row, offset: { ...this.offset } };
   }
+}
+
+/**
+ * An offset as an SQL literal of unknown type (like an untyped parameter, PostgreSQL gives it the type of the
+ * column it is compared with). `E'...'` reads the same whatever standard_conforming_strings is.
+ */
+function literal(value: unknown): string {
+  const text = String(value);
+  return `E'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }
 
 /** Ids travel as numbers when exact, otherwise as decimal strings (offsets are JSON). */
