@@ -16,7 +16,7 @@ import { planOffsetReset, type ResetPosition } from '../offset-reset-plan.js';
 import type { TopicPartition } from '../records.js';
 import type { KafkaContext } from './kafka-context.js';
 import { kafkaCall } from './kafka-errors.js';
-import { AssignerProtocol, ConfigResourceTypes } from './kafkajs.js';
+import { kafkajs } from './kafkajs.js';
 
 // Topic config values travel as strings; these keys are numbers in sluice's TopicConfig.
 const TEXT_KEYS = new Set(['cleanup.policy', 'message.timestamp.type']);
@@ -63,7 +63,7 @@ export class KafkaAdmin implements Admin {
     const configs = await kafkaCall({ topic: topics[0] }, () =>
       admin.describeConfigs({
         includeSynonyms: false,
-        resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+        resources: topics.map((name) => ({ type: kafkajs().ConfigResourceTypes.TOPIC, name })),
       }),
     );
     const out: TopicInfo[] = [];
@@ -99,7 +99,7 @@ export class KafkaAdmin implements Admin {
     const described = await kafkaCall({ topic }, () =>
       admin.describeConfigs({
         includeSynonyms: false,
-        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+        resources: [{ type: kafkajs().ConfigResourceTypes.TOPIC, name: topic }],
       }),
     );
     const overrides = new Map<string, string>();
@@ -112,7 +112,7 @@ export class KafkaAdmin implements Admin {
         validateOnly: false,
         resources: [
           {
-            type: ConfigResourceTypes.TOPIC,
+            type: kafkajs().ConfigResourceTypes.TOPIC,
             name: topic,
             configEntries: [...overrides].map(([name, value]) => ({ name, value })),
           },
@@ -320,7 +320,7 @@ export class KafkaAdmin implements Admin {
 
 function decodeAssignment(data: Buffer): TopicPartition[] {
   if (!data || data.length === 0) return [];
-  const decoded = AssignerProtocol.MemberAssignment.decode(data);
+  const decoded = kafkajs().AssignerProtocol.MemberAssignment.decode(data);
   if (!decoded) return [];
   return Object.entries(decoded.assignment)
     .flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })))

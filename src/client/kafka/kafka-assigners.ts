@@ -1,8 +1,6 @@
 import type { PartitionAssigner } from 'kafkajs';
 import type { TopicPartition } from '../records.js';
-import { AssignerProtocol } from './kafkajs.js';
-
-const { MemberAssignment, MemberMetadata } = AssignerProtocol;
+import { kafkajs } from './kafkajs.js';
 
 /**
  * Kafka's `range` assignor as a kafkajs assigner, under Kafka's protocol name so groups look the same from every
@@ -13,7 +11,11 @@ export const rangeAssigner: PartitionAssigner = ({ cluster }) => ({
   version: 0,
   protocol: ({ topics }) => ({
     name: 'range',
-    metadata: MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }),
+    metadata: kafkajs().AssignerProtocol.MemberMetadata.encode({
+      version: 0,
+      topics,
+      userData: Buffer.alloc(0),
+    }),
   }),
   async assign({ members, topics }) {
     const ids = members.map((m) => m.memberId).sort();
@@ -32,7 +34,7 @@ export const rangeAssigner: PartitionAssigner = ({ cluster }) => ({
     }
     return ids.map((memberId) => ({
       memberId,
-      memberAssignment: MemberAssignment.encode({
+      memberAssignment: kafkajs().AssignerProtocol.MemberAssignment.encode({
         version: 0,
         assignment: plan.get(memberId) ?? {},
         userData: Buffer.alloc(0),
@@ -51,14 +53,18 @@ export function fixedAssigner(partitions: TopicPartition[]): PartitionAssigner {
     version: 0,
     protocol: ({ topics }) => ({
       name: 'sluice-manual',
-      metadata: MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }),
+      metadata: kafkajs().AssignerProtocol.MemberMetadata.encode({
+        version: 0,
+        topics,
+        userData: Buffer.alloc(0),
+      }),
     }),
     async assign({ members }) {
       const assignment: Record<string, number[]> = {};
       for (const tp of partitions) (assignment[tp.topic] ??= []).push(tp.partition);
       return members.map((m, i) => ({
         memberId: m.memberId,
-        memberAssignment: MemberAssignment.encode({
+        memberAssignment: kafkajs().AssignerProtocol.MemberAssignment.encode({
           version: 0,
           assignment: i === 0 ? assignment : {},
           userData: Buffer.alloc(0),

@@ -11,7 +11,7 @@ import { KafkaConsumer } from './kafka-consumer.js';
 import { KafkaContext } from './kafka-context.js';
 import { kafkaJsLogCreator } from './kafka-logger.js';
 import { KafkaProducer } from './kafka-producer.js';
-import { Kafka } from './kafkajs.js';
+import { kafkajs } from './kafkajs.js';
 
 export interface KafkaClientOptions {
   /** `host:port` bootstrap addresses. */
@@ -27,7 +27,7 @@ export interface KafkaClientOptions {
  * same contract as the embedded backend. Connections open on first use.
  */
 export function kafkaClient(options: KafkaClientOptions): Client {
-  const kafka = new Kafka({
+  const kafka = new (kafkajs().Kafka)({
     clientId: options.clientId ?? 'sluice',
     brokers: options.brokers,
     logCreator: kafkaJsLogCreator(options.logger),

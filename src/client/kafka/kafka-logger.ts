@@ -1,6 +1,6 @@
 import type { logCreator } from 'kafkajs';
 import pino, { type Logger } from 'pino';
-import { logLevel } from './kafkajs.js';
+import { kafkajs } from './kafkajs.js';
 
 /**
  * kafkajs's logger, routed into pino: only warnings and errors come through (kafkajs logs every reconnect and
@@ -12,6 +12,7 @@ export function kafkaJsLogCreator(parent?: Logger): logCreator {
   ).child({
     component: 'kafkajs',
   });
+  const { logLevel } = kafkajs();
   return () =>
     ({ level, log }) => {
       const { message, ...rest } = log;
