@@ -37,10 +37,15 @@ export function javaDouble(value: number, single = false): string {
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
   if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(value);
+  // In this range JS prints the same shortest digits in plain notation; Java only adds `.0` to whole numbers.
+  if (!single && abs >= 1e-3 && abs < 1e7) {
+    const plain = String(value);
+    return plain.includes('.') ? plain : `${plain}.0`;
+  }
   const exp = single ? float32Digits(value) : value.toExponential(); // e.g. "-1.2345e-7"
   const [mantissa, e] = exp.split('e') as [string, string];
   const exponent = Number(e);
-  const abs = Math.abs(value);
   if (abs >= 1e-3 && abs < 1e7) {
     const negative = mantissa.startsWith('-');
     const digits = mantissa.replace('-', '').replace('.', '');
@@ -60,7 +65,22 @@ export function javaDouble(value: number, single = false): string {
 
 /** Jackson escapes `"`, `\` and control characters, using short forms where JSON has them and `\u00XX` otherwise. */
 function quote(s: string): string {
-  return JSON.stringify(s).replace(/\\u00([0-9a-f]{2})/g, (_m, hex: string) => `\\u00${hex.toUpperCase()}`);
+  const json = JSON.stringify(s);
+  if (!json.includes('\\u00')) return json;
+  return json.replace(/\\u00([0-9a-f]{2})/g, (_m, hex: string) => `\\u00${hex.toUpperCase()}`);
+}
+
+/** Quoted object keys: records of a topic repeat the same few keys, so each is quoted once (the cache is bounded). */
+const quotedKeys = new Map<string, string>();
+
+function quoteKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    if (quotedKeys.size >= 4096) quotedKeys.clear();
+    quoted = quote(key);
+    quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
 
 export function stringify(node: JsonNode): string {
@@ -75,6 +95,6 @@ export function stringify(node: JsonNode): string {
   if (Buffer.isBuffer(node)) return `"${node.toString('base64')}"`;
   if (Array.isArray(node)) return `[${node.map(stringify).join(',')}]`;
   const parts: string[] = [];
-  for (const key of Object.keys(node)) parts.push(`${quote(key)}:${stringify(node[key] as JsonNode)}`);
+  for (const key of Object.keys(node)) parts.push(`${quoteKey(key)}:${stringify(node[key] as JsonNode)}`);
   return `{${parts.join(',')}}`;
 }
