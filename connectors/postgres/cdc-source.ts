@@ -385,5 +385,12 @@ export const postgresCdcSource = defineSourceConnector({
   config: cdcSourceConfig,
   validate: validateCdcSource,
   taskConfigs: (config: CdcSourceConfig) => [config],
+  // Known only when every included pattern is a plain `schema.table` (a regular expression matching just itself).
+  topicsWritten: (config: CdcSourceConfig) => {
+    const tables = config['table.include.list'];
+    if (tables.length === 0 || !tables.every((t) => /^[A-Za-z_][\w$]*\.[A-Za-z_][\w$]*$/.test(t)))
+      return undefined;
+    return tables.map((t) => `${config['topic.prefix']}.${t}`);
+  },
   createTask: () => new CdcSourceTask(),
 });

@@ -35,6 +35,12 @@ export interface SourceConnectorDefinition<
   T = z.output<S>,
 > extends ConnectorDefinitionBase<S, T> {
   kind: 'source';
+  /**
+   * The topics the connector writes given its config, when the config names them (a change-data-capture source
+   * listing its tables); undefined when they are only known at run time. No I/O: `sluice validate` uses it to know
+   * which topics a pipeline's source feeds. Optional.
+   */
+  topicsWritten?(config: z.output<S>): string[] | undefined;
   /** A fresh task instance; the runtime calls it once per task and per restart. */
   createTask(): SourceTask<T>;
 }

@@ -56,6 +56,15 @@ export function connectorCatalog(
     },
     topicsWritten(name, config, topic) {
       if (topic) return [topic];
+      const definition = find(name);
+      if (definition?.kind === 'source' && definition.topicsWritten) {
+        const own = Object.fromEntries(
+          Object.entries(flatKeys(config)).filter(([k]) => k in definition.config.shape),
+        );
+        const parsed = definition.config.safeParse(own);
+        const topics = parsed.success ? definition.topicsWritten(parsed.data) : undefined;
+        if (topics) return topics;
+      }
       return typeof config.topic === 'string' ? [config.topic] : undefined;
     },
   };

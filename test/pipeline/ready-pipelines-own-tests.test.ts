@@ -7,7 +7,13 @@ import { validatePipeline } from '../../src/pipeline/validate.js';
 
 // In process, with what `sluice validate` and `sluice test` call (the commands themselves are run by the quickstart
 // and broken-file tests): eight CLI processes at once are too slow on a loaded machine.
-const pipelines = ['wordcount', 'file-tail-to-topic', 'csv-to-postgres', 'enrichment-join'];
+const pipelines = [
+  'wordcount',
+  'file-tail-to-topic',
+  'csv-to-postgres',
+  'enrichment-join',
+  'postgres-cdc-to-file',
+];
 
 describe('pipeline › ready pipelines › own tests', () => {
   for (const name of pipelines) {

@@ -207,4 +207,80 @@ describe('pipeline › ready pipelines › real runs', () => {
       await db.end();
     }
   }, 60_000);
+  it('postgres-cdc-to-file writes every snapshot row, insert, update and delete; a snapshot-only run ends by itself', async () => {
+    const dir = tempDir();
+    const table = tableName('products');
+    const slots = [tableName('slot'), tableName('slot')];
+    const publication = tableName('pub');
+    const db = new pg.Client({ connectionString: PG_URL });
+    db.on('error', () => {});
+    await db.connect();
+    try {
+      await db.query(`CREATE TABLE "${table}" (id bigint PRIMARY KEY, name text, price numeric)`);
+      await db.query(`INSERT INTO "${table}" VALUES (1, 'lamp', 12.5), (2, 'desk', 80), (3, 'chair', 40)`);
+      const env = {
+        SLUICE_CDC_DIR: join(dir, 'log'),
+        SLUICE_CDC_TABLE: table,
+        SLUICE_CDC_SLOT: slots[0]!,
+        SLUICE_CDC_PUBLICATION: publication,
+        SLUICE_PG_URL: PG_URL,
+      };
+      const out = join(dir, 'log', 'changes.jsonl');
+      const { child, exited } = start(env, 'pipelines/postgres-cdc-to-file.yaml');
+      await waitFor(() => jsonLines(out).length >= 3, 40_000);
+      await db.query(`INSERT INTO "${table}" VALUES (4, 'shelf', 25)`);
+      await db.query(`UPDATE "${table}" SET price = 75 WHERE id = 2`);
+      await db.query(`DELETE FROM "${table}" WHERE id = 3`);
+      await waitFor(() => jsonLines(out).length >= 6, 40_000);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      const lsns = jsonLines(out).map((r) => r.lsn as number);
+      // Changes in commit order: the streamed ones at increasing positions in the write-ahead log.
+      expect(lsns.slice(3)).toEqual([...lsns.slice(3)].sort((a, b) => a - b));
+      expect(lsns.every((l) => Number.isInteger(l) && l > 0)).toBe(true);
+      const changes = jsonLines(out).map(({ lsn: _, ...rest }) => rest);
+      const t = `public.${table}`;
+      expect(changes.slice(0, 3).sort((a, b) => Number(a.id) - Number(b.id))).toEqual([
+        { change: 'snapshot', table: t, id: 1, row: { id: 1, name: 'lamp', price: '12.5' } },
+        { change: 'snapshot', table: t, id: 2, row: { id: 2, name: 'desk', price: '80' } },
+        { change: 'snapshot', table: t, id: 3, row: { id: 3, name: 'chair', price: '40' } },
+      ]);
+      expect(changes.slice(3)).toEqual([
+        { change: 'insert', table: t, id: 4, row: { id: 4, name: 'shelf', price: '25' } },
+        { change: 'update', table: t, id: 2, row: { id: 2, name: 'desk', price: '75' } },
+        { change: 'delete', table: t, id: 3, row: null },
+      ]);
+
+      // Snapshot only: the source ends once the table is read, so --until-done exits with the table as it is now.
+      const copy = sluice(
+        {
+          ...env,
+          SLUICE_CDC_DIR: join(dir, 'copy'),
+          SLUICE_CDC_SLOT: slots[1]!,
+          SLUICE_CDC_SNAPSHOT_MODE: 'initial_only',
+        },
+        'run',
+        'pipelines/postgres-cdc-to-file.yaml',
+        '--until-done',
+        '--json',
+      );
+      expect(copy.status, copy.stderr).toBe(0);
+      const rows = jsonLines(join(dir, 'copy', 'changes.jsonl'));
+      expect(rows.map((r) => [r.change, r.id, (r.row as { price: string }).price]).sort()).toEqual([
+        ['snapshot', 1, '12.5'],
+        ['snapshot', 2, '75'],
+        ['snapshot', 4, '25'],
+      ]);
+    } finally {
+      await db
+        .query(
+          'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ANY($1)',
+          [slots],
+        )
+        .catch(() => {});
+      await db.query(`DROP PUBLICATION IF EXISTS "${publication}"`).catch(() => {});
+      await db.query(`DROP TABLE IF EXISTS "${table}"`).catch(() => {});
+      await db.end();
+    }
+  }, 90_000);
 });
