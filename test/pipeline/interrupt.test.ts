@@ -80,7 +80,7 @@ function ids(out: string): number[] {
     .map((l) => (JSON.parse(l) as { id: number }).id);
 }
 
-async function waitFor(what: string, check: () => boolean, ms = 40_000): Promise<void> {
+async function waitFor(what: string, check: () => boolean, ms = 90_000): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error(`${what}: not seen within ${ms} ms`);
@@ -108,7 +108,7 @@ describe('pipeline › run › Ctrl-C', () => {
     // Every row at least once, nothing that was not in the input.
     expect(seen.size).toBe(ROWS);
     expect(all.every((id) => Number.isInteger(id) && id >= 0 && id < ROWS)).toBe(true);
-  }, 120_000);
+  }, 200_000);
 
   it('a second Ctrl-C exits at once, without waiting for the graceful stop', async () => {
     const { file, out } = setUp();
@@ -121,5 +121,5 @@ describe('pipeline › run › Ctrl-C', () => {
     expect(exited.code).toBe(130);
     // It exited before writing a summary: the graceful path was cut short.
     expect(run.output().stdout).not.toContain('recordsIn');
-  }, 120_000);
+  }, 200_000);
 });

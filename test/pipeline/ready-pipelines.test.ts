@@ -38,7 +38,7 @@ function sluice(env: Record<string, string>, ...args: string[]) {
   return spawnSync(cli[0], [...cli.slice(1), ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
-    timeout: 50_000,
+    timeout: 100_000,
   });
 }
 
@@ -100,7 +100,7 @@ describe('pipeline › ready pipelines › real runs', () => {
       .filter(Boolean))
       expected.set(w, (expected.get(w) ?? 0) + 1);
     expect(final).toEqual(expected);
-  }, 60_000);
+  }, 150_000);
 
   it('csv-to-postgres loads every valid row into a new table', async () => {
     const dir = tempDir();
@@ -137,7 +137,7 @@ describe('pipeline › ready pipelines › real runs', () => {
       await db.query(`DROP TABLE IF EXISTS "${table}", "${table}_sluice_offsets"`).catch(() => {});
       await db.end();
     }
-  }, 60_000);
+  }, 150_000);
 
   it('file-tail-to-topic follows a growing file, and Ctrl-C loses no line read', async () => {
     const dir = tempDir();
@@ -155,13 +155,13 @@ describe('pipeline › ready pipelines › real runs', () => {
       }
       await new Promise((r) => setTimeout(r, 300));
     }
-    await waitFor(() => jsonLines(problems).length > 0, 40_000);
+    await waitFor(() => jsonLines(problems).length > 0, 90_000);
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     const written = jsonLines(problems);
     expect(written).toHaveLength(expected);
     expect(new Set(written.map((r) => r.n)).size).toBe(expected);
-  }, 60_000);
+  }, 150_000);
 
   it('enrichment-join adds the PostgreSQL customer row to each order', async () => {
     const dir = tempDir();
@@ -206,7 +206,7 @@ describe('pipeline › ready pipelines › real runs', () => {
       await db.query(`DROP TABLE IF EXISTS "${table}"`).catch(() => {});
       await db.end();
     }
-  }, 60_000);
+  }, 150_000);
   it('postgres-cdc-to-file writes every snapshot row, insert, update and delete; a snapshot-only run ends by itself', async () => {
     const dir = tempDir();
     const table = tableName('products');
@@ -227,11 +227,11 @@ describe('pipeline › ready pipelines › real runs', () => {
       };
       const out = join(dir, 'log', 'changes.jsonl');
       const { child, exited } = start(env, 'pipelines/postgres-cdc-to-file.yaml');
-      await waitFor(() => jsonLines(out).length >= 3, 40_000);
+      await waitFor(() => jsonLines(out).length >= 3, 90_000);
       await db.query(`INSERT INTO "${table}" VALUES (4, 'shelf', 25)`);
       await db.query(`UPDATE "${table}" SET price = 75 WHERE id = 2`);
       await db.query(`DELETE FROM "${table}" WHERE id = 3`);
-      await waitFor(() => jsonLines(out).length >= 6, 40_000);
+      await waitFor(() => jsonLines(out).length >= 6, 90_000);
       child.kill('SIGINT');
       expect(await exited).toBe(0);
       const lsns = jsonLines(out).map((r) => r.lsn as number);
@@ -282,5 +282,5 @@ describe('pipeline › ready pipelines › real runs', () => {
       await db.query(`DROP TABLE IF EXISTS "${table}"`).catch(() => {});
       await db.end();
     }
-  }, 90_000);
+  }, 240_000);
 });

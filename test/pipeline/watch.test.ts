@@ -47,7 +47,7 @@ function jsonLines(file: string): Record<string, unknown>[] {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-async function waitFor(what: string, check: () => boolean, ms = 20_000): Promise<void> {
+async function waitFor(what: string, check: () => boolean, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error(`${what}: not seen within ${ms} ms`);
@@ -142,5 +142,5 @@ describe('pipeline › run --watch', () => {
     } finally {
       child.kill('SIGKILL');
     }
-  }, 90_000);
+  }, 180_000);
 });
