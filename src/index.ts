@@ -100,6 +100,7 @@ export {
   defineSinkConnector,
   defineSourceConnector,
   EndOfInputError,
+  field,
   findConverter,
   JsonConverter,
   LogicalType,

@@ -1,31 +1,31 @@
-// A Streams topology — word count with a queryable state store — driven by the test driver, which runs it in
-// memory, record by record, exactly as an app on the log would process it.
-//   npx tsx examples/streams-app/main.ts
-import {
-  countByKey,
-  filterBy,
-  flatMapValues,
-  groupRecordsBy,
-  Serdes,
-  TopologyTestDriver,
-  to,
-  toStream,
-} from '../../src/index.js';
+// A Streams app on a real embedded log: lines go into a topic, the word count topology runs as a consumer group,
+// keeps its counts in a store backed by a changelog topic, and is queried while it runs.
+//   npx tsx examples/streams-app/main.ts [log-dir]
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, Serdes, serdes, streams } from '../../src/index.js';
+import { wordCount } from './word-count.js';
 
-const driver = new TopologyTestDriver({ applicationId: 'example-word-count' });
-driver.start(
-  driver.stream<null, string>('lines', { value: Serdes.string }).pipe(
-    flatMapValues((line) => line.toLowerCase().split(/\W+/)),
-    filterBy((_, word) => word.length > 0),
-    groupRecordsBy((_, word) => word, { name: 'words' }),
-    countByKey({ store: 'counts', keySerde: Serdes.string }),
-    toStream(),
-    to('word-counts', { key: Serdes.string, value: Serdes.long }),
-  ),
-);
+const dir = process.argv[2] ?? mkdtempSync(join(tmpdir(), 'sluice-streams-example-'));
+const client = await connect({ log: { dir } });
+try {
+  await client.admin().createTopics([{ name: 'lines', partitions: 1 }]);
+  const producer = client.producer({ valueSerde: serdes.string });
+  await producer.send('lines', [{ value: 'the cat sat' }, { value: 'on the mat' }]);
+  await producer.close();
 
-const lines = driver.input<null, string>('lines', { value: Serdes.string });
-lines.pipeValue('the cat sat');
-lines.pipeValue('on the mat');
-const store = driver.store<string, number>('counts');
-for (const word of ['the', 'cat', 'mat']) console.log(`${word} ${store.get(word)}`);
+  const app = streams(client, { applicationId: 'example-word-count', commitIntervalMs: 100 });
+  await app.start(wordCount(app.stream<null, string>('lines', { value: Serdes.string })));
+  const counts = app.store<string, number>('counts');
+  // The app reads from the log in the background: wait until it has counted both lines (six words).
+  const deadline = Date.now() + 20_000;
+  while (counts.all().reduce((n, { value }) => n + value, 0) < 6) {
+    if (Date.now() > deadline) throw new Error('the app did not count the lines within 20 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  for (const word of ['the', 'cat', 'mat']) console.log(`${word} ${counts.get(word)}`);
+  await app.close();
+} finally {
+  await client.close();
+}
