@@ -314,7 +314,8 @@ export class CdcSourceTask implements SourceTask<CdcSourceConfig> {
     if (!table || !txn) return;
     const seq = ++txn.seq;
     const r = this.resumeAfter;
-    if (r && (txn.lsn < parseLsn(r.lsn) || (txn.lsnText === r.lsn && seq <= r.seq))) return;
+    // Usually the last offset is of this very transaction: compare seq, and parse the LSN text only otherwise.
+    if (r && (r.lsn === txn.lsnText ? seq <= r.seq : txn.lsn < parseLsn(r.lsn))) return;
     const offset: CdcOffset = { lsn: txn.lsnText, seq, txId: txn.xid, snapshot_completed: true };
     const source: EventSource = {
       db: this.dbName,
@@ -334,7 +335,7 @@ export class CdcSourceTask implements SourceTask<CdcSourceConfig> {
       { ...offset },
     );
     for (const record of records) {
-      this.progress.handedOut(record);
+      this.progress.handedOut();
       out.push(record);
     }
     this.resumeAfter = offset;

@@ -21,6 +21,8 @@ export interface CapturedTable {
   table: string;
   topic: string;
   columns: { name: string; isKey: boolean; parse: ValueParser }[];
+  /** Names of the primary key (replica identity) columns; empty for a table without one. */
+  keyColumns: string[];
 }
 
 export function capturedTable(
@@ -34,6 +36,7 @@ export function capturedTable(
     table,
     topic: `${prefix}.${schema}.${table}`,
     columns: columns.map((c) => ({ name: c.name, isKey: c.isKey, parse: valueParser(c.typeOid) })),
+    keyColumns: columns.filter((c) => c.isKey).map((c) => c.name),
   };
 }
 
@@ -49,10 +52,12 @@ export interface EventSource {
 
 export function rowOf(table: CapturedTable, tuple: readonly TupleColumn[]): Record<string, unknown> {
   const row: Record<string, unknown> = {};
-  table.columns.forEach((c, i) => {
+  const columns = table.columns;
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i]!;
     const v = tuple[i];
     row[c.name] = v === null || v === undefined ? null : v === UNCHANGED ? UNAVAILABLE_VALUE : c.parse(v);
-  });
+  }
   return row;
 }
 
@@ -60,9 +65,10 @@ export function keyOf(
   table: CapturedTable,
   row: Record<string, unknown> | null,
 ): Record<string, unknown> | null {
-  const keys = table.columns.filter((c) => c.isKey);
-  if (keys.length === 0 || !row) return null;
-  return Object.fromEntries(keys.map((c) => [c.name, row[c.name]]));
+  if (table.keyColumns.length === 0 || !row) return null;
+  const key: Record<string, unknown> = {};
+  for (const name of table.keyColumns) key[name] = row[name];
+  return key;
 }
 
 /** The records for one change: the event, and a tombstone after a delete when the config asks for one. */
@@ -77,17 +83,19 @@ export function changeRecords(
   offset: SourceMap,
 ): SourceRecord[] {
   const key = keyOf(table, after ?? before);
-  const base = {
+  const record = (value: unknown): SourceRecord => ({
     topic: table.topic,
     key,
+    value,
     sourcePartition: partition,
     sourceOffset: offset,
     timestamp: source.tsMs,
-  };
-  const tombstone = op === 'd' && config['tombstones.on.delete'] ? [{ ...base, value: null }] : [];
+  });
+  const tombstone = op === 'd' && config['tombstones.on.delete'];
   if (config['extract.new.record.state']) {
     if (op === 't') return [];
-    return op === 'd' ? tombstone : [{ ...base, value: after }];
+    if (op === 'd') return tombstone ? [record(null)] : [];
+    return [record(after)];
   }
   const value = {
     before,
@@ -107,5 +115,5 @@ export function changeRecords(
     op,
     ts_ms: Date.now(),
   };
-  return [{ ...base, value }, ...tombstone];
+  return tombstone ? [record(value), record(null)] : [record(value)];
 }

@@ -16,7 +16,6 @@ interface Transaction {
 export class SlotProgress {
   private readonly queue: Transaction[] = [];
   private readonly byLsn = new Map<string, Transaction>();
-  private readonly byRecord = new WeakMap<SourceRecord, Transaction>();
   confirmed: bigint;
 
   constructor(confirmed: bigint) {
@@ -29,11 +28,9 @@ export class SlotProgress {
     this.byLsn.set(lsn, txn);
   }
 
-  /** Counts a record of the current (last begun) transaction. */
-  handedOut(record: SourceRecord): void {
-    const txn = this.queue[this.queue.length - 1]!;
-    txn.pending++;
-    this.byRecord.set(record, txn);
+  /** Counts a record of the current (last begun) transaction; its offset's `lsn` names that transaction. */
+  handedOut(): void {
+    this.queue[this.queue.length - 1]!.pending++;
   }
 
   commit(endLsn: bigint): void {
@@ -42,7 +39,8 @@ export class SlotProgress {
   }
 
   durable(record: SourceRecord): void {
-    const txn = this.byRecord.get(record) ?? this.byLsn.get(String(record.sourceOffset.lsn));
+    // A transaction's final LSN is unique, and every record of it carries that LSN in its offset.
+    const txn = this.byLsn.get(String(record.sourceOffset.lsn));
     if (txn && txn.pending > 0) txn.pending--;
   }
 
