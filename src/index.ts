@@ -53,6 +53,7 @@ export type {
   TopicPartition,
   TopicPartitionOffset,
   TopicPartitions,
+  Transaction,
 } from './client/index.js';
 // Client
 export { connect, embeddedClient, kafkaClient, serdes } from './client/index.js';
@@ -151,6 +152,7 @@ export {
   RecordTooLargeError,
   SluiceError,
   TopicExistsError,
+  TransactionError,
   UnknownPartitionError,
   UnknownStoreError,
   UnknownTopicError,

@@ -1,9 +1,9 @@
-import { BadInputError, ClientStateError, UnknownPartitionError } from '../errors.js';
+import { BadInputError, ClientStateError, ConfigError, UnknownPartitionError } from '../errors.js';
 import type { AppendRecord, AppendResult, Header } from '../log/types.js';
 import { RecordAccumulator } from './embedded/record-accumulator.js';
 import { SendState } from './embedded/send-state.js';
 import type { ResolvedProducerOptions } from './options.js';
-import type { Producer, TopicMessages } from './producer.js';
+import type { Producer, TopicMessages, Transaction } from './producer.js';
 import type { ProducerRecord, RecordHeaders, RecordMetadata } from './records.js';
 
 // Bytes a record costs beyond its key, value and headers (the v2 record's length, attributes, deltas and counts).
@@ -22,6 +22,8 @@ export interface ProducerBackend {
    * batch need not wait for the previous one's acknowledgement.
    */
   readonly pipelined?: boolean;
+  /** Opens a transaction whose sends go through `producer`; absent when the producer is not transactional. */
+  beginTransaction?(producer: Producer<never, never>): Promise<Transaction<never, never>>;
 }
 
 /**
@@ -108,6 +110,17 @@ export class BatchingProducer<K, V> implements Producer<K, V> {
 
   flush(): Promise<void> {
     return this.accumulator.flush();
+  }
+
+  async transaction(): Promise<Transaction<K, V>> {
+    if (this.closed) throw new ClientStateError('CLIENT_CLOSED', 'the producer is closed; create a new one');
+    if (this.backend.beginTransaction === undefined) {
+      throw new ConfigError(
+        "producer.transaction() needs a producer created with 'transactional.id' (embedded backend)",
+        { key: 'transactional.id' },
+      );
+    }
+    return (await this.backend.beginTransaction(this as Producer<never, never>)) as Transaction<K, V>;
   }
 
   async close(): Promise<void> {

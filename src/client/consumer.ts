@@ -40,6 +40,12 @@ export interface ConsumerOptions<K = Buffer | null, V = Buffer | null> {
   'max.partition.fetch.bytes'?: number;
   /** Most records in one delivered batch. Default 500. */
   'max.poll.records'?: number;
+  /**
+   * `read_uncommitted` (default): every record, as soon as it is appended. `read_committed`: only records of
+   * committed transactions (and non-transactional ones), never past the last stable offset, so nothing of an
+   * open or aborted transaction is ever delivered.
+   */
+  'isolation.level'?: 'read_uncommitted' | 'read_committed';
   /** Subscribing to a missing topic creates it (when the log or broker allows it). Default false. */
   'allow.auto.create.topics'?: boolean;
   /** Names this member in group descriptions. Default `sluice`. */

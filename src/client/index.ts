@@ -49,4 +49,5 @@ export type {
   TopicPartition,
   TopicPartitionOffset,
   TopicPartitions,
+  Transaction,
 } from './types.js';

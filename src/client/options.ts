@@ -26,6 +26,7 @@ const producerSchema = z.strictObject({
   keySerde: serde.optional(),
   valueSerde: serde.optional(),
   partitioner: z.custom<(key: Buffer, n: number) => number>((v) => typeof v === 'function').optional(),
+  'transactional.id': z.string().min(1).optional(),
 });
 
 const consumerSchema = z.strictObject({
@@ -48,6 +49,7 @@ const consumerSchema = z.strictObject({
     .positive()
     .default(1024 * 1024),
   'max.poll.records': z.number().int().positive().default(500),
+  'isolation.level': z.enum(['read_uncommitted', 'read_committed']).default('read_uncommitted'),
   'allow.auto.create.topics': z.boolean().default(false),
   'client.id': z.string().default('sluice'),
   keySerde: serde.optional(),
@@ -57,7 +59,10 @@ const consumerSchema = z.strictObject({
 type Resolved<T, D extends keyof T> = Required<Omit<T, D>> & Pick<T, D>;
 
 /** Producer options with every default filled in. */
-export type ResolvedProducerOptions<K, V> = Resolved<ProducerOptions<K, V>, 'partitioner'>;
+export type ResolvedProducerOptions<K, V> = Resolved<
+  ProducerOptions<K, V>,
+  'partitioner' | 'transactional.id'
+>;
 /** Consumer options with every default filled in; `groupId` stays optional. */
 export type ResolvedConsumerOptions<K, V> = Resolved<ConsumerOptions<K, V>, 'groupId'>;
 

@@ -1,5 +1,5 @@
 import type { Acks } from '../log/types.js';
-import type { ProducerRecord, RecordMetadata } from './records.js';
+import type { ProducerRecord, RecordMetadata, TopicPartitionOffset } from './records.js';
 import type { Bytes, Serde } from './serde.js';
 
 /** Chooses a partition for a keyed record. The default is the log's (murmur2, as Kafka's Java client). */
@@ -28,6 +28,38 @@ export interface ProducerOptions<K = Bytes, V = Bytes> {
   valueSerde?: Serde<V>;
   /** Overrides the partitioner for keyed records without an explicit partition. */
   partitioner?: Partitioner;
+  /**
+   * Makes the producer transactional: every send must then happen inside {@link Producer.transaction}. A new
+   * producer with the same id fences this one (its sends and commits fail with `PRODUCER_FENCED`) and aborts
+   * what it left open. Embedded backend only: the kafka backend refuses it with a ConfigError.
+   */
+  'transactional.id'?: string;
+}
+
+/**
+ * An open transaction of a transactional producer (kafkajs's `producer.transaction()`): its records and consumer
+ * offsets become visible to read_committed consumers all at once on {@link Transaction.commit}, or never, on
+ * {@link Transaction.abort} or a crash. Rejections carry `TransactionError` codes (`PRODUCER_FENCED`,
+ * `INVALID_TXN_STATE`).
+ */
+export interface Transaction<K = Bytes, V = Bytes> {
+  /** As {@link Producer.send}, inside the transaction. */
+  send(topic: string, records: ProducerRecord<K, V> | ProducerRecord<K, V>[]): Promise<RecordMetadata[]>;
+  send(...batches: TopicMessages<K, V>[]): Promise<RecordMetadata[]>;
+  /**
+   * Commits a consumer group's offsets with the transaction (Kafka's sendOffsetsToTransaction): the group sees
+   * them only once the transaction commits. `offsets` are the next offsets to read, as {@link Consumer.commit}.
+   */
+  sendOffsets(options: { consumerGroupId: string; offsets: TopicPartitionOffset[] }): Promise<void>;
+  /**
+   * Waits for every send of the transaction, then commits it. If a send failed, the transaction is aborted
+   * instead and this rejects with that failure.
+   */
+  commit(): Promise<void>;
+  /** Waits for the sends in flight, then discards everything the transaction wrote. */
+  abort(): Promise<void>;
+  /** True until commit or abort is called. */
+  isActive(): boolean;
 }
 
 /** Records for one topic, as kafkajs's `send({ topic, messages })`. */
@@ -56,6 +88,11 @@ export interface Producer<K = Bytes, V = Bytes> {
   send(...batches: TopicMessages<K, V>[]): Promise<RecordMetadata[]>;
   /** Appends every queued batch now, without waiting for `linger.ms`, and resolves when they are acknowledged. */
   flush(): Promise<void>;
-  /** Flushes, then refuses further sends. Idempotent. */
+  /**
+   * Opens a transaction (one at a time); the producer must have a `transactional.id`, else this rejects with a
+   * ConfigError. The first call also fences earlier producers with the same id.
+   */
+  transaction(): Promise<Transaction<K, V>>;
+  /** Flushes, then refuses further sends (an open transaction is aborted). Idempotent. */
   close(): Promise<void>;
 }

@@ -73,7 +73,7 @@ export type {
   RebalanceListener,
   RunOptions,
 } from './consumer.js';
-export type { Partitioner, Producer, ProducerOptions, TopicMessages } from './producer.js';
+export type { Partitioner, Producer, ProducerOptions, TopicMessages, Transaction } from './producer.js';
 export type {
   ConsumerBatch,
   ConsumerRecord,

@@ -30,6 +30,7 @@ import type {
   SyncGroupResponse,
   TimerHandle,
   TopicPartition,
+  TxnOffsetCommitRequest,
 } from './types.js';
 
 /**
@@ -157,6 +158,27 @@ class Coordinator implements GroupCoordinator {
       for (const r of results) r.error ??= error;
     }
     return results;
+  }
+
+  async commitTransactionalOffsets(request: TxnOffsetCommitRequest): Promise<OffsetCommitResult[]> {
+    const { groupId } = request;
+    this.checkOpen(groupId);
+    const results: OffsetCommitResult[] = [];
+    const accepted: StoredOffset[] = [];
+    const now = this.scheduler.now();
+    for (const o of request.offsets) {
+      const error = await this.checkCommit(groupId, o.topic, o.partition, o.offset, o.metadata ?? '');
+      results.push({ topic: o.topic, partition: o.partition, error });
+      if (error) continue;
+      const value = { offset: o.offset, leaderEpoch: -1, metadata: o.metadata ?? '', commitTimestamp: now };
+      accepted.push({ topic: o.topic, partition: o.partition, value });
+    }
+    await this.store.commitTransactional(groupId, request.producer, accepted);
+    return results;
+  }
+
+  endTransaction(producerId: number, committed: boolean): void {
+    this.store.endTransaction(producerId, committed);
   }
 
   /** The per-partition checks of a commit: metadata size, partition exists, offset within the log. */

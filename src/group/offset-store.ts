@@ -1,3 +1,4 @@
+import type { TransactionalProducer } from '../log/types.js';
 import {
   decodeGroupMetadataValue,
   decodeOffsetCommitValue,
@@ -32,6 +33,8 @@ const READ_BYTES = 1 << 20;
 export class OffsetStore {
   private readonly offsets = new Map<string, Map<string, StoredOffset>>();
   private readonly tails = new Map<number, Promise<void>>();
+  /** Offsets written in open transactions, by producer id: applied when the transaction commits. */
+  private readonly pending = new Map<number, { groupId: string; entries: StoredOffset[] }[]>();
 
   private constructor(
     private readonly log: CoordinatorLog,
@@ -59,7 +62,11 @@ export class OffsetStore {
     const { logStartOffset, highWatermark } = await this.log.offsets(OFFSETS_TOPIC, partition);
     let offset = logStartOffset;
     while (offset < highWatermark) {
-      const read = await this.log.readRecords(OFFSETS_TOPIC, partition, offset, { maxBytes: READ_BYTES });
+      // Offsets committed in a transaction count once it commits: aborted ones are skipped.
+      const read = await this.log.readRecords(OFFSETS_TOPIC, partition, offset, {
+        maxBytes: READ_BYTES,
+        isolationLevel: 'read_committed',
+      });
       for (const record of read.records) {
         if (record.offset < offset || record.key === null) continue;
         const key = decodeOffsetsTopicKey(record.key);
@@ -104,6 +111,35 @@ export class OffsetStore {
     for (const e of entries) this.remember(groupId, e);
   }
 
+  /**
+   * Writes offsets as part of producer `producer`'s open transaction (Kafka's TxnOffsetCommit). They are durable
+   * but not visible: {@link OffsetStore.endTransaction} applies them when the transaction commits, and a reopen
+   * replays only committed ones.
+   */
+  async commitTransactional(
+    groupId: string,
+    producer: TransactionalProducer,
+    entries: StoredOffset[],
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    const records = entries.map((e) => ({
+      key: encodeOffsetCommitKey(groupId, e.topic, e.partition),
+      value: encodeOffsetCommitValue(e.value),
+    }));
+    await this.write(groupId, records, producer);
+    let list = this.pending.get(producer.producerId);
+    if (!list) this.pending.set(producer.producerId, (list = []));
+    list.push({ groupId, entries });
+  }
+
+  /** The producer's transaction ended: its offsets become the committed ones, or are dropped on abort. */
+  endTransaction(producerId: number, committed: boolean): void {
+    const list = this.pending.get(producerId);
+    this.pending.delete(producerId);
+    if (!committed || !list) return;
+    for (const { groupId, entries } of list) for (const e of entries) this.remember(groupId, e);
+  }
+
   /** Writes tombstones for some of a group's offsets. */
   async remove(groupId: string, partitions: TopicPartition[]): Promise<void> {
     if (partitions.length === 0) return;
@@ -138,11 +174,15 @@ export class OffsetStore {
     await Promise.all(this.tails.values());
   }
 
-  private write(groupId: string, records: { key: Buffer; value: Buffer | null }[]): Promise<void> {
+  private write(
+    groupId: string,
+    records: { key: Buffer; value: Buffer | null }[],
+    transaction?: TransactionalProducer,
+  ): Promise<void> {
     const partition = groupPartition(groupId, this.partitions);
     const previous = this.tails.get(partition) ?? Promise.resolve();
     const next = previous.then(async () => {
-      await this.log.append(OFFSETS_TOPIC, partition, records, { acks: 'all' });
+      await this.log.append(OFFSETS_TOPIC, partition, records, { acks: 'all', transaction });
     });
     // The chain continues after a failed write; the failure goes to this write's caller only.
     const tail = next.catch(() => undefined);

@@ -12,7 +12,14 @@
  */
 import type { Logger } from 'pino';
 import type { SluiceError } from '../errors.js';
-import type { AppendOptions, AppendRecord, PartitionOffsets, TopicConfig } from '../log/types.js';
+import type {
+  AppendOptions,
+  AppendRecord,
+  IsolationLevel,
+  PartitionOffsets,
+  TopicConfig,
+  TransactionalProducer,
+} from '../log/types.js';
 
 /** Kafka's error names the coordinator raises, as `GroupError.code`. */
 export type GroupErrorCode =
@@ -83,7 +90,7 @@ export interface CoordinatorLog {
     topic: string,
     partition: number,
     offset: number,
-    options?: { maxBytes?: number },
+    options?: { maxBytes?: number; isolationLevel?: IsolationLevel },
   ): Promise<{ records: StoredRecord[]; nextOffset: number; highWatermark: number }>;
   /** Throws `UnknownTopicError` / `UnknownPartitionError` for a topic or partition that does not exist. */
   offsets(topic: string, partition: number): PartitionOffsets | Promise<PartitionOffsets>;
@@ -239,6 +246,13 @@ export interface OffsetCommitRequest {
   offsets: OffsetCommitPartition[];
 }
 
+/** Offsets committed inside a transaction, for a group whose membership the coordinator may not manage. */
+export interface TxnOffsetCommitRequest {
+  groupId: string;
+  producer: TransactionalProducer;
+  offsets: OffsetCommitPartition[];
+}
+
 /**
  * Per-partition outcome of a commit. A fenced or rebalancing member rejects the whole request with a
  * `GroupError`; a partition that does not exist (`UNKNOWN_TOPIC_OR_PARTITION`), an offset beyond the partition's
@@ -309,6 +323,14 @@ export interface GroupCoordinator {
   leaveGroup(request: LeaveGroupRequest): Promise<LeaveGroupResponse>;
   /** Stores offsets durably in `__consumer_offsets` before resolving. */
   commitOffsets(request: OffsetCommitRequest): Promise<OffsetCommitResult[]>;
+  /**
+   * Commits offsets inside producer `producer`'s open transaction (Kafka's TxnOffsetCommit): they are written as
+   * transactional records and take effect only when {@link GroupCoordinator.endTransaction} reports the commit.
+   * The per-partition checks of {@link GroupCoordinator.commitOffsets} apply.
+   */
+  commitTransactionalOffsets(request: TxnOffsetCommitRequest): Promise<OffsetCommitResult[]>;
+  /** The producer's transaction was committed or aborted in the log: apply or drop its offsets. */
+  endTransaction(producerId: number, committed: boolean): void;
   /**
    * Committed offsets of the given partitions (each `-1` when none, also for an unknown group, as Kafka), or of
    * every partition the group has committed when `partitions` is omitted.

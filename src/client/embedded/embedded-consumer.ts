@@ -41,6 +41,7 @@ export class EmbeddedConsumer<K, V> implements Consumer<K, V> {
       maxPartitionBytes: options['max.partition.fetch.bytes'],
       maxPollRecords: options['max.poll.records'],
       autoOffsetReset: options['auto.offset.reset'],
+      isolationLevel: options['isolation.level'],
       keySerde: options.keySerde,
       valueSerde: options.valueSerde,
     });

@@ -7,6 +7,7 @@ import type {
   ReadOptions,
   TopicConfig,
   TopicDescription,
+  TransactionalProducer,
 } from '../../log/types.js';
 
 type Maybe<T> = T | Promise<T>;
@@ -47,5 +48,9 @@ export interface EmbeddedLog {
   /** The first offset with a timestamp at or after `timestamp`; null when no record is that new. */
   offsetForTime(topic: string, partition: number, timestamp: number): Maybe<number | null>;
   deleteRecords(topic: string, partition: number, before: number): Maybe<unknown>;
+  /** Producer id and a new epoch for a transactional id (fencing earlier holders); absent: no transactions. */
+  initTransactions?(transactionalId: string): Promise<TransactionalProducer>;
+  /** Commits or aborts the producer's open transaction. */
+  endTransaction?(producer: TransactionalProducer, commit: boolean): Promise<void>;
   close(): Promise<void>;
 }

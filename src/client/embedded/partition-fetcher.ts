@@ -1,5 +1,5 @@
 import { BadInputError, NoOffsetError, OffsetOutOfRangeError, SluiceError } from '../../errors.js';
-import type { LogRecord } from '../../log/types.js';
+import type { IsolationLevel, LogRecord } from '../../log/types.js';
 import type { ConsumerBatch, ConsumerRecord, TopicPartition, TopicPartitionOffset } from '../records.js';
 import type { Serde } from '../serde.js';
 import type { EmbeddedLog } from './embedded-log.js';
@@ -10,6 +10,7 @@ export interface FetcherSettings<K, V> {
   maxPartitionBytes: number;
   maxPollRecords: number;
   autoOffsetReset: 'earliest' | 'latest' | 'none';
+  isolationLevel: IsolationLevel;
   keySerde: Serde<K>;
   valueSerde: Serde<V>;
 }
@@ -318,6 +319,7 @@ export class PartitionFetcher<K, V> {
         maxWaitMs: this.settings.maxWaitMs,
         minBytes: this.settings.minBytes,
         signal: controller.signal,
+        isolationLevel: this.settings.isolationLevel,
       });
       if (state.epoch !== epoch || controller.signal.aborted) return;
       state.highWatermark = result.highWatermark;
@@ -353,9 +355,13 @@ export class PartitionFetcher<K, V> {
   /** Where to start when there is no valid position: by `auto.offset.reset`, or an error when it is `none`. */
   private async resetPosition(state: PartitionState, cause: OffsetOutOfRangeError | null): Promise<number> {
     const { topic, partition } = state.tp;
-    const { logStartOffset, highWatermark } = await this.log.offsets(topic, partition);
+    const { logStartOffset, highWatermark, lastStableOffset } = await this.log.offsets(topic, partition);
     if (this.settings.autoOffsetReset === 'earliest') return logStartOffset;
-    if (this.settings.autoOffsetReset === 'latest') return highWatermark;
+    if (this.settings.autoOffsetReset === 'latest') {
+      return this.settings.isolationLevel === 'read_committed'
+        ? (lastStableOffset ?? highWatermark)
+        : highWatermark;
+    }
     throw cause ?? new NoOffsetError(topic, partition);
   }
 

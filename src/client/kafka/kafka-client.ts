@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { ConfigError } from '../../errors.js';
 import type { Admin } from '../admin.js';
 import type { Consumer, ConsumerOptions } from '../consumer.js';
 import { consumerOptions, producerOptions } from '../options.js';
@@ -40,6 +41,12 @@ export function kafkaClient(options: KafkaClientOptions): Client {
     backend: 'kafka',
     producer<K = Bytes, V = Bytes>(input?: ProducerOptions<K, V>): Producer<K, V> {
       const resolved = producerOptions(input, { keySerde: serdes.bytes, valueSerde: serdes.bytes });
+      if (resolved['transactional.id'] !== undefined) {
+        throw new ConfigError(
+          'producer options: transactional.id is not supported on the kafka backend yet; use an embedded log ({ log: { dir } }) for transactions',
+          { key: 'transactional.id' },
+        );
+      }
       let untrack = () => {};
       const producer = new KafkaProducer<K, V>(context, resolved, () => untrack());
       untrack = context.track(() => producer.close()) as () => void;

@@ -250,6 +250,7 @@ export class KafkaConsumer<K, V> implements Consumer<K, V> {
       minBytes: o['fetch.min.bytes'],
       maxBytesPerPartition: o['max.partition.fetch.bytes'],
       allowAutoTopicCreation: o['allow.auto.create.topics'],
+      readUncommitted: o['isolation.level'] === 'read_uncommitted',
       retry: { retries: 5 },
     });
     this.consumer = consumer;
