@@ -2,8 +2,6 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { type Options as ParseOptions, parse } from 'csv-parse';
 
-const LINE_BREAK = /\r\n|\r|\n/g;
-
 /** How a file is parsed; the subset of csv-parse's options the connector exposes, with Kafka-style names mapped in. */
 export interface CsvFormat {
   delimiter: string;
@@ -23,15 +21,37 @@ export interface CsvFormat {
 }
 
 /** Where reading resumes: the byte just after the last row handed out, and that row's line. */
-export interface CsvPosition {
+export type CsvPosition = {
   position: number;
   line: number;
   row: number;
+};
+
+/**
+ * One record of a file: its cells by column index (null for an empty cell or the null marker), or why it is bad.
+ * `end` is where reading resumes after it, and doubles as the record's source offset.
+ */
+export type CsvRow =
+  | { ok: true; line: number; row: number; end: CsvPosition; cells: (string | null)[] }
+  | { ok: false; line: number; row: number; end: CsvPosition; reason: string; raw: string };
+
+/**
+ * The core of csv-parse that its stream wraps: `parse` consumes a chunk and calls `push` once per record, and while
+ * `push` runs `info.bytes` is the count of bytes consumed through that record's delimiter. Driving it directly gives
+ * each record's position without the per-record info objects of csv-parse's `info` option.
+ */
+interface ParserCore {
+  info: { bytes: number };
+  parse(
+    chunk: Buffer | undefined,
+    end: boolean,
+    push: (record: string[]) => void,
+    close: () => void,
+  ): Error | undefined;
 }
 
-export type CsvRow =
-  | { ok: true; line: number; row: number; end: CsvPosition; cells: Record<string, string | null> }
-  | { ok: false; line: number; row: number; end: CsvPosition; reason: string; raw: string };
+const LF = 0x0a;
+const CR = 0x0d;
 
 function parserOptions(format: CsvFormat, extra: ParseOptions): ParseOptions {
   return {
@@ -101,9 +121,13 @@ async function positionAfterLines(file: string, format: CsvFormat, lines: number
 }
 
 /**
- * Streams the rows of `file` from `from` on: a row that does not fit (wrong column count, a quoting error) comes out
- * as `ok: false` with its line and reason instead of stopping the file, so the caller can dead-letter it.
- * Memory stays flat: csv-parse works on the stream's chunks.
+ * Streams the rows of `file` from `from` on, a batch per chunk read: a row that does not fit (wrong column count)
+ * comes out as `ok: false` with its line, reason and text instead of stopping the file, so the caller can
+ * dead-letter it. A quoting error ends the stream with an error naming the line, after the rows before it.
+ * Memory stays flat: one chunk (and the part of the previous one holding an unfinished record) at a time.
+ *
+ * Line numbers are counted here on the bytes (CRLF, CR and LF each end one line, inside quotes too; empty lines
+ * count), since csv-parse counts a CRLF inside quotes as two lines.
  */
 export async function* readRows(
   file: string,
@@ -111,54 +135,149 @@ export async function* readRows(
   columns: readonly string[],
   from: CsvPosition,
   highWaterMark = 1 << 20,
-): AsyncGenerator<CsvRow> {
-  const parser = parse(parserOptions(format, { bom: from.position === 0 }));
-  const input = createReadStream(file, { start: from.position, highWaterMark });
-  input.on('error', (err) => parser.destroy(err));
-  input.pipe(parser);
-  let line = from.line;
-  let row = from.row;
-  let consumed = from.position;
-  const nullValue = format.nullValue;
-  try {
-    for await (const { record, info, raw } of parser as AsyncIterable<{
-      record: string[];
-      raw: string;
-      info: { bytes: number; lines: number };
-    }>) {
-      const startLine = line + 1;
-      // Count line breaks in the raw text ourselves: csv-parse counts a CRLF inside quotes as two lines.
-      const body = raw.replace(/(\r\n|\r|\n)$/, '');
-      line = startLine + (body.match(LINE_BREAK)?.length ?? 0);
-      row += 1;
-      consumed = from.position + info.bytes;
-      const end = { position: consumed, line, row };
-      if (record.length !== columns.length && !(format.relaxColumnCount && record.length > 0)) {
-        yield {
-          ok: false,
-          line: startLine,
-          row,
-          end,
-          reason: `expected ${columns.length} columns, found ${record.length}`,
-          raw: raw.replace(/\r?\n$/, ''),
-        };
-        continue;
-      }
-      const cells: Record<string, string | null> = {};
-      for (let i = 0; i < columns.length; i++) {
-        const v = record[i];
-        cells[columns[i]] =
-          v === undefined || v === '' || (nullValue !== undefined && v === nullValue) ? null : v;
-      }
-      yield { ok: true, line: startLine, row, end, cells };
+): AsyncGenerator<CsvRow[]> {
+  const core = (
+    parse(parserOptions(format, { bom: from.position === 0, info: false, raw: false })) as unknown as {
+      api: ParserCore;
     }
-  } catch (err) {
-    const e = err as { code?: string; message: string; lines?: number };
+  ).api;
+  const input = createReadStream(file, { start: from.position, highWaterMark });
+  const width = columns.length;
+  const nullValue = format.nullValue;
+  const relax = format.relaxColumnCount;
+  let row = from.row;
+  /** Line breaks before `lastEnd`: the last line of the previous row. */
+  let lines = from.line;
+  /** Absolute position just after the previous row. */
+  let lastEnd = from.position;
+  let chunk: Buffer = Buffer.alloc(0);
+  let chunkStart = from.position;
+  /** The bytes from `carryStart` to `chunkStart`: the start of a row that began in an earlier chunk. */
+  let carry: Buffer = Buffer.alloc(0);
+  let carryStart = from.position;
+  let prevCR = false;
+  let out: CsvRow[] = [];
+
+  // Scanned per row, over [lastEnd, end): empty lines before the row, and breaks within it.
+  let leading = 0;
+  let breaks = 0;
+  let content = false;
+  let endsWithBreak = false;
+  /** Whether the chunk being parsed (or the carry) holds a CR; without one, breaks are found by indexOf. */
+  let withCR = false;
+  const scan = (buf: Buffer, start: number, stop: number) => {
+    if (stop <= start) return;
+    if (!withCR) {
+      let cursor = start;
+      let p = buf.indexOf(LF, start);
+      while (p !== -1 && p < stop) {
+        if (p === cursor && !content) leading++;
+        else {
+          content = true;
+          breaks++;
+        }
+        cursor = p + 1;
+        p = cursor < stop ? buf.indexOf(LF, cursor) : -1;
+      }
+      if (cursor < stop) content = true;
+      endsWithBreak = buf[stop - 1] === LF;
+      prevCR = false;
+      return;
+    }
+    for (let i = start; i < stop; i++) {
+      const b = buf[i];
+      if (b === LF || b === CR) {
+        if (b === CR || !prevCR) {
+          if (content) breaks++;
+          else leading++;
+        }
+        prevCR = b === CR;
+        endsWithBreak = true;
+      } else {
+        prevCR = false;
+        content = true;
+        endsWithBreak = false;
+      }
+    }
+  };
+  const bytesOf = (start: number, stop: number): Buffer =>
+    start >= chunkStart
+      ? chunk.subarray(start - chunkStart, stop - chunkStart)
+      : stop <= chunkStart
+        ? carry.subarray(start - carryStart, stop - carryStart)
+        : Buffer.concat([carry.subarray(start - carryStart), chunk.subarray(0, stop - chunkStart)]);
+
+  const push = (record: string[]) => {
+    const end = from.position + core.info.bytes;
+    leading = 0;
+    breaks = 0;
+    content = false;
+    endsWithBreak = false;
+    if (lastEnd < chunkStart) {
+      // csv-parse may hold a record back until it sees more input: it can end before this chunk.
+      scan(carry, lastEnd - carryStart, Math.min(carry.length, end - carryStart));
+      if (end > chunkStart) scan(chunk, 0, end - chunkStart);
+    } else {
+      scan(chunk, lastEnd - chunkStart, end - chunkStart);
+    }
+    const startLine = lines + leading + 1;
+    const line = startLine + breaks - (endsWithBreak ? 1 : 0);
+    const start = lastEnd;
+    lines += leading + breaks;
+    lastEnd = end;
+    row += 1;
+    const at: CsvPosition = { position: end, line, row };
+    if (record.length !== width && !(relax && record.length > 0)) {
+      const raw = bytesOf(start, end)
+        .toString(format.encoding)
+        .replace(/^[\r\n]+/, '')
+        .replace(/(\r\n|\r|\n)$/, '');
+      const reason = `expected ${width} columns, found ${record.length}`;
+      out.push({ ok: false, line: startLine, row, end: at, reason, raw });
+      return;
+    }
+    // The parser's array is ours: its empty cells and null markers become null in place.
+    const cells = record as (string | null)[];
+    for (let i = 0; i < cells.length; i++) {
+      const v = cells[i];
+      if (v === '' || v === nullValue) cells[i] = null;
+    }
+    for (let i = cells.length; i < width; i++) cells.push(null);
+    out.push({ ok: true, line: startLine, row, end: at, cells });
+  };
+  const failed = (err: Error) => {
+    const e = err as Error & { code?: string; lines?: number };
     // csv-parse stops at a malformed record (an unclosed quote): nothing after it can be trusted to split rightly.
-    throw Object.assign(new Error(`line ${from.line + (e.lines ?? 0)}: ${e.message}`), {
+    return Object.assign(new Error(`line ${from.line + (e.lines ?? 0)}: ${e.message}`), {
       code: e.code,
       cause: err,
     });
+  };
+  const noop = () => {};
+
+  try {
+    for await (const next of input as AsyncIterable<Buffer>) {
+      chunk = next;
+      withCR = chunk.indexOf(CR) !== -1 || (lastEnd < chunkStart && carry.indexOf(CR) !== -1);
+      const err = core.parse(chunk, false, push, noop);
+      // Keep the unfinished row's bytes: a bad row's text may start in this chunk.
+      const chunkEnd = chunkStart + chunk.length;
+      if (lastEnd < chunkStart) carry = Buffer.concat([carry.subarray(lastEnd - carryStart), chunk]);
+      else carry = chunk.subarray(lastEnd - chunkStart);
+      carryStart = lastEnd;
+      chunkStart = chunkEnd;
+      chunk = Buffer.alloc(0);
+      if (out.length > 0) {
+        const batch = out;
+        out = [];
+        yield batch;
+      }
+      if (err) throw failed(err);
+    }
+    withCR = carry.indexOf(CR) !== -1;
+    const err = core.parse(undefined, true, push, noop);
+    if (out.length > 0) yield out;
+    if (err) throw failed(err);
   } finally {
     input.destroy();
   }

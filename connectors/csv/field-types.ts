@@ -50,72 +50,75 @@ const FALSE = new Set(['false', 'f', 'no', 'n', '0']);
 /** Why a cell does not fit its field: thrown by {@link convertCell}, caught per row by the source. */
 export class CellError extends Error {}
 
+/** The error for a cell that does not fit its field; a function of its own, as no closure is made per cell. */
+function notA(field: FieldSpec, text: string, what: string): CellError {
+  return new CellError(
+    `column "${field.name}": ${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)} is not ${what}`,
+  );
+}
+
 /** Converts one cell. `null` (the null marker or an empty cell) is allowed only for nullable fields. */
 export function convertCell(field: FieldSpec, text: string | null): CellValue {
   if (text === null) {
     if (field.nullable) return null;
     throw new CellError(`column "${field.name}" is empty but not nullable`);
   }
-  const bad = (what: string) =>
-    new CellError(
-      `column "${field.name}": ${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)} is not ${what}`,
-    );
   switch (field.type) {
     case 'string':
       return text;
     case 'int': {
       const t = text.trim();
       const n = Number(t);
-      if (!INTEGER.test(t) || n < -2147483648 || n > 2147483647) throw bad('an int (32-bit)');
+      if (!INTEGER.test(t) || n < -2147483648 || n > 2147483647) throw notA(field, text, 'an int (32-bit)');
       return n;
     }
     case 'long': {
       const t = text.trim();
       const n = Number(t);
-      if (!INTEGER.test(t)) throw bad('a long');
+      if (!INTEGER.test(t)) throw notA(field, text, 'a long');
       if (!Number.isSafeInteger(n))
-        throw bad('a long within ±2^53 (declare the column as decimal to keep it exact)');
+        throw notA(field, text, 'a long within ±2^53 (declare the column as decimal to keep it exact)');
       return n;
     }
     case 'float':
     case 'double': {
       const t = text.trim();
-      if (!FLOAT.test(t)) throw bad(`a ${field.type}`);
+      if (!FLOAT.test(t)) throw notA(field, text, `a ${field.type}`);
       return field.type === 'float' ? Math.fround(Number(t)) : Number(t);
     }
     case 'boolean': {
       const t = text.trim().toLowerCase();
       if (TRUE.has(t)) return true;
       if (FALSE.has(t)) return false;
-      throw bad('a boolean (true/false, yes/no, 1/0)');
+      throw notA(field, text, 'a boolean (true/false, yes/no, 1/0)');
     }
     case 'decimal': {
       const t = text.trim();
-      if (!DECIMAL.test(t)) throw bad('a decimal number');
+      if (!DECIMAL.test(t)) throw notA(field, text, 'a decimal number');
       return t.startsWith('+') ? t.slice(1) : t;
     }
     case 'date': {
       const t = text.trim();
       if (field.format) {
         const d = parseDate(t, field.format, new Date(0));
-        if (!isValid(d)) throw bad(`a date in the format ${field.format}`);
+        if (!isValid(d)) throw notA(field, text, `a date in the format ${field.format}`);
         return new Date(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()));
       }
       const ms = ISO_DATE.test(t) ? Date.parse(`${t}T00:00:00Z`) : Number.NaN;
-      if (Number.isNaN(ms)) throw bad('a date (YYYY-MM-DD)');
+      if (Number.isNaN(ms)) throw notA(field, text, 'a date (YYYY-MM-DD)');
       return new Date(ms);
     }
     case 'timestamp': {
       const t = text.trim();
       if (field.format) {
         const d = parseDate(t, field.format, new Date(0));
-        if (!isValid(d)) throw bad(`a timestamp in the format ${field.format}`);
+        if (!isValid(d)) throw notA(field, text, `a timestamp in the format ${field.format}`);
         return d;
       }
-      if (!ISO_TIMESTAMP.test(t)) throw bad('an ISO-8601 timestamp');
+      if (!ISO_TIMESTAMP.test(t)) throw notA(field, text, 'an ISO-8601 timestamp');
       const withZone = /(Z|[+-]\d{2}:?\d{2})$/.test(t) ? t : `${t}Z`;
       const ms = Date.parse(withZone.replace(' ', 'T'));
-      if (Number.isNaN(ms)) throw bad('an ISO-8601 timestamp');
+      if (Number.isNaN(ms)) throw notA(field, text, 'an ISO-8601 timestamp');
       return new Date(ms);
     }
   }

@@ -39,11 +39,26 @@ interface OpenFile {
   file: ClaimedFile;
   fields: FieldSpec[];
   schema: Schema;
-  rows: AsyncGenerator<CsvRow>;
+  /** The source partition of every record of the file: one object, which the runtime keys by identity. */
+  partition: { file: string };
+  /** The headers every row of the file shares (file name, last-modified time). */
+  fileHeaders: ConnectHeader[];
+  keySchema: Schema | null;
+  rows: AsyncGenerator<CsvRow[]>;
+  /** The rows read and not handed out yet, from `next` on. */
+  pending: CsvRow[];
+  next: number;
   /** Offset of the last row handed out, or the resume point. */
   last: CsvPosition;
-  /** The last record handed out for this file: once it is durable, a fully read file can be cleaned up. */
-  lastHanded: SourceRecord | null;
+  /** Whether this run handed out any row of the file (else its committed offset is already at its end). */
+  handed: boolean;
+}
+
+/** A file read to its end, to be cleaned up once its last row is durable. */
+interface DrainingFile {
+  file: ClaimedFile;
+  partition: { file: string };
+  position: number;
 }
 
 function formatOf(c: CsvSourceTaskConfig): CsvFormat {
@@ -87,10 +102,10 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
   private format!: CsvFormat;
   private backlog: ClaimedFile[] = [];
   private current: OpenFile | null = null;
-  /** Files read to the end, keyed by their last record, waiting for it to be durable before cleanup. */
-  private draining = new Map<string, ClaimedFile>();
-  /** Per file, the position of the last record the runtime reported durable. */
-  private durable = new Map<string, number>();
+  /** Files read to the end, by name, waiting for their last row to be durable before cleanup. */
+  private draining = new Map<string, DrainingFile>();
+  /** The position of the last record of the current file the runtime reported durable. */
+  private durable = -1;
   private watcher: FSWatcher | null = null;
   /** With input.claim=offsets, the files this run has opened (they stay where they are). */
   private readonly readInPlace = new Set<string>();
@@ -121,43 +136,61 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
     }
     const out: SourceRecord[] = [];
     const open = this.current;
-    while (out.length < this.config['batch.size']) {
-      let next: IteratorResult<CsvRow>;
-      try {
-        next = await open.rows.next();
-      } catch (err) {
-        await this.failFile(open, (err as Error).message);
-        return out;
+    const size = this.config['batch.size'];
+    while (out.length < size) {
+      if (open.next === open.pending.length) {
+        let next: IteratorResult<CsvRow[]>;
+        try {
+          next = await open.rows.next();
+        } catch (err) {
+          await this.failFile(open, (err as Error).message);
+          return out;
+        }
+        if (next.done) {
+          await this.ended(open, out.length > 0);
+          break;
+        }
+        open.pending = next.value;
+        open.next = 0;
+        continue;
       }
-      if (next.done) {
-        this.current = null;
-        // Clean up (move or delete) only when every row of the file is durable in the log: a crash before that
-        // finds the file still claimed and resumes it from its committed offset.
-        const last = out[out.length - 1] ?? open.lastHanded;
-        const durable = this.durable.get(open.file.name) ?? -1;
-        if (!last || (out.length === 0 && durable >= Number(last.sourceOffset.position)))
-          await this.cleanup(open.file);
-        else this.draining.set(recordKey(last), open.file);
-        this.durable.delete(open.file.name);
-        break;
-      }
-      const record = this.toRecord(open, next.value);
-      open.last = next.value.end;
-      open.lastHanded = record;
-      out.push(record);
+      const stop = Math.min(open.pending.length, open.next + size - out.length);
+      for (let i = open.next; i < stop; i++) out.push(this.toRecord(open, open.pending[i]!));
+      open.next = stop;
+      open.last = open.pending[stop - 1]!.end;
+      open.handed = true;
     }
     return out;
   }
 
-  async commitRecord(record: SourceRecord): Promise<void> {
-    const name = String(record.sourcePartition.file);
-    if (this.current?.file.name === name) {
-      this.durable.set(name, Math.max(this.durable.get(name) ?? -1, Number(record.sourceOffset.position)));
+  /**
+   * The runtime reports each record durable, in order. A file is cleaned up (moved or deleted) only once its last
+   * row is: a crash before that finds the file still claimed and resumes it from its committed offset.
+   */
+  commitRecord(record: SourceRecord): Promise<void> {
+    const current = this.current;
+    if (current && record.sourcePartition === current.partition) {
+      this.durable = record.sourceOffset.position as number;
+      return DONE;
     }
-    const file = this.draining.get(recordKey(record));
-    if (!file) return;
-    this.draining.delete(recordKey(record));
-    await this.cleanup(file);
+    if (this.draining.size === 0) return DONE;
+    const draining = this.draining.get(record.sourcePartition.file as string);
+    if (!draining || (record.sourceOffset.position as number) < draining.position) return DONE;
+    this.draining.delete(draining.partition.file);
+    return this.cleanup(draining.file);
+  }
+
+  /**
+   * After an offset commit: cleans up a file whose last row never came back through {@link commitRecord} (a
+   * transform dropped it) once its committed offset reached the end.
+   */
+  async commit(): Promise<void> {
+    for (const d of [...this.draining.values()]) {
+      const committed = await this.context.offsetReader.offset(d.partition);
+      if (committed === null || Number(committed.position) < d.position) continue;
+      this.draining.delete(d.partition.file);
+      await this.cleanup(d.file);
+    }
   }
 
   async stop(): Promise<void> {
@@ -166,29 +199,47 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
     await this.current?.rows.return(undefined);
   }
 
+  /** A file read to its end: cleaned up now if every row is already durable, else once its last one is. */
+  private async ended(open: OpenFile, inThisBatch: boolean): Promise<void> {
+    this.current = null;
+    const position = open.last.position;
+    const durable = this.durable;
+    this.durable = -1;
+    if (!open.handed || (!inThisBatch && durable >= position)) {
+      await this.cleanup(open.file);
+      return;
+    }
+    this.draining.set(open.partition.file, { file: open.file, partition: open.partition, position });
+  }
+
   private toRecord(open: OpenFile, row: CsvRow): SourceRecord {
     const c = this.config;
-    const sourcePartition = { file: open.file.name };
-    const sourceOffset = { position: row.end.position, line: row.end.line, row: row.end.row };
     const headers: ConnectHeader[] = [
-      { key: CsvHeaders.file, value: open.file.name, schema: Schemas.STRING },
+      open.fileHeaders[0]!,
       { key: CsvHeaders.line, value: row.line, schema: Schemas.INT64 },
-      { key: CsvHeaders.lastModified, value: new Date(open.file.mtimeMs), schema: Schemas.TIMESTAMP },
+      open.fileHeaders[1]!,
     ];
     let reason: string | undefined;
     let value: Record<string, CellValue> | undefined;
     if (row.ok) {
+      const fields = open.fields;
+      const cells = row.cells;
       try {
         value = {};
-        for (const f of open.fields) value[f.name] = convertCell(f, row.cells[f.name] ?? null);
+        for (let i = 0; i < fields.length; i++) {
+          const f = fields[i]!;
+          const text = cells[i] ?? null;
+          value[f.name] = f.type === 'string' && text !== null ? text : convertCell(f, text);
+        }
       } catch (err) {
         if (!(err instanceof CellError)) throw err;
         reason = err.message;
+        value = undefined;
       }
     } else {
       reason = row.reason;
     }
-    if (reason !== undefined || value === undefined) {
+    if (value === undefined) {
       const why = `${open.file.name} line ${row.line}: ${reason}`;
       if (c['errors.tolerance'] === 'none')
         throw new DataError(`${why} (errors.tolerance=none stops the task)`);
@@ -199,11 +250,11 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
       return {
         topic: c['errors.deadletterqueue.topic.name'] ?? `${c.topic}-dlq`,
         key: null,
-        value: row.ok ? Object.values(row.cells).join(c['csv.separator.char']) : row.raw,
+        value: row.ok ? row.cells.map((v) => v ?? '').join(c['csv.separator.char']) : row.raw,
         valueSchema: Schemas.STRING,
         headers: [...headers, { key: CsvHeaders.reason, value: reason ?? 'unknown', schema: Schemas.STRING }],
-        sourcePartition,
-        sourceOffset,
+        sourcePartition: open.partition,
+        sourceOffset: row.end,
       };
     }
     const keyFields = c['key.fields'];
@@ -211,23 +262,17 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
       keyFields.length === 0
         ? null
         : keyFields.length === 1
-          ? value[keyFields[0]]
+          ? value[keyFields[0]!]
           : Object.fromEntries(keyFields.map((k) => [k, value[k]]));
-    const keySchema =
-      keyFields.length === 0
-        ? null
-        : keyFields.length === 1
-          ? (open.schema.fields?.find((f) => f.name === keyFields[0])?.schema ?? null)
-          : struct(keyFields.map((k) => [k, open.schema.fields!.find((f) => f.name === k)!.schema] as const));
     return {
       topic: c.topic,
       key,
-      keySchema,
+      keySchema: open.keySchema,
       value,
       valueSchema: open.schema,
       headers,
-      sourcePartition,
-      sourceOffset,
+      sourcePartition: open.partition,
+      sourceOffset: row.end,
     };
   }
 
@@ -291,13 +336,28 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
         { file: file.name, line: from.line },
         'resuming file after its last committed row',
       );
+    const keyFields = this.config['key.fields'];
+    const schemaOfField = (k: string) => schema.fields?.find((f) => f.name === k)?.schema ?? null;
     return {
       file,
       fields,
       schema,
+      partition: { file: file.name },
+      fileHeaders: [
+        { key: CsvHeaders.file, value: file.name, schema: Schemas.STRING },
+        { key: CsvHeaders.lastModified, value: new Date(file.mtimeMs), schema: Schemas.TIMESTAMP },
+      ],
+      keySchema:
+        keyFields.length === 0
+          ? null
+          : keyFields.length === 1
+            ? schemaOfField(keyFields[0]!)
+            : struct(keyFields.map((k) => [k, schemaOfField(k)!] as const)),
       rows: readRows(file.path, this.format, columns, from),
+      pending: [],
+      next: 0,
       last: from,
-      lastHanded: null,
+      handed: false,
     };
   }
 
@@ -321,12 +381,12 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
     let n = 0;
     const rows = readRows(file.path, this.format, columns, start);
     try {
-      for await (const row of rows) {
-        if (!row.ok) continue;
-        columns.forEach((c, i) => {
-          samples[i].push(row.cells[c]);
-        });
-        if (++n >= limit) break;
+      sampling: for await (const batch of rows) {
+        for (const row of batch) {
+          if (!row.ok) continue;
+          for (let i = 0; i < columns.length; i++) samples[i]!.push(row.cells[i] ?? null);
+          if (++n >= limit) break sampling;
+        }
       }
     } finally {
       await rows.return(undefined);
@@ -350,9 +410,7 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
   }
 }
 
-function recordKey(record: SourceRecord): string {
-  return `${record.sourcePartition.file}\u0000${record.sourceOffset.position}`;
-}
+const DONE: Promise<void> = Promise.resolve();
 
 export const csvSource = defineSourceConnector({
   name: 'csv',

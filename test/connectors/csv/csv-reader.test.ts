@@ -26,7 +26,7 @@ afterAll(async () => {
 async function all(file: string, f = format): Promise<{ columns: string[]; rows: CsvRow[] }> {
   const { columns, start } = await readHeader(file, f);
   const rows: CsvRow[] = [];
-  for await (const row of readRows(file, f, columns, start)) rows.push(row);
+  for await (const batch of readRows(file, f, columns, start)) rows.push(...batch);
   return { columns, rows };
 }
 
@@ -40,12 +40,50 @@ describe('connectors › csv › reader', () => {
     const { columns, rows } = await all(file);
     expect(columns).toEqual(['id', 'text', 'n']);
     expect(rows.map((r) => (r.ok ? r.cells : r.reason))).toEqual([
-      { id: '1', text: 'a, b', n: '2' },
-      { id: '2', text: 'line one\r\nline two', n: null },
-      { id: '3', text: 'say "hi"', n: '4' },
-      { id: '4', text: null, n: '5' },
+      ['1', 'a, b', '2'],
+      ['2', 'line one\r\nline two', null],
+      ['3', 'say "hi"', '4'],
+      ['4', null, '5'],
     ]);
     expect(rows.map((r) => r.line)).toEqual([2, 3, 5, 6]);
+  });
+
+  it('reads the same rows, lines, positions and bad-row text whatever the chunk size, LF or CRLF', async () => {
+    const lf = 'id,text\n1,"a\r\nb"\n\n2,plain\n3\n4,"x ""y"""\n\n\n5,"é, ü"\n6,7,8\n9,last';
+    for (const [name, text] of [
+      ['lf.csv', lf],
+      ['crlf.csv', lf.replace(/\n/g, '\r\n').replace('a\r\r\nb', 'a\nb')],
+    ] as const) {
+      const file = join(dir, name);
+      await writeFile(file, text);
+      const { columns, start } = await readHeader(file, format);
+      const read = async (chunk: number) => {
+        const rows: CsvRow[] = [];
+        for await (const batch of readRows(file, format, columns, start, chunk)) rows.push(...batch);
+        return rows;
+      };
+      const whole = await read(1 << 20);
+      expect(whole.map((r) => [r.line, r.end.line, r.ok ? r.cells : `${r.reason} [${r.raw}]`])).toEqual([
+        [2, 3, ['1', name === 'lf.csv' ? 'a\r\nb' : 'a\nb']],
+        [5, 5, ['2', 'plain']],
+        [6, 6, 'expected 2 columns, found 1 [3]'],
+        [7, 7, ['4', 'x "y"']],
+        [10, 10, ['5', 'é, ü']],
+        [11, 11, 'expected 2 columns, found 3 [6,7,8]'],
+        [12, 12, ['9', 'last']],
+      ]);
+      for (const chunk of [1, 2, 3, 5, 8, 13, 64]) expect(await read(chunk)).toEqual(whole);
+    }
+  });
+
+  it('makes empty cells null, quoted or not, and cells equal to the null marker', async () => {
+    const file = join(dir, 'nulls.csv');
+    await writeFile(file, 'a,b,c,d\n1,"",NULL,\n"NULL",x,"",y\n');
+    const { rows } = await all(file, { ...format, nullValue: 'NULL' });
+    expect(rows.map((r) => (r.ok ? r.cells : r.reason))).toEqual([
+      ['1', null, null, null],
+      [null, 'x', null, 'y'],
+    ]);
   });
 
   it('resumes mid-file at the next row, with the same lines and cells', async () => {
@@ -55,7 +93,7 @@ describe('connectors › csv › reader', () => {
     const { columns, rows } = await all(file);
     expect(rows).toHaveLength(50);
     const resumed: CsvRow[] = [];
-    for await (const row of readRows(file, format, columns, rows[19].end)) resumed.push(row);
+    for await (const batch of readRows(file, format, columns, rows[19].end)) resumed.push(...batch);
     expect(resumed).toEqual(rows.slice(20));
   });
 
@@ -84,8 +122,8 @@ describe('connectors › csv › reader', () => {
     };
     const { rows } = await all(file, f);
     expect(rows.map((r) => (r.ok ? r.cells : null))).toEqual([
-      { id: '1', name: null },
-      { id: '2', name: 'b' },
+      ['1', null],
+      ['2', 'b'],
     ]);
     expect(rows.map((r) => r.line)).toEqual([2, 3]);
   });
@@ -96,7 +134,7 @@ describe('connectors › csv › reader', () => {
     const { columns, start } = await readHeader(file, format);
     const seen: CsvRow[] = [];
     await expect(async () => {
-      for await (const row of readRows(file, format, columns, start)) seen.push(row);
+      for await (const batch of readRows(file, format, columns, start)) seen.push(...batch);
     }).rejects.toThrow(/Quote Not Closed/i);
     expect(seen).toHaveLength(1);
   });

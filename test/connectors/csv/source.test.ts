@@ -112,14 +112,19 @@ describe('connectors › csv › source', () => {
     const records = await drain(task, offsets);
     await task.stop();
     expect(
-      records.map((r) => [r.topic, header(r, 'sluice.csv.line'), header(r, 'sluice.csv.error') ?? null]),
+      records.map((r) => [
+        r.topic,
+        header(r, 'sluice.csv.file'),
+        header(r, 'sluice.csv.line'),
+        header(r, 'sluice.csv.error') ?? null,
+        r.topic === 'orders-dlq' ? r.value : null,
+      ]),
     ).toEqual([
-      ['orders', 2, null],
-      ['orders-dlq', 3, 'column "qty": "many" is not an int (32-bit)'],
-      ['orders-dlq', 4, 'expected 2 columns, found 1'],
-      ['orders', 5, null],
+      ['orders', 'c.csv', 2, null, null],
+      ['orders-dlq', 'c.csv', 3, 'column "qty": "many" is not an int (32-bit)', '2,many'],
+      ['orders-dlq', 'c.csv', 4, 'expected 2 columns, found 1', '3'],
+      ['orders', 'c.csv', 5, null, null],
     ]);
-    expect(records[2].value).toBe('3');
   });
 
   it('stops the task on a bad row when errors.tolerance is none, naming file and line', async () => {
