@@ -1,8 +1,7 @@
 import type pg from 'pg';
-import Cursor from 'pg-cursor';
 import { type CapturedTable, capturedTable } from './change-events.js';
+import { CopyRows } from './copy-rows.js';
 import { matchesAny, quoteTable, tableName } from './identifiers.js';
-import { pgTypes } from './pg-values.js';
 
 /** Ordinary tables matching the include and exclude lists, with their columns and primary key. */
 export async function discoverTables(
@@ -50,7 +49,7 @@ export async function discoverTables(
  */
 export class SnapshotReader {
   private index = 0;
-  private cursor: Cursor | undefined;
+  private rows: CopyRows | undefined;
 
   constructor(
     private readonly client: pg.Client,
@@ -67,13 +66,10 @@ export class SnapshotReader {
   async next(max: number): Promise<{ table: CapturedTable; rows: Record<string, unknown>[] }> {
     while (this.index < this.tables.length) {
       const table = this.tables[this.index]!;
-      this.cursor ??= this.client.query(
-        new Cursor(`SELECT * FROM ${quoteTable(table)}`, [], { types: pgTypes }),
-      );
-      const rows = (await this.cursor.read(max)) as Record<string, unknown>[];
+      this.rows ??= await CopyRows.open(this.client, `SELECT * FROM ${quoteTable(table)}`);
+      const rows = await this.rows.read(max);
       if (rows.length > 0) return { table, rows };
-      await this.cursor.close();
-      this.cursor = undefined;
+      this.rows = undefined;
       this.index++;
     }
     return { table: this.tables[this.tables.length - 1]!, rows: [] };
