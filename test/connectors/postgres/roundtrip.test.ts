@@ -33,6 +33,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db.query(`DROP SCHEMA ${schema} CASCADE`);
+  // The CDC test's publication, also when the test failed before dropping it.
+  await db.query(`DROP PUBLICATION IF EXISTS ${schema}_wc`);
   await db.end();
   await release();
 });
@@ -151,7 +153,6 @@ describe('connectors › postgres › type round trip', () => {
     );
     await db.query(`INSERT INTO ${schema}.wc VALUES ${all[1]}, ${all[2]}`);
     await copyDone;
-    await db.query(`DROP PUBLICATION IF EXISTS ${slot}`);
   });
 
   it('table → source → sink → table keeps every value of every listed type exactly', async () => {
