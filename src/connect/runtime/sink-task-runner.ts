@@ -15,6 +15,29 @@ const RETRY_BACKOFF_MS = 1000;
 const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 /**
+ * `promise`'s value, or null once `signal` aborts, leaving no listener behind. (A `Promise.race` against one
+ * long-lived "aborted" promise would pile a reaction per call onto it, each holding its batch: a leak of every
+ * record read.)
+ */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | null> {
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(null);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
  * Runs one sink task as a member of the consumer group `connect-<connector>`: converts and transforms each batch,
  * hands it to `put`, and every `offset.flush.interval.ms` (and before partitions are revoked, and on stop) calls
  * `flush` and only then commits the offsets of everything put. After a crash, records after the last commit are
@@ -82,12 +105,9 @@ export class SinkTaskRunner extends TaskRunner {
       if (this.paused) this.pauseConsumer();
       if (this.stopping) return false;
       // The loop also ends on the stop signal itself, not only when the consumer's iterator notices the stop.
-      const aborted = new Promise<null>((resolve) =>
-        this.controller.signal.addEventListener('abort', () => resolve(null)),
-      );
       const batches = consumer[Symbol.asyncIterator]();
       while (!this.stopping) {
-        const next = await Promise.race([batches.next(), aborted]);
+        const next = await unlessAborted(batches.next(), this.controller.signal);
         if (next === null || next.done) break;
         await this.lock.run(() => this.deliver(next.value));
         if (this.commitRequested) {

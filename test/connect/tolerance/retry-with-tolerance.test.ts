@@ -122,7 +122,8 @@ describe('connect › tolerance › RetryWithToleranceOperator', () => {
     let calls = 0;
     const op = new RetryWithToleranceOperator({
       ...config,
-      'errors.retry.timeout': 50,
+      // Roomy enough that a loaded machine's late timers still fit a few retries in.
+      'errors.retry.timeout': 300,
       'errors.retry.delay.max.ms': 20,
     });
     await expect(
@@ -136,8 +137,9 @@ describe('connect › tolerance › RetryWithToleranceOperator', () => {
         consumed,
       ),
     ).rejects.toThrowError(ToleranceExceededError);
+    // Retries wait at least 15 ms each: no more than the timeout allows, and more than one.
     expect(calls).toBeGreaterThanOrEqual(3);
-    expect(calls).toBeLessThanOrEqual(6);
+    expect(calls).toBeLessThanOrEqual(2 + 300 / 15);
   });
 
   it('handles an error the caller already hit on its first, synchronous attempt', async () => {
