@@ -1,11 +1,15 @@
 /**
- * `npm run bench -- csv [--rows 1000000] [--json]`: the CSV connectors through the Connect runtime on the embedded
- * log, beside their ceiling in the same run.
+ * `npm run bench -- csv [--rows 1000000] [--rss-mb 2048] [--json]`: the CSV connectors through the Connect runtime
+ * on the embedded log, beside their ceiling in the same run.
  *
  * - source: a file of N rows × 10 columns → topic through the `csv` connector with inferred types, timed until
  *   the finite task finishes; ceiling: csv-parse alone streaming over the same file. Goal: ≥ 60% of its rows/s.
  * - sink: N JSON records already in a topic (appended first, not timed) → the `csv-sink` connector, timed until its
  *   consumer group `connect-<name>` has lag 0. Goal: ≥ 300,000 rows/s.
+ *
+ * `--rss-mb <MB>` measures memory instead: a generated file of that size streams through the source into a topic,
+ * and the process's peak RSS is reported against the goal of 200 MB for a 2 GB file; csv-parse alone over the same
+ * file, first, gives the ceiling's throughput and its RSS.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
@@ -42,6 +46,23 @@ function row(i: number): string {
     `C${(i % 65536).toString(16).padStart(4, '0')}`,
     `note number ${i % 1000}`,
   ].join(',');
+}
+
+/** Writes rows until the file holds at least `bytes`; returns the row count. */
+async function writeCsvOfSize(file: string, bytes: number): Promise<number> {
+  const out = createWriteStream(file);
+  let written = 0;
+  let rows = 0;
+  let chunk = `${COLUMNS.join(',')}\n`;
+  while (written + chunk.length < bytes) {
+    for (let i = 0; i < 10_000; i++) chunk += `${row(rows++)}\n`;
+    written += chunk.length;
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+    chunk = '';
+  }
+  out.end(chunk);
+  await new Promise<void>((r) => out.once('finish', () => r()));
+  return rows;
 }
 
 async function writeCsv(file: string, rows: number): Promise<void> {
@@ -99,7 +120,111 @@ async function waitForLagZero(client: Client, group: string, topic: string, rows
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
+/** Peak RSS over a stretch of the run, sampled every 50 ms. */
+class RssPeak {
+  peak = process.memoryUsage().rss;
+  private readonly timer = setInterval(() => this.sample(), 50);
+  sample(): void {
+    this.peak = Math.max(this.peak, process.memoryUsage().rss);
+  }
+  stop(): number {
+    clearInterval(this.timer);
+    this.sample();
+    return this.peak;
+  }
+}
+
+async function runRss(megabytes: number, args: string[]): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sluice-bench-csv-rss-'));
+  try {
+    const input = path.join(dir, 'input');
+    const file = path.join(input, 'rows.csv');
+    await mkdir(input);
+    const rows = await writeCsvOfSize(file, megabytes * 1024 * 1024);
+    const bytes = (await stat(file)).size;
+    const label = `${human(rows)} rows × ${COLUMNS.length} columns (${mb(bytes)})`;
+    const before = process.memoryUsage().rss;
+
+    const parseRss = new RssPeak();
+    const ceiling = await timed(() => parseOnly(file));
+    const parsePeak = parseRss.stop();
+    if (ceiling.result !== rows) throw new Error(`csv-parse read ${ceiling.result} rows, expected ${rows}`);
+
+    const client = await connect({ log: { dir: path.join(dir, 'log') } });
+    const config = parseWorkerConfig({
+      'rest.enable': false,
+      'offset.flush.interval.ms': 1000,
+      'key.converter': 'json',
+      'value.converter': 'json',
+      'value.converter.schemas.enable': false,
+    });
+    const worker = await Worker.start({ client, config, plugins: builtinConnectors, logger: silent });
+    const sourceRss = new RssPeak();
+    const source = await timed(async () => {
+      await worker.create({
+        name: 'csv-source',
+        'connector.class': 'csv',
+        topic: 'csv-rows',
+        'input.path': input,
+        'input.finite': true,
+        'input.claim': 'offsets',
+        'cleanup.policy': 'none',
+      });
+      await worker.finished('csv-source');
+    });
+    const sourcePeak = sourceRss.stop();
+    const sourcedRows = (await client.admin().partitionOffsets('csv-rows')).reduce(
+      (n, p) => n + p.highWatermark - p.logStartOffset,
+      0,
+    );
+    await worker.close();
+    await client.close();
+    if (sourcedRows !== rows) throw new Error(`csv source wrote ${sourcedRows} rows, expected ${rows}`);
+
+    const results: (Measurement & { peakRssBytes: number })[] = [
+      {
+        case: label,
+        subject: 'csv-parse alone (ceiling)',
+        records: rows,
+        bytes,
+        ms: ceiling.ms,
+        peakRssBytes: parsePeak,
+      },
+      {
+        case: label,
+        subject: 'sluice csv source → topic (inferred types)',
+        records: rows,
+        bytes,
+        ms: source.ms,
+        peakRssBytes: sourcePeak,
+      },
+    ];
+    if (wantsJson(args)) {
+      process.stdout.write(
+        `${JSON.stringify({ results, rssBeforeBytes: before, goalBytes: 200 * 1024 * 1024 })}\n`,
+      );
+      return;
+    }
+    const table = results.map((m) => [
+      m.subject,
+      human(recordsPerSec(m)),
+      mbPerSec(m).toFixed(1),
+      (m.ms / 1000).toFixed(1),
+      mb(m.peakRssBytes),
+    ]);
+    process.stdout.write(`${label}\n\n`);
+    process.stdout.write(`${formatTable(['subject', 'rows/s', 'MiB/s', 'seconds', 'peak RSS'], table)}\n\n`);
+    process.stdout.write(
+      `peak RSS while the source read ${mb(bytes)}: ${mb(sourcePeak)} (goal < 200 MB; ${mb(before)} before it started)\n`,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(args: string[]): Promise<void> {
+  const rssMb = flag(args, 'rss-mb');
+  if (rssMb !== undefined) return runRss(Number(rssMb), args);
   const rows = Number(flag(args, 'rows') ?? 1_000_000);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sluice-bench-csv-'));
   let peakRss = process.memoryUsage().rss;
