@@ -11,6 +11,9 @@ const MAX_PARAMETERS = 65535;
 
 type Row = Record<string, unknown>;
 
+/** Rows per write of a COPY: tens of kilobytes, well under a socket buffer. */
+const COPY_CHUNK_ROWS = 256;
+
 /**
  * Writes rows into one table, inside the caller's transaction. Identifiers are quoted and values are parameters
  * (or COPY data), each cast to its column's type; nothing from a record is ever spliced into SQL text.
@@ -37,9 +40,10 @@ export class TableWriter {
     );
     const types = columns.map((c) => this.table.columns.get(c)!);
     const last = columns.length - 1;
-    for (let i = 0; i < rows.length; i += this.batchSize) {
+    // Small writes, so the server parses one chunk while the next is built (the two overlap on two cores).
+    for (let i = 0; i < rows.length; i += COPY_CHUNK_ROWS) {
       let chunk = '';
-      const end = Math.min(rows.length, i + this.batchSize);
+      const end = Math.min(rows.length, i + COPY_CHUNK_ROWS);
       for (let r = i; r < end; r++) {
         const row = rows[r]!;
         for (let c = 0; c <= last; c++) {
