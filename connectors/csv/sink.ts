@@ -1,7 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import type { z } from 'zod';
 import {
   DataError,
@@ -13,6 +12,7 @@ import {
   type TopicPartitionOffset,
 } from '../../src/connect/index.js';
 import { type CsvSinkConfig, csvSinkConfig } from './config.js';
+import { RowFormatter } from './row-formatter.js';
 
 const TEMP_SUFFIX = '.csv.tmp';
 
@@ -39,10 +39,16 @@ export function csvFileName(topic: string, partition: number, startOffset: numbe
  */
 export class CsvSinkTask implements SinkTask<CsvSinkConfig> {
   private config!: CsvSinkConfig;
+  private formatter!: RowFormatter;
   private files = new Map<string, OpenCsvFile>();
 
   async start(config: CsvSinkConfig, _context: SinkTaskContext): Promise<void> {
     this.config = config;
+    this.formatter = new RowFormatter(
+      config['csv.separator.char'],
+      config['csv.quote.char'],
+      config['csv.null.value'],
+    );
     await mkdir(config['output.path'], { recursive: true });
     // Temporary files of a previous run hold rows whose offsets were never committed: they will be redelivered.
     for (const name of await readdir(config['output.path'])) {
@@ -52,7 +58,8 @@ export class CsvSinkTask implements SinkTask<CsvSinkConfig> {
 
   async put(records: SinkRecord[]): Promise<void> {
     const c = this.config;
-    const byFile = new Map<string, { file: OpenCsvFile; rows: unknown[][] }>();
+    // The text of each file's new rows, written in one piece per file and put.
+    const byFile = new Map<string, { file: OpenCsvFile; text: string }>();
     for (const record of records) {
       const tp = `${record.topic}\u0000${record.kafkaPartition}`;
       let file = this.files.get(tp);
@@ -74,8 +81,8 @@ export class CsvSinkTask implements SinkTask<CsvSinkConfig> {
         this.files.set(tp, file);
       }
       let pending = byFile.get(tp);
-      if (!pending) byFile.set(tp, (pending = { file, rows: [] }));
-      pending.rows.push(file.columns.map((col) => cell(row[col], c['csv.null.value'])));
+      if (!pending) byFile.set(tp, (pending = { file, text: '' }));
+      pending.text += this.formatter.fields(row, file.columns);
       file.rows += 1;
       if (c['rotate.rows'] > 0 && file.rows >= c['rotate.rows']) {
         await this.flushPending(byFile, tp);
@@ -129,18 +136,18 @@ export class CsvSinkTask implements SinkTask<CsvSinkConfig> {
     const tmp = final.replace(/\.csv$/, TEMP_SUFFIX);
     const handle = await open(tmp, 'w');
     const file: OpenCsvFile = { tmp, final, handle, columns, rows: 0, bytes: 0, openedAt: Date.now() };
-    if (c['csv.header']) await this.write(file, stringify([columns], this.stringifyOptions()));
+    if (c['csv.header']) await this.write(file, this.formatter.row(columns));
     return file;
   }
 
   private async flushPending(
-    byFile: Map<string, { file: OpenCsvFile; rows: unknown[][] }>,
+    byFile: Map<string, { file: OpenCsvFile; text: string }>,
     tp: string,
   ): Promise<void> {
     const pending = byFile.get(tp);
-    if (!pending || pending.rows.length === 0) return;
+    if (!pending || pending.text === '') return;
     byFile.delete(tp);
-    await this.write(pending.file, stringify(pending.rows, this.stringifyOptions()));
+    await this.write(pending.file, pending.text);
   }
 
   private async write(file: OpenCsvFile, text: string): Promise<void> {
@@ -161,22 +168,6 @@ export class CsvSinkTask implements SinkTask<CsvSinkConfig> {
       await dir.close();
     }
   }
-
-  private stringifyOptions() {
-    return {
-      delimiter: this.config['csv.separator.char'],
-      quote: this.config['csv.quote.char'],
-      record_delimiter: 'unix' as const,
-      cast: { date: (d: Date) => d.toISOString(), boolean: (b: boolean) => String(b) },
-    };
-  }
-}
-
-function cell(value: unknown, nullValue: string): unknown {
-  if (value === null || value === undefined) return nullValue;
-  if (Buffer.isBuffer(value)) return value.toString('base64');
-  if (typeof value === 'object' && !(value instanceof Date)) return JSON.stringify(value);
-  return value;
 }
 
 export const csvSink = defineSinkConnector({
