@@ -12,6 +12,7 @@ import type { FileSinkConfig } from './config.js';
 /** Write to the file once this much is buffered, without waiting for `flush`. */
 const WRITE_THRESHOLD = 1024 * 1024;
 const TAIL_PROBE = 64 * 1024;
+const NEWLINE = 0x0a;
 
 const json = new JsonConverter(false);
 
@@ -24,7 +25,8 @@ const json = new JsonConverter(false);
 export class FileSinkTask implements SinkTask<FileSinkConfig> {
   private handle: FileHandle | undefined;
   private size = 0;
-  private pending: string[] = [];
+  /** Lines not yet written, encoded straight into one reused buffer (no per-line strings to join). */
+  private pending = Buffer.allocUnsafe(WRITE_THRESHOLD + 64 * 1024);
   private pendingBytes = 0;
   private format: (record: SinkRecord) => string = (r) => asText(r.value);
 
@@ -64,24 +66,29 @@ export class FileSinkTask implements SinkTask<FileSinkConfig> {
 
   async put(records: SinkRecord[]): Promise<void> {
     for (const record of records) {
-      const line = `${this.format(record)}\n`;
-      this.pending.push(line);
-      this.pendingBytes += line.length;
+      const text = this.format(record);
+      // UTF-8 takes at most 3 bytes per UTF-16 unit; make room for the worst case and the newline.
+      const room = text.length * 3 + 1;
+      if (this.pendingBytes + room > this.pending.length) {
+        await this.write();
+        if (room > this.pending.length) this.pending = Buffer.allocUnsafe(room);
+      }
+      this.pendingBytes += this.pending.write(text, this.pendingBytes, 'utf8');
+      this.pending[this.pendingBytes++] = NEWLINE;
     }
     if (this.pendingBytes >= WRITE_THRESHOLD) await this.write();
   }
 
   private async write(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const data = Buffer.from(this.pending.join(''), 'utf8');
-    this.pending = [];
-    this.pendingBytes = 0;
+    const length = this.pendingBytes;
+    if (length === 0) return;
     let written = 0;
-    while (written < data.length) {
-      const { bytesWritten } = await this.handle!.write(data, written, data.length - written);
+    while (written < length) {
+      const { bytesWritten } = await this.handle!.write(this.pending, written, length - written);
       written += bytesWritten;
     }
-    this.size += data.length;
+    this.pendingBytes = 0;
+    this.size += length;
   }
 
   async flush(_offsets: TopicPartitionOffset[]): Promise<void> {
