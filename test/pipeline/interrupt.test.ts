@@ -2,17 +2,25 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PG_URL, shareServer } from '../connectors/postgres/harness.js';
 
 const dirs: string[] = [];
-afterAll(() => {
+// The second test locks a PostgreSQL table; the shared lease keeps other files from restarting the server meanwhile.
+let releaseServer: (() => Promise<void>) | undefined;
+beforeAll(async () => {
+  releaseServer = await shareServer();
+}, 120_000);
+afterAll(async () => {
+  await releaseServer?.();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 const ROWS = 20_000;
 
 /** CSV rows → a reshaping stream → a JSON-lines file, as a batch job. */
-function setUp(): { file: string; out: string } {
+function setUp(): { dir: string; file: string; out: string } {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-interrupt-'));
   dirs.push(dir);
   mkdirSync(join(dir, 'in'));
@@ -51,7 +59,7 @@ sinks:
       format: json
 `,
   );
-  return { file, out };
+  return { dir, file, out };
 }
 
 function start(file: string) {
@@ -111,15 +119,55 @@ describe('pipeline › run › Ctrl-C', () => {
   }, 200_000);
 
   it('a second Ctrl-C exits at once, without waiting for the graceful stop', async () => {
-    const { file, out } = setUp();
-    const run = start(file);
-    await waitFor('the first rows in the sink', () => ids(out).length > 0);
-    run.child.kill('SIGINT');
-    await waitFor('the graceful stop', () => run.output().stderr.includes('stopping: flushing'), 10_000);
-    run.child.kill('SIGINT');
-    const exited = await run.exited;
-    expect(exited.code).toBe(130);
-    // It exited before writing a summary: the graceful path was cut short.
-    expect(run.output().stdout).not.toContain('recordsIn');
+    const { dir } = setUp();
+    const table = `interrupted_${Math.random().toString(36).slice(2, 10)}`;
+    const file = join(dir, 'to-postgres.yaml');
+    writeFileSync(
+      file,
+      `name: interrupted-pg
+log:
+  dir: ${join(dir, 'log-pg')}
+sources:
+  - name: rows
+    connector: csv
+    topic: rows
+    config:
+      input.path: ${join(dir, 'in')}
+      input.claim: offsets
+      input.finite: true
+      cleanup.policy: none
+      value.schema: { id: long, name: string, qty: int }
+sinks:
+  - name: db
+    connector: postgres-sink
+    topics: rows
+    config:
+      connection.url: ${PG_URL}
+      table.name.format: ${table}
+`,
+    );
+    const db = new pg.Client({ connectionString: PG_URL });
+    db.on('error', () => {});
+    await db.connect();
+    try {
+      await db.query(`CREATE TABLE "${table}" (id bigint PRIMARY KEY, name text, qty int)`);
+      // The table stays locked: the sink waits on it, and so does a graceful stop (up to the task's timeout).
+      await db.query('BEGIN');
+      await db.query(`LOCK TABLE "${table}" IN ACCESS EXCLUSIVE MODE`);
+      const run = start(file);
+      await waitFor('the whole input read', () => run.output().stderr.includes('"msg":"file done"'));
+      run.child.kill('SIGINT');
+      await waitFor('the graceful stop', () => run.output().stderr.includes('stopping: flushing'));
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(run.child.exitCode, 'still waiting for the locked table').toBeNull();
+      run.child.kill('SIGINT');
+      expect(await run.exited).toEqual({ code: 130, signal: null });
+      // It exited before the graceful stop could write a summary.
+      expect(run.output().stdout).not.toContain('recordsIn');
+    } finally {
+      await db.query('ROLLBACK').catch(() => {});
+      await db.query(`DROP TABLE IF EXISTS "${table}"`).catch(() => {});
+      await db.end();
+    }
   }, 200_000);
 });
