@@ -136,6 +136,12 @@ export interface Consumer<K = Buffer | null, V = Buffer | null> extends AsyncIte
    * a batch fetched earlier for that partition is dropped. Throws `UNKNOWN_TOPIC_OR_PARTITION` when not assigned.
    */
   seek(position: TopicPartitionOffset): void;
+  /**
+   * Kafka's position: the offset of the next record the consumer will deliver for an assigned partition, which
+   * moves past transaction markers and records a read_committed consumer skips even when nothing is delivered
+   * (how a reader knows it caught up with an end offset). -1 when unknown. Embedded backend only.
+   */
+  position?(partition: TopicPartition): number;
   /** Stops fetching these partitions; records already delivered are unaffected. Pausing survives a rebalance. */
   pause(partitions: TopicPartitions[]): void;
   /** Fetches these partitions again, from where their delivered records end. */

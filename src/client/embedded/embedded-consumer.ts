@@ -111,6 +111,10 @@ export class EmbeddedConsumer<K, V> implements Consumer<K, V> {
     return this.fetcher.partitions();
   }
 
+  position({ topic, partition }: TopicPartition): number {
+    return this.fetcher.position(topic, partition);
+  }
+
   seek({ topic, partition, offset }: TopicPartitionOffset): void {
     if (!Number.isSafeInteger(offset) || offset < 0) {
       throw new ConfigError(`cannot seek ${topic}-${partition} to ${offset}: offsets are integers from 0`);

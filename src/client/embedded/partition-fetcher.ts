@@ -101,6 +101,17 @@ export class PartitionFetcher<K, V> {
     this.notify();
   }
 
+  /**
+   * The offset of the next record to deliver: the first undelivered fetched one, else where the next fetch
+   * starts (past markers and skipped records a fetch found nothing to deliver in). -1 when not assigned.
+   */
+  position(topic: string, partition: number): number {
+    const state = this.states.get(tpKey(topic, partition));
+    if (!state) return -1;
+    if (state.chunk && state.cursor < state.chunk.length) return state.chunk[state.cursor].offset;
+    return state.position;
+  }
+
   has(topic: string, partition: number): boolean {
     return this.states.has(tpKey(topic, partition));
   }

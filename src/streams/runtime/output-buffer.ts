@@ -1,4 +1,3 @@
-import type { Producer } from '../../client/producer.js';
 import type { ProducerRecord } from '../../client/records.js';
 import type { SinkRecord } from '../context.js';
 
@@ -15,7 +14,12 @@ export class OutputBuffer {
   #inFlightRecords = 0;
   #count = 0;
 
-  constructor(private readonly producer: Producer<Bytes, Bytes>) {}
+  /** `producer` is the app's producer, or (exactly once) what sends into its open transaction. */
+  constructor(
+    private readonly producer: {
+      send(topic: string, records: ProducerRecord<Bytes, Bytes>[]): Promise<unknown>;
+    },
+  ) {}
 
   /** Records buffered or sent and not yet acknowledged. */
   get size(): number {

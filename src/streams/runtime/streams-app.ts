@@ -1,6 +1,6 @@
 import { merge, type Observable, type Subscription } from 'rxjs';
 import type { Consumer } from '../../client/consumer.js';
-import type { Producer } from '../../client/producer.js';
+import type { Producer, Transaction } from '../../client/producer.js';
 import type { ConsumerBatch, TopicPartition } from '../../client/records.js';
 import { serdes } from '../../client/serde.js';
 import type { Client } from '../../client/types.js';
@@ -32,7 +32,9 @@ export type StreamsState = 'created' | 'starting' | 'running' | 'stopped' | 'fai
  * leaves. Inputs must therefore be co-partitioned (same partition count, same key partitioning).
  *
  * At least once: every `commitIntervalMs`, outputs and changelog records are flushed and acknowledged, then the
- * offsets of the input records that caused them are committed. Reading waits while more than
+ * offsets of the input records that caused them are committed. Exactly once: the same, inside one transaction per
+ * commit interval (outputs, changelog records and input offsets commit together, or a crash aborts them all); the
+ * app reads its inputs and restores its stores read_committed, and does not process records while committing. Reading waits while more than
  * `maxBufferedRecords` outputs are unacknowledged, so a slow sink slows the reading and memory stays bounded.
  */
 export class StreamsApp {
@@ -41,6 +43,8 @@ export class StreamsApp {
   #state: StreamsState = 'created';
   #consumer: Consumer<Bytes, Bytes> | undefined;
   #producer: Producer<Bytes, Bytes> | undefined;
+  /** Exactly once: the transaction of the current commit interval, opened when the first record arrives. */
+  #transaction: Transaction<Bytes, Bytes> | null = null;
   #outputs: OutputBuffer | undefined;
   #subscriptions: Subscription[] = [];
   /** Next offset to commit per input topic-partition: one past the last record dispatched. */
@@ -117,15 +121,20 @@ export class StreamsApp {
     if (topics.length === 0)
       throw new SluiceError('NO_INPUT', `streams app "${applicationId}" reads no topic`);
     await this.#createInternalTopics(topics);
+    const eos = this.#exactlyOnce;
     this.#producer = this.client.producer<Bytes, Bytes>({
       ...this.options.producer,
       acks,
       keySerde: serdes.buffer,
       valueSerde: serdes.buffer,
+      ...(eos ? { 'transactional.id': transactionalId(applicationId) } : {}),
     });
-    this.#outputs = new OutputBuffer(this.#producer);
+    this.#outputs = new OutputBuffer(
+      eos ? { send: (topic, records) => this.#openTransaction().send(topic, records) } : this.#producer,
+    );
     this.#consumer = this.client.consumer<Bytes, Bytes>({
       ...this.options.consumer,
+      ...(eos ? { 'isolation.level': 'read_committed' as const } : {}),
       groupId: applicationId,
       'enable.auto.commit': false,
       'auto.offset.reset': 'earliest',
@@ -189,6 +198,8 @@ export class StreamsApp {
         );
         if (next === null || next.done || this.#state !== 'running') break;
         const batch = next.value;
+        // Exactly once: no record is processed while a commit is taking its snapshot and committing it.
+        if (this.#exactlyOnce) await this.#transactionReady();
         for (const record of batch.records) {
           this.#topology.dispatch(record);
           if (this.#failure !== undefined) throw this.#failure;
@@ -229,14 +240,62 @@ export class StreamsApp {
         for (const change of store.takeChanges()) outputs.add(topic, { ...change, headers: [], partition });
       }
     }
+    if (this.#exactlyOnce) {
+      if (this.#transaction === null) {
+        if (outputs.size === 0) return; // nothing was read since the last commit
+        this.#transaction = await this.#producer!.transaction();
+      }
+      const transaction = this.#transaction;
+      try {
+        await outputs.flush();
+        if (offsets.length > 0)
+          await transaction.sendOffsets({ consumerGroupId: this.applicationId, offsets });
+        await transaction.commit();
+      } catch (error) {
+        // The stores hold changes that will now never be committed: the app cannot go on (a restart restores).
+        if (transaction.isActive()) await transaction.abort().catch(() => {});
+        this.#fail(error);
+        throw error;
+      } finally {
+        this.#transaction = null;
+      }
+      return;
+    }
     await outputs.flush();
     if (offsets.length > 0) await consumer.commit(offsets);
+  }
+
+  get #exactlyOnce(): boolean {
+    return this.options.guarantee === 'exactly_once';
+  }
+
+  /** Waits for a commit in progress, then opens the next transaction (the producer opens it synchronously). */
+  async #transactionReady(): Promise<void> {
+    await this.#committing.catch(() => {});
+    if (this.#transaction === null) this.#transaction = await this.#producer!.transaction();
+  }
+
+  /** The open transaction of this commit interval. */
+  #openTransaction(): Transaction<Bytes, Bytes> {
+    if (this.#transaction === null) {
+      throw new SluiceError(
+        'APP_STATE',
+        `streams app "${this.applicationId}" has no open transaction to write to`,
+      );
+    }
+    return this.#transaction;
   }
 
   async #assign(assigned: TopicPartition[]): Promise<void> {
     for (const partition of new Set(assigned.map((tp) => tp.partition))) {
       if (this.#tasks.has(partition)) continue;
-      await restoreStores(this.client, this.applicationId, this.#topology.storeGroups(), partition);
+      await restoreStores(
+        this.client,
+        this.applicationId,
+        this.#topology.storeGroups(),
+        partition,
+        this.#exactlyOnce ? 'read_committed' : 'read_uncommitted',
+      );
       this.#tasks.add(partition);
     }
   }
@@ -293,6 +352,18 @@ export class StreamsApp {
 
   readonly #lookup = (name: string) => this.#topology.storeGroup(name);
   readonly #storeNames = () => this.#topology.storeGroups().map((group) => group.name);
+}
+
+const instances = new Map<string, number>();
+
+/**
+ * The transactional id of a new instance of app `applicationId` in this process: `<app>-<n>`, n counting the
+ * instances the process made, so a restarted process takes over (and fences) the ids of the one before.
+ */
+function transactionalId(applicationId: string): string {
+  const n = instances.get(applicationId) ?? 0;
+  instances.set(applicationId, n + 1);
+  return `${applicationId}-${n}`;
 }
 
 /**

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { ConsumerOptions } from '../../client/consumer.js';
 import type { ProducerOptions } from '../../client/producer.js';
 import { parseConfig } from '../../config/index.js';
-import { ConfigError } from '../../errors.js';
 
 const schema = z.strictObject({
   applicationId: z
@@ -25,8 +24,13 @@ export interface StreamsOptions {
   applicationId: string;
   /**
    * `at_least_once` (default): input offsets are committed only after the outputs and changelog records they
-   * caused are durable, so a crash replays, never loses. `exactly_once` needs transactions in the log, which it
-   * does not have yet: asking for it is an error rather than a weaker promise.
+   * caused are durable, so a crash replays, never loses, but outputs may repeat.
+   *
+   * `exactly_once`: each commit interval is one transaction of the app's producer holding its outputs,
+   * changelog records and input offsets; read_committed readers (and the app itself, which reads its
+   * repartition topics and restores its stores read_committed) see all of it or, after a crash, none of it, so
+   * nothing repeats and nothing is lost. Outputs become visible only at commits: `commitIntervalMs` is their
+   * latency. Embedded logs only; the kafka backend refuses it (no `transactional.id` there).
    */
   guarantee?: 'at_least_once' | 'exactly_once';
   /** How often outputs, changelogs and input offsets are committed. Default 1000 ms. */
@@ -46,14 +50,7 @@ export type ResolvedStreamsOptions = z.output<typeof schema> & {
   producer: Partial<ProducerOptions>;
 };
 
-/** Validates app options (unknown keys suggest the nearest one); refuses `exactly_once` with the reason. */
+/** Validates app options (unknown keys suggest the nearest one) and fills defaults. */
 export function streamsOptions(input: StreamsOptions): ResolvedStreamsOptions {
-  const options = parseConfig(schema, input, 'streams options') as ResolvedStreamsOptions;
-  if (options.guarantee === 'exactly_once') {
-    throw new ConfigError(
-      'streams options: guarantee "exactly_once" needs transactions in the log, which sluice does not have yet; use "at_least_once" (outputs may repeat after a crash, nothing is lost)',
-      { key: 'guarantee' },
-    );
-  }
-  return options;
+  return parseConfig(schema, input, 'streams options') as ResolvedStreamsOptions;
 }
