@@ -143,4 +143,48 @@ describe('pipeline › run --watch', () => {
       child.kill('SIGKILL');
     }
   }, 180_000);
+
+  it('on a terminal, says what it reloaded and what was wrong above the live view', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-watch-tty-'));
+    dirs.push(dir);
+    const file = join(dir, 'p.yaml');
+    writeFileSync(file, pipeline(dir, 'level = "error"'));
+    writeFileSync(join(dir, 'in.log'), '');
+    // script(1) runs the command on a pseudo-terminal: what a person sees, Ctrl-C included.
+    const child = spawn(
+      'script',
+      ['-qfec', `${process.execPath} --import tsx src/cli/run.ts run ${file} --watch`, '/dev/null'],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let screen = '';
+    child.stdout.on('data', (d) => {
+      screen += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await waitFor('watching', () => screen.includes(`watching ${file} for changes`));
+      writeFileSync(file, pipeline(dir, 'level = "warn"'));
+      await waitFor('the reload', () => screen.includes('reloaded'));
+      const broken = pipeline(dir, 'level = "warn"').replace('      - filter:', '      - filtre:');
+      writeFileSync(file, broken);
+      const line = broken.split('\n').findIndex((l) => l.includes('filtre')) + 1;
+      await waitFor('the invalid edit', () => screen.includes('not reloaded'));
+      // Escape sequences (cursor up, clear) are how the view redraws; the text is what the person reads.
+      const lines = screen.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').split('\r\n');
+      expect(lines).toContain(`${file} reloaded: restarted stream pick; unchanged: source lines, sink out`);
+      expect(lines).toContain(`${file}: not reloaded, 1 error; still running the previous version`);
+      expect(
+        lines.some((l) => l.startsWith(`  ${file}:${line}:9: streams.0.steps.1.filtre: unknown step`)),
+      ).toBe(true);
+      // The live view is drawn below the messages, and redrawn in place.
+      await waitFor('the live view', () =>
+        /stream pick +\d+ records/.test(screen.slice(screen.indexOf('not reloaded'))),
+      );
+      child.stdin.write('\x03');
+      expect(await exited).toBe(0);
+      expect(screen).toContain('stopping: flushing and committing');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 180_000);
 });
