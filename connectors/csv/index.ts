@@ -2,5 +2,6 @@
 
 export type { CsvSinkConfig, CsvSourceConfig, CsvSourceTaskConfig } from './config.js';
 export { csvSinkConfig, csvSourceConfig } from './config.js';
+export { CsvHeaders } from './row-to-record.js';
 export { CsvSinkTask, csvFileName, csvSink } from './sink.js';
-export { CsvHeaders, CsvSourceTask, csvSource } from './source.js';
+export { CsvSourceTask, csvSource } from './source.js';

@@ -2,13 +2,8 @@ import { type FSWatcher, watch } from 'chokidar';
 import type { z } from 'zod';
 import {
   ConfigError,
-  type ConnectHeader,
-  DataError,
   defineSourceConnector,
   EndOfInputError,
-  optional,
-  primitive,
-  type Schema,
   Schemas,
   type SourceRecord,
   type SourceTask,
@@ -17,42 +12,9 @@ import {
 } from '../../src/connect/index.js';
 import { type CsvSourceTaskConfig, csvSourceConfig } from './config.js';
 import { type CsvFormat, type CsvPosition, type CsvRow, readHeader, readRows } from './csv-reader.js';
-import {
-  CellError,
-  type CellValue,
-  convertCell,
-  type FieldSpec,
-  inferField,
-  parseFieldType,
-} from './field-types.js';
+import { type FieldSpec, inferField, parseFieldType } from './field-types.js';
+import { CsvHeaders, type OpenFile, rowToRecord, schemaOf } from './row-to-record.js';
 import { type ClaimedFile, SpoolDirectory } from './spool-directory.js';
-
-/** Headers every row carries, so a consumer can trace a record to its file and line. */
-export const CsvHeaders = {
-  file: 'sluice.csv.file',
-  line: 'sluice.csv.line',
-  lastModified: 'sluice.csv.last.modified',
-  reason: 'sluice.csv.error',
-} as const;
-
-interface OpenFile {
-  file: ClaimedFile;
-  fields: FieldSpec[];
-  schema: Schema;
-  /** The source partition of every record of the file: one object, which the runtime keys by identity. */
-  partition: { file: string };
-  /** The headers every row of the file shares (file name, last-modified time). */
-  fileHeaders: ConnectHeader[];
-  keySchema: Schema | null;
-  rows: AsyncGenerator<CsvRow[]>;
-  /** The rows read and not handed out yet, from `next` on. */
-  pending: CsvRow[];
-  next: number;
-  /** Offset of the last row handed out, or the resume point. */
-  last: CsvPosition;
-  /** Whether this run handed out any row of the file (else its committed offset is already at its end). */
-  handed: boolean;
-}
 
 /** A file read to its end, to be cleaned up once its last row is durable. */
 interface DrainingFile {
@@ -74,21 +36,6 @@ function formatOf(c: CsvSourceTaskConfig): CsvFormat {
     encoding: c['csv.file.charset'],
     relaxColumnCount: false,
   };
-}
-
-function schemaOf(field: FieldSpec): Schema {
-  const base: Record<FieldSpec['type'], Schema> = {
-    string: Schemas.STRING,
-    int: Schemas.INT32,
-    long: Schemas.INT64,
-    float: Schemas.FLOAT32,
-    double: Schemas.FLOAT64,
-    boolean: Schemas.BOOLEAN,
-    decimal: primitive('string', { parameters: { 'sluice.type': 'decimal' } }),
-    date: Schemas.DATE,
-    timestamp: Schemas.TIMESTAMP,
-  };
-  return field.nullable ? optional(base[field.type]) : base[field.type];
 }
 
 /**
@@ -155,7 +102,8 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
         continue;
       }
       const stop = Math.min(open.pending.length, open.next + size - out.length);
-      for (let i = open.next; i < stop; i++) out.push(this.toRecord(open, open.pending[i]!));
+      for (let i = open.next; i < stop; i++)
+        out.push(rowToRecord(open, open.pending[i]!, this.config, this.context.logger));
       open.next = stop;
       open.last = open.pending[stop - 1]!.end;
       open.handed = true;
@@ -210,70 +158,6 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
       return;
     }
     this.draining.set(open.partition.file, { file: open.file, partition: open.partition, position });
-  }
-
-  private toRecord(open: OpenFile, row: CsvRow): SourceRecord {
-    const c = this.config;
-    const headers: ConnectHeader[] = [
-      open.fileHeaders[0]!,
-      { key: CsvHeaders.line, value: row.line, schema: Schemas.INT64 },
-      open.fileHeaders[1]!,
-    ];
-    let reason: string | undefined;
-    let value: Record<string, CellValue> | undefined;
-    if (row.ok) {
-      const fields = open.fields;
-      const cells = row.cells;
-      try {
-        value = {};
-        for (let i = 0; i < fields.length; i++) {
-          const f = fields[i]!;
-          const text = cells[i] ?? null;
-          value[f.name] = f.type === 'string' && text !== null ? text : convertCell(f, text);
-        }
-      } catch (err) {
-        if (!(err instanceof CellError)) throw err;
-        reason = err.message;
-        value = undefined;
-      }
-    } else {
-      reason = row.reason;
-    }
-    if (value === undefined) {
-      const why = `${open.file.name} line ${row.line}: ${reason}`;
-      if (c['errors.tolerance'] === 'none')
-        throw new DataError(`${why} (errors.tolerance=none stops the task)`);
-      this.context.logger.warn(
-        { file: open.file.name, line: row.line, reason },
-        'bad row sent to the dead-letter topic',
-      );
-      return {
-        topic: c['errors.deadletterqueue.topic.name'] ?? `${c.topic}-dlq`,
-        key: null,
-        value: row.ok ? row.cells.map((v) => v ?? '').join(c['csv.separator.char']) : row.raw,
-        valueSchema: Schemas.STRING,
-        headers: [...headers, { key: CsvHeaders.reason, value: reason ?? 'unknown', schema: Schemas.STRING }],
-        sourcePartition: open.partition,
-        sourceOffset: row.end,
-      };
-    }
-    const keyFields = c['key.fields'];
-    const key =
-      keyFields.length === 0
-        ? null
-        : keyFields.length === 1
-          ? value[keyFields[0]!]
-          : Object.fromEntries(keyFields.map((k) => [k, value[k]]));
-    return {
-      topic: c.topic,
-      key,
-      keySchema: open.keySchema,
-      value,
-      valueSchema: open.schema,
-      headers,
-      sourcePartition: open.partition,
-      sourceOffset: row.end,
-    };
   }
 
   /** The next file to read: one claimed before a restart, else a newly claimed one; waits a little when none. */
