@@ -144,6 +144,39 @@ describe('connectors › postgres › query source', () => {
     expect(values(more).map((v) => v.v)).toEqual(['late1', 'late2']);
   });
 
+  it('stopped in the middle of a streamed read, resumes after the last committed row: no gap, no repeat', async () => {
+    await db.query(`CREATE TABLE ${schema}.cut (id bigserial PRIMARY KEY, v text)`);
+    await db.query(
+      `INSERT INTO ${schema}.cut (v) SELECT repeat('x', 100) || g FROM generate_series(1, 5000) g`,
+    );
+    const offsets = new MemoryOffsets();
+    const config = {
+      mode: 'incrementing',
+      'incrementing.column.name': 'id',
+      'batch.max.rows': 100,
+      'table.include.list': `${schema}\\.cut`,
+    };
+    const first = await started(config, offsets);
+    const head = await pollUntil(first, (all) => all.length >= 300, { offsets });
+    // The task's session, by the last statement it ran (which names the table).
+    const running = async () =>
+      (
+        await db.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%"${schema}"."cut"%' AND pid <> pg_backend_pid()`,
+        )
+      ).rows[0].n;
+    expect(await running()).toBe(1);
+    await first.stop(); // the COPY of the other 4,700 rows is still streaming
+    const second = await started(config, offsets);
+    const rest = await pollUntil(second, (all) => all.length >= 4700, { offsets });
+    await second.stop();
+    const ids = values([...head, ...rest]).map((v) => Number(v.id));
+    expect(ids).toEqual(Array.from({ length: 5000 }, (_, i) => i + 1));
+    // Stopping closed the sessions, cut-off COPY and all (its backend exits a moment after the connection closes).
+    for (let i = 0; i < 50 && (await running()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await running()).toBe(0);
+  });
+
   it('still reads a row whose transaction took a smaller id but committed after a larger one was read', async () => {
     await db.query(`CREATE TABLE ${schema}.race (id serial PRIMARY KEY, v text)`);
     const early = await admin();
