@@ -1,3 +1,4 @@
+import type { Admin as KafkaJsAdmin } from 'kafkajs';
 import { GroupError, OffsetOutOfRangeError, TopicExistsError, UnknownTopicError } from '../../errors.js';
 import type { GroupState } from '../../group/types.js';
 import type { TopicConfig } from '../../log/types.js';
@@ -123,7 +124,7 @@ export class KafkaAdmin implements Admin {
 
   async partitionOffsets(topic: string): Promise<PartitionInfo[]> {
     const admin = await this.context.admin();
-    const offsets = await kafkaCall({ topic }, () => admin.fetchTopicOffsets(topic));
+    const offsets = await fetchTopicOffsets(admin, topic);
     return offsets
       .map((o) => ({ partition: o.partition, logStartOffset: Number(o.low), highWatermark: Number(o.high) }))
       .sort((a, b) => a.partition - b.partition);
@@ -325,4 +326,24 @@ function decodeAssignment(data: Buffer): TopicPartition[] {
   return Object.entries(decoded.assignment)
     .flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })))
     .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+}
+
+/**
+ * kafkajs's `fetchTopicOffsets`, retried when kafkajs's metadata cache misses the topic. Concurrent calls for
+ * different topics race: a metadata refresh asked for before this topic was added can land last and replace the
+ * cache without it, and kafkajs then fails with a TypeError instead of fetching. A fresh metadata request for
+ * the topic puts it back.
+ */
+async function fetchTopicOffsets(
+  admin: KafkaJsAdmin,
+  topic: string,
+): Promise<Awaited<ReturnType<KafkaJsAdmin['fetchTopicOffsets']>>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await kafkaCall({ topic }, () => admin.fetchTopicOffsets(topic));
+    } catch (error) {
+      if (attempt >= 5 || !((error as { cause?: unknown }).cause instanceof TypeError)) throw error;
+      await kafkaCall({ topic }, () => admin.fetchTopicMetadata({ topics: [topic] }));
+    }
+  }
 }
