@@ -4,7 +4,7 @@ import type { Producer, Transaction } from '../../client/producer.js';
 import type { ConsumerBatch, TopicPartition } from '../../client/records.js';
 import { serdes } from '../../client/serde.js';
 import type { Client } from '../../client/types.js';
-import { SluiceError, UnknownTopicError } from '../../errors.js';
+import { SluiceError, TopicExistsError, UnknownTopicError } from '../../errors.js';
 import { decoded } from '../codec.js';
 import { toTable } from '../operators/to-table.js';
 import type { KStream, KTable } from '../record.js';
@@ -18,6 +18,9 @@ import { restoreStores } from './restore.js';
 import { type ResolvedStreamsOptions, type StreamsOptions, streamsOptions } from './streams-options.js';
 
 type Bytes = Buffer | null;
+
+/** Attempts at restoring a task's stores before the app fails. */
+const RESTORE_ATTEMPTS = 5;
 
 /** Where an app is in its life. */
 export type StreamsState = 'created' | 'starting' | 'running' | 'stopped' | 'failed';
@@ -50,6 +53,10 @@ export class StreamsApp {
   /** Next offset to commit per input topic-partition: one past the last record dispatched. */
   readonly #positions = new Map<string, { topic: string; partition: number; offset: number }>();
   readonly #tasks = new Set<number>();
+  /** Restores in progress, by partition. */
+  readonly #restoring = new Map<number, Promise<void>>();
+  /** The last rebalance step (revocation or assignment) handed to the app. */
+  #rebalancing: Promise<void> = Promise.resolve();
   #failure: unknown;
   #loop: Promise<void> | undefined;
   #committing: Promise<void> = Promise.resolve();
@@ -141,8 +148,10 @@ export class StreamsApp {
       'partition.assignment.strategy': ['range'],
     });
     await this.#consumer.subscribe(topics, {
-      onPartitionsAssigned: (assigned) => this.#assign(assigned),
-      onPartitionsRevoked: (revoked) => this.#revoke(revoked),
+      // In the order the consumer reports them, each after the previous one is done: a backend that does not
+      // await its listener (kafka) could otherwise drop the stores of a new assignment with an old revocation.
+      onPartitionsAssigned: (assigned) => this.#inOrder(() => this.#assign(assigned)),
+      onPartitionsRevoked: (revoked) => this.#inOrder(() => this.#revoke(revoked)),
     });
     this.#state = 'running';
     this.#loop = this.#run();
@@ -198,12 +207,17 @@ export class StreamsApp {
         );
         if (next === null || next.done || this.#state !== 'running') break;
         const batch = next.value;
+        if (!this.#tasks.has(batch.partition)) {
+          // A batch of a partition revoked meanwhile is not ours to process; one of a partition just assigned
+          // waits for its task's stores to be restored (a backend may deliver it before the restore is done).
+          if (!this.#owns(batch.topic, batch.partition)) continue;
+          await this.#task(batch.partition);
+          if (this.#state !== 'running') break;
+        }
         // Exactly once: no record is processed while a commit is taking its snapshot and committing it.
         if (this.#exactlyOnce) await this.#transactionReady();
-        for (const record of batch.records) {
-          this.#topology.dispatch(record);
-          if (this.#failure !== undefined) throw this.#failure;
-        }
+        this.#topology.dispatchAll(batch.topic, batch.records);
+        if (this.#failure !== undefined) throw this.#failure;
         const last = batch.records[batch.records.length - 1];
         this.#positions.set(`${batch.topic}:${batch.partition}`, {
           topic: batch.topic,
@@ -287,17 +301,56 @@ export class StreamsApp {
   }
 
   async #assign(assigned: TopicPartition[]): Promise<void> {
-    for (const partition of new Set(assigned.map((tp) => tp.partition))) {
-      if (this.#tasks.has(partition)) continue;
-      await restoreStores(
-        this.client,
-        this.applicationId,
-        this.#topology.storeGroups(),
-        partition,
-        this.#exactlyOnce ? 'read_committed' : 'read_uncommitted',
-      );
-      this.#tasks.add(partition);
+    try {
+      for (const partition of new Set(assigned.map((tp) => tp.partition))) await this.#task(partition);
+    } catch (error) {
+      // Nobody may await this listener (the kafka backend does not): the failure is the app's.
+      this.#fail(error);
     }
+  }
+
+  /** Resolves once the task of `partition` has its stores restored; restores them on first call. */
+  #task(partition: number): Promise<void> {
+    if (this.#tasks.has(partition)) return Promise.resolve();
+    let restoring = this.#restoring.get(partition);
+    if (restoring === undefined) {
+      restoring = this.#restore(partition).finally(() => this.#restoring.delete(partition));
+      this.#restoring.set(partition, restoring);
+    }
+    return restoring;
+  }
+
+  /**
+   * Replays the changelogs of `partition` into its stores, retrying a failed attempt from the start (applying a
+   * changelog again only rewrites entries with the same values), a few times before the app fails.
+   */
+  async #restore(partition: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await restoreStores(
+          this.client,
+          this.applicationId,
+          this.#topology.storeGroups(),
+          partition,
+          this.#exactlyOnce ? 'read_committed' : 'read_uncommitted',
+        );
+        this.#tasks.add(partition);
+        return;
+      } catch (error) {
+        if (attempt >= RESTORE_ATTEMPTS || this.#state === 'stopped' || this.#state === 'failed') throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+      }
+    }
+  }
+
+  #inOrder(step: () => Promise<void>): Promise<void> {
+    const run = this.#rebalancing.then(step);
+    this.#rebalancing = run.catch(() => {});
+    return run;
+  }
+
+  #owns(topic: string, partition: number): boolean {
+    return this.#consumer!.assignment().some((tp) => tp.topic === topic && tp.partition === partition);
   }
 
   async #revoke(revoked: TopicPartition[]): Promise<void> {
@@ -312,6 +365,8 @@ export class StreamsApp {
     );
     for (const { partition } of revoked) {
       if (kept.has(partition)) continue;
+      // A restore the loop started for a batch of this partition writes into the store about to be dropped.
+      await this.#restoring.get(partition)?.catch(() => {});
       this.#tasks.delete(partition);
       for (const group of this.#topology.storeGroups()) group.drop(partition);
     }
@@ -342,7 +397,14 @@ export class StreamsApp {
     ].filter(
       (topic, i, all) => !existing.has(topic.name) && all.findIndex((t) => t.name === topic.name) === i,
     );
-    if (wanted.length > 0) await admin.createTopics(wanted);
+    // One by one: another instance starting at the same time may create some of them first, which is as good.
+    for (const topic of wanted) {
+      try {
+        await admin.createTopics([topic]);
+      } catch (error) {
+        if (!(error instanceof TopicExistsError)) throw error;
+      }
+    }
   }
 
   #fail(error: unknown): void {
