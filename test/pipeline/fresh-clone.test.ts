@@ -26,7 +26,7 @@ describe('pipeline › quickstart from a fresh clone', () => {
     expect(existsSync(join(dir, 'dist'))).toBe(false);
     // `npm install` = the dependencies (linked from this checkout: no network in tests) + its prepare script.
     symlinkSync(resolve('node_modules'), join(dir, 'node_modules'));
-    const prepare = spawnSync('npm', ['run', 'prepare'], { cwd: dir, encoding: 'utf8', timeout: 240_000 });
+    const prepare = spawnSync('npm', ['run', 'prepare'], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
     expect(prepare.status, prepare.stdout + prepare.stderr).toBe(0);
 
     const env = { ...process.env };
@@ -35,7 +35,7 @@ describe('pipeline › quickstart from a fresh clone', () => {
       cwd: dir,
       encoding: 'utf8',
       env,
-      timeout: 120_000,
+      timeout: 240_000,
     });
     expect(run.status, run.stderr).toBe(0);
     const rows = readdirSync(join(dir, 'examples/data'))
@@ -57,5 +57,5 @@ describe('pipeline › quickstart from a fresh clone', () => {
     const out = join(dir, '.sluice/quickstart/out');
     const csvRows = readdirSync(out).reduce((n, f) => n + lines(join(out, f)) - 1, 0);
     expect(csvRows + lines(join(dir, '.sluice/quickstart/revenue.jsonl'))).toBe(Number(summary![2]));
-  }, 400_000);
+  }, 600_000);
 });
