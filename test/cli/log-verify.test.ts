@@ -95,7 +95,8 @@ describe('cli › log verify', () => {
     const damaged = run();
     expect(damaged.status).toBe(1);
     expect(damaged.stdout).toContain('DAMAGE torn-tail');
-  });
+    // Two real processes that compile the CLI on start: allow for a slow, busy machine.
+  }, 120_000);
 
   it('has --help with an example', async () => {
     const { stdout, exitCode } = await runCli('log', 'verify', '--help');
