@@ -1,6 +1,6 @@
 import { merge, type Observable, type Subscription } from 'rxjs';
 import type { Consumer } from '../../client/consumer.js';
-import type { Producer, Transaction } from '../../client/producer.js';
+import type { Producer } from '../../client/producer.js';
 import type { ConsumerBatch, TopicPartition } from '../../client/records.js';
 import { serdes } from '../../client/serde.js';
 import type { Client } from '../../client/types.js';
@@ -13,6 +13,7 @@ import type { ReadOnlyKeyValueStore } from '../state/key-value-store.js';
 import { keyValueStoreView, windowStoreView } from '../state/store-views.js';
 import type { ReadOnlyWindowStore } from '../state/window-store.js';
 import { changelogTopic, Topology } from '../topology.js';
+import { Committer, transactionalId } from './committer.js';
 import { OutputBuffer } from './output-buffer.js';
 import { restoreStores } from './restore.js';
 import { type ResolvedStreamsOptions, type StreamsOptions, streamsOptions } from './streams-options.js';
@@ -46,8 +47,7 @@ export class StreamsApp {
   #state: StreamsState = 'created';
   #consumer: Consumer<Bytes, Bytes> | undefined;
   #producer: Producer<Bytes, Bytes> | undefined;
-  /** Exactly once: the transaction of the current commit interval, opened when the first record arrives. */
-  #transaction: Transaction<Bytes, Bytes> | null = null;
+  #committer: Committer | undefined;
   #outputs: OutputBuffer | undefined;
   #subscriptions: Subscription[] = [];
   /** Next offset to commit per input topic-partition: one past the last record dispatched. */
@@ -59,7 +59,6 @@ export class StreamsApp {
   #rebalancing: Promise<void> = Promise.resolve();
   #failure: unknown;
   #loop: Promise<void> | undefined;
-  #committing: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #stopLoop: () => void = () => {};
 
@@ -137,7 +136,9 @@ export class StreamsApp {
       ...(eos ? { 'transactional.id': transactionalId(applicationId) } : {}),
     });
     this.#outputs = new OutputBuffer(
-      eos ? { send: (topic, records) => this.#openTransaction().send(topic, records) } : this.#producer,
+      eos
+        ? { send: (topic, records) => this.#committer!.openTransaction().send(topic, records) }
+        : this.#producer,
     );
     this.#consumer = this.client.consumer<Bytes, Bytes>({
       ...this.options.consumer,
@@ -146,6 +147,16 @@ export class StreamsApp {
       'enable.auto.commit': false,
       'auto.offset.reset': 'earliest',
       'partition.assignment.strategy': ['range'],
+    });
+    this.#committer = new Committer({
+      applicationId,
+      topology: this.#topology,
+      producer: this.#producer,
+      consumer: this.#consumer,
+      outputs: this.#outputs,
+      positions: this.#positions,
+      exactlyOnce: eos,
+      fail: (error) => this.#fail(error),
     });
     await this.#consumer.subscribe(topics, {
       // In the order the consumer reports them, each after the previous one is done: a backend that does not
@@ -215,7 +226,7 @@ export class StreamsApp {
           if (this.#state !== 'running') break;
         }
         // Exactly once: no record is processed while a commit is taking its snapshot and committing it.
-        if (this.#exactlyOnce) await this.#transactionReady();
+        if (this.#exactlyOnce) await this.#committer!.transactionReady();
         this.#topology.dispatchAll(batch.topic, batch.records);
         if (this.#failure !== undefined) throw this.#failure;
         const last = batch.records[batch.records.length - 1];
@@ -236,68 +247,13 @@ export class StreamsApp {
     }
   }
 
+  /** Commits one at a time; nothing to commit before the app has its clients. */
   #commit(): Promise<void> {
-    // Commits run one at a time: a rebalance may ask for one while the loop is in another.
-    this.#committing = this.#committing.catch(() => {}).then(() => this.#commitNow());
-    return this.#committing;
-  }
-
-  async #commitNow(): Promise<void> {
-    const outputs = this.#outputs;
-    const consumer = this.#consumer;
-    if (outputs === undefined || consumer === undefined) return;
-    const offsets = [...this.#positions.values()];
-    this.#topology.commit();
-    for (const group of this.#topology.storeGroups()) {
-      const topic = changelogTopic(this.applicationId, group.name);
-      for (const [partition, store] of group.partitions()) {
-        for (const change of store.takeChanges()) outputs.add(topic, { ...change, headers: [], partition });
-      }
-    }
-    if (this.#exactlyOnce) {
-      if (this.#transaction === null) {
-        if (outputs.size === 0) return; // nothing was read since the last commit
-        this.#transaction = await this.#producer!.transaction();
-      }
-      const transaction = this.#transaction;
-      try {
-        await outputs.flush();
-        if (offsets.length > 0)
-          await transaction.sendOffsets({ consumerGroupId: this.applicationId, offsets });
-        await transaction.commit();
-      } catch (error) {
-        // The stores hold changes that will now never be committed: the app cannot go on (a restart restores).
-        if (transaction.isActive()) await transaction.abort().catch(() => {});
-        this.#fail(error);
-        throw error;
-      } finally {
-        this.#transaction = null;
-      }
-      return;
-    }
-    await outputs.flush();
-    if (offsets.length > 0) await consumer.commit(offsets);
+    return this.#committer?.commit() ?? Promise.resolve();
   }
 
   get #exactlyOnce(): boolean {
     return this.options.guarantee === 'exactly_once';
-  }
-
-  /** Waits for a commit in progress, then opens the next transaction (the producer opens it synchronously). */
-  async #transactionReady(): Promise<void> {
-    await this.#committing.catch(() => {});
-    if (this.#transaction === null) this.#transaction = await this.#producer!.transaction();
-  }
-
-  /** The open transaction of this commit interval. */
-  #openTransaction(): Transaction<Bytes, Bytes> {
-    if (this.#transaction === null) {
-      throw new SluiceError(
-        'APP_STATE',
-        `streams app "${this.applicationId}" has no open transaction to write to`,
-      );
-    }
-    return this.#transaction;
   }
 
   async #assign(assigned: TopicPartition[]): Promise<void> {
@@ -414,18 +370,6 @@ export class StreamsApp {
 
   readonly #lookup = (name: string) => this.#topology.storeGroup(name);
   readonly #storeNames = () => this.#topology.storeGroups().map((group) => group.name);
-}
-
-const instances = new Map<string, number>();
-
-/**
- * The transactional id of a new instance of app `applicationId` in this process: `<app>-<n>`, n counting the
- * instances the process made, so a restarted process takes over (and fences) the ids of the one before.
- */
-function transactionalId(applicationId: string): string {
-  const n = instances.get(applicationId) ?? 0;
-  instances.set(applicationId, n + 1);
-  return `${applicationId}-${n}`;
 }
 
 /**
