@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import { LogClosedError, OffsetOutOfRangeError, RecordTooLargeError } from '../errors.js';
 import { AppendWaiters } from './append-waiters.js';
-import { ControlType, encodeControlBatch } from './codec/control-record.js';
-import { encodeRecordBatch, stampBaseOffset } from './codec/record-batch.js';
+import { encodeRecordBatch } from './codec/record-batch.js';
 import { fsyncDir } from './fs-util.js';
 import { GroupCommit } from './group-commit.js';
 import { stampIncomingBatches } from './incoming-batches.js';
@@ -11,8 +10,8 @@ import { segmentsToDelete } from './retention.js';
 import { offsetAfter, Segment } from './segment.js';
 import { SegmentList } from './segment-list.js';
 import { loadPartitionDir } from './segment-loader.js';
-import { type AbortedTxn, appendAbortedTxn, readAbortedTxns } from './txn/aborted-txn-index.js';
-import { PartitionTxns } from './txn/partition-txns.js';
+import { PartitionTxnWriter } from './txn/partition-txn-writer.js';
+import type { PartitionTxns } from './txn/partition-txns.js';
 import { batchesBefore } from './txn/read-committed.js';
 import type { Acks, AppendRecord, AppendResult, ReadOptions, ReadResult, TopicConfig } from './types.js';
 
@@ -70,6 +69,8 @@ export class PartitionLog {
   cleanedUpTo: number;
   /** Open and aborted transactions: the last stable offset, and what read_committed readers skip. */
   readonly txns: PartitionTxns;
+  /** Transactional batches and commit/abort markers. */
+  private readonly txnWriter: PartitionTxnWriter;
   private cleaning: Promise<CleanResult | null> | null = null;
   private readonly commit = new GroupCommit(() => this.syncAll());
   private readonly waiters = new AppendWaiters();
@@ -93,9 +94,18 @@ export class PartitionLog {
     this.needsFlush = needsFlush;
     this.cleanedUpTo = state.cleanedUpTo ?? 0;
     this.lastFlushAt = ctx.now();
-    const aborted: AbortedTxn[] = [];
-    for (const segment of segments) aborted.push(...readAbortedTxns(segment.txnIndexFile));
-    this.txns = new PartitionTxns(aborted);
+    this.txnWriter = new PartitionTxnWriter(
+      {
+        ...ctx,
+        nextOffset: () => this.nextOffset,
+        active: () => this.active,
+        write: (batches, records, config, now) => this.write(batches, records, config, now),
+        acknowledge: (result, acks, config) => this.acknowledge(result, acks, config),
+        sync: () => this.commit.sync(),
+      },
+      segments,
+    );
+    this.txns = this.txnWriter.txns;
   }
 
   /**
@@ -138,7 +148,7 @@ export class PartitionLog {
 
   /** The first offset of the oldest open transaction, or the log end: read_committed readers stop here. */
   get lastStableOffset(): number {
-    return this.txns.lastStableOffset(this.nextOffset);
+    return this.txnWriter.lastStableOffset;
   }
 
   /** Share of the non-active bytes not compacted yet, and how many bytes that is. */
@@ -212,10 +222,7 @@ export class PartitionLog {
     return this.acknowledge(result, acks, config);
   }
 
-  /**
-   * Appends records of producer `producerId`'s open transaction as one transactional batch. The transaction
-   * coordinator has checked the producer's epoch and registered the partition just before.
-   */
+  /** Appends a batch of producer `producerId`'s open transaction: see {@link PartitionTxnWriter.append}. */
   appendTransactional(
     records: readonly AppendRecord[],
     producerId: number,
@@ -223,57 +230,18 @@ export class PartitionLog {
     acks: Acks | undefined,
   ): Promise<AppendResult> {
     this.ensureOpen();
-    const config = this.ctx.config();
-    const now = this.ctx.now();
-    const logAppendTime = config['message.timestamp.type'] === 'LogAppendTime';
-    const baseOffset = this.nextOffset;
-    const result = { baseOffset, lastOffset: baseOffset - 1, logAppendTime: logAppendTime ? now : -1 };
-    if (records.length === 0) return Promise.resolve(result);
-    const batch = encodeRecordBatch(records, {
-      baseOffset,
-      now,
-      producerId,
-      producerEpoch,
-      transactional: true,
-      logAppendTime,
-    });
-    if (batch.length > config['max.message.bytes']) {
-      throw new RecordTooLargeError(batch.length, config['max.message.bytes'], this.topic);
-    }
-    this.write(batch, records.length, config, now);
-    this.txns.dataAppended(producerId, baseOffset);
-    result.lastOffset = this.nextOffset - 1;
-    return this.acknowledge(result, acks, config);
+    return this.txnWriter.append(records, producerId, producerEpoch, acks);
   }
 
-  /**
-   * Ends producer `producerId`'s transaction here with a commit or abort marker; the last stable offset moves past
-   * it. An abort is fsynced and recorded in the segment's `.txnindex` before this resolves. `firstOffset` is where
-   * the coordinator knows the transaction began, for a transaction opened before the log was reopened.
-   */
-  async writeMarker(
+  /** Ends producer `producerId`'s transaction with a marker: see {@link PartitionTxnWriter.writeMarker}. */
+  writeMarker(
     producerId: number,
     producerEpoch: number,
     commit: boolean,
     firstOffset: number,
   ): Promise<void> {
     this.ensureOpen();
-    const config = this.ctx.config();
-    const now = this.ctx.now();
-    const marker = encodeControlBatch(
-      commit ? ControlType.Commit : ControlType.Abort,
-      producerId,
-      producerEpoch,
-      now,
-    );
-    const offset = this.nextOffset;
-    stampBaseOffset(marker, 0, offset);
-    this.write(marker, 1, config, now);
-    const segment = this.active;
-    const aborted = this.txns.ended(producerId, offset, commit, firstOffset, this.nextOffset);
-    if (aborted === null) return;
-    await this.commit.sync();
-    appendAbortedTxn(segment.txnIndexFile, aborted);
+    return this.txnWriter.writeMarker(producerId, producerEpoch, commit, firstOffset);
   }
 
   /** Whole batches from `offset` on; waits per `options` when there are fewer than `minBytes`. */
