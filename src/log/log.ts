@@ -14,15 +14,16 @@ import { fsyncDir } from './fs-util.js';
 import { LockFile } from './lock-file.js';
 import { LogCheckpoints } from './log-checkpoints.js';
 import type { CleanResult } from './log-cleaner.js';
+import { applyRetention, compactDirty } from './log-maintenance.js';
 import type { LogOptions } from './log-options.js';
-import { type OpenState, PartitionLog } from './partition-log.js';
-import { partitionDirName } from './segment-files.js';
+import type { PartitionLog } from './partition-log.js';
 import { alterOverrides, resolveTopicConfig } from './topic-config.js';
 import { validateTopicName } from './topic-name.js';
-import { type TopicRecord, TopicStore } from './topic-store.js';
+import { describeTopic, TopicRegistry, type TopicState } from './topic-state.js';
+import { TopicStore } from './topic-store.js';
+import { txnHostOf } from './txn/log-txn-host.js';
 import { decodeCommitted } from './txn/read-committed.js';
 import { TransactionCoordinator } from './txn/transaction-coordinator.js';
-import { TXN_STATE_TOPIC } from './txn/txn-state-records.js';
 import type {
   AppendOptions,
   AppendRecord,
@@ -35,13 +36,6 @@ import type {
   TopicDescription,
   TransactionalProducer,
 } from './types.js';
-
-interface TopicState {
-  name: string;
-  overrides: Partial<TopicConfig>;
-  config: TopicConfig;
-  partitions: PartitionLog[];
-}
 
 /**
  * The durable segment log: topics of partitions, each a directory of segments in Apache Kafka's on-disk format.
@@ -56,7 +50,7 @@ export class Log {
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly defaults: Partial<TopicConfig>;
-  private readonly topics = new Map<string, TopicState>();
+  private readonly topics: TopicRegistry;
   private readonly store: TopicStore;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly checkpoints: LogCheckpoints;
@@ -72,26 +66,23 @@ export class Log {
     this.logger = options.logger ?? pino({ name: 'sluice-log' }, pino.destination(2));
     this.now = options.now ?? Date.now;
     this.defaults = options.defaults ?? {};
+    this.topics = new TopicRegistry({
+      dir: this.dir,
+      defaults: this.defaults,
+      now: this.now,
+      logger: this.logger,
+      onFatal: (err) => this.fail(err),
+    });
     this.store = new TopicStore(this.dir);
     this.checkpoints = new LogCheckpoints(this.dir, this.logger);
-    this.transactions = new TransactionCoordinator({
-      now: this.now,
-      appendState: async (key, value, durable) => {
-        if (!this.topics.has(TXN_STATE_TOPIC)) {
-          await this.createTopic(TXN_STATE_TOPIC, {
-            partitions: 1,
-            config: { 'cleanup.policy': 'compact' },
-          }).catch((err) => {
-            if (!(err instanceof TopicExistsError)) throw err;
-          });
-        }
-        await this.partition(TXN_STATE_TOPIC, 0).append([{ key, value }], durable ? 'all' : 1);
-      },
-      readState: () => this.readAll(TXN_STATE_TOPIC, 0),
-      nextOffset: (topic, partition) => this.partition(topic, partition).nextOffset,
-      writeMarker: (topic, partition, producerId, producerEpoch, commit, firstOffset) =>
-        this.partition(topic, partition).writeMarker(producerId, producerEpoch, commit, firstOffset),
-    });
+    this.transactions = new TransactionCoordinator(
+      txnHostOf({
+        now: this.now,
+        hasTopic: (name) => this.topics.has(name),
+        ensureTopic: (name, options) => this.ensureTopic(name, options),
+        partition: (topic, partition) => this.partition(topic, partition),
+      }),
+    );
   }
 
   /** Creates the directory if needed, takes its lock, loads every topic and recovers after an unclean stop. */
@@ -123,10 +114,10 @@ export class Log {
       throw new InvalidPartitionsError(name, `needs at least 1 partition, asked for ${partitions}`);
     }
     const overrides = { ...(options.config ?? {}) };
-    const state = this.addTopic({ name, partitions, config: overrides }, () => null);
+    const state = this.topics.add({ name, partitions, config: overrides }, () => null);
     await fsyncDir(this.dir);
     await this.store.save({ name, partitions, config: overrides });
-    return this.describe(state);
+    return describeTopic(state);
   }
 
   async deleteTopic(name: string): Promise<void> {
@@ -146,7 +137,7 @@ export class Log {
   }
 
   describeTopic(name: string): TopicDescription {
-    return this.describe(this.topic(name));
+    return describeTopic(this.topic(name));
   }
 
   /** Sets and unsets overrides; takes effect for the next call on the topic and persists. ConfigError if invalid. */
@@ -160,7 +151,7 @@ export class Log {
     await this.store.save({ name, partitions: state.partitions.length, config: overrides });
     state.overrides = overrides;
     state.config = config;
-    return this.describe(state);
+    return describeTopic(state);
   }
 
   /** Grows the topic to `totalCount` partitions (never shrinks: that would lose records and move keys). */
@@ -173,7 +164,7 @@ export class Log {
         `has ${current} partitions; the new count must be larger, got ${totalCount}`,
       );
     }
-    for (let i = current; i < totalCount; i++) state.partitions.push(this.openPartition(state, i, null));
+    this.topics.grow(state, totalCount);
     await fsyncDir(this.dir);
     await this.store.save({ name, partitions: totalCount, config: state.overrides });
   }
@@ -184,7 +175,7 @@ export class Log {
     records: readonly AppendRecord[],
     options?: AppendOptions,
   ): Promise<AppendResult> {
-    const p = this.partitionOf(topic, partition) ?? (await this.autoCreate(topic, partition));
+    const p = this.topics.partitionOf(topic, partition) ?? (await this.autoCreate(topic, partition));
     if (options?.transaction !== undefined) {
       const producer = options.transaction;
       await this.transactions.register(producer, topic, partition);
@@ -222,16 +213,13 @@ export class Log {
     batches: Buffer,
     options?: AppendOptions,
   ): Promise<AppendResult> {
-    const p = this.partitionOf(topic, partition) ?? (await this.autoCreate(topic, partition));
+    const p = this.topics.partitionOf(topic, partition) ?? (await this.autoCreate(topic, partition));
     return p.appendBatches(batches, options?.acks);
   }
 
   async read(topic: string, partition: number, offset: number, options?: ReadOptions): Promise<ReadResult> {
-    const { records, highWatermark, logStartOffset } = await this.partition(topic, partition).read(
-      offset,
-      options,
-    );
-    return { records, highWatermark, logStartOffset };
+    const read = await this.partition(topic, partition).read(offset, options);
+    return { records: read.records, highWatermark: read.highWatermark, logStartOffset: read.logStartOffset };
   }
 
   async readRecords(
@@ -241,20 +229,12 @@ export class Log {
     options?: ReadOptions,
   ): Promise<{ records: LogRecord[]; nextOffset: number; highWatermark: number; logStartOffset: number }> {
     const p = this.partition(topic, partition);
-    if (options?.isolationLevel === 'read_committed') {
-      const read = await p.read(offset, { ...options, committed: true });
-      const records = p.txns.idle
-        ? decodeBatches(read.records, { fromOffset: offset, includeControl: false })
-        : decodeCommitted(read.records, offset, p.txns.abortedIn(offset, read.next));
-      return {
-        records,
-        nextOffset: read.next,
-        highWatermark: read.highWatermark,
-        logStartOffset: read.logStartOffset,
-      };
-    }
-    const read = await p.read(offset, options);
-    const records = decodeBatches(read.records, { fromOffset: offset, includeControl: false });
+    const committed = options?.isolationLevel === 'read_committed';
+    const read = await p.read(offset, committed ? { ...options, committed: true } : options);
+    const records =
+      committed && !p.txns.idle
+        ? decodeCommitted(read.records, offset, p.txns.abortedIn(offset, read.next))
+        : decodeBatches(read.records, { fromOffset: offset, includeControl: false });
     return {
       records,
       nextOffset: read.next,
@@ -286,8 +266,7 @@ export class Log {
   /** Applies retention to every partition now (the background task does this every retentionCheckIntervalMs). */
   async runRetention(): Promise<number> {
     this.ensureOpen();
-    let deleted = 0;
-    for (const topic of this.topics.values()) for (const p of topic.partitions) deleted += p.applyRetention();
+    const deleted = applyRetention(this.topics.values());
     if (deleted > 0) await this.writeCheckpoints();
     return deleted;
   }
@@ -305,15 +284,7 @@ export class Log {
   /** Compacts every partition of a compacted topic whose dirty ratio reached `min.cleanable.dirty.ratio`. */
   async runCleaner(): Promise<number> {
     this.ensureOpen();
-    let cleaned = 0;
-    for (const topic of this.topics.values()) {
-      if (!topic.config['cleanup.policy'].includes('compact')) continue;
-      for (const p of topic.partitions) {
-        const { ratio, dirtyBytes } = p.dirtiness();
-        if (dirtyBytes === 0 || ratio < topic.config['min.cleanable.dirty.ratio'] || p.closed) continue;
-        if (await p.compact()) cleaned++;
-      }
-    }
+    const cleaned = await compactDirty(this.topics.values());
     if (cleaned > 0) await this.writeCheckpoints();
     return cleaned;
   }
@@ -321,7 +292,7 @@ export class Log {
   /** fsyncs every partition and writes the checkpoints. */
   async flush(): Promise<void> {
     this.ensureOpen();
-    await Promise.all(this.allPartitions().map((p) => p.flush()));
+    await Promise.all(this.topics.partitions().map((p) => p.flush()));
     await this.writeCheckpoints();
   }
 
@@ -335,7 +306,7 @@ export class Log {
     for (const timer of this.timers) clearInterval(timer);
     const failed = () => this.failure !== undefined;
     try {
-      await Promise.all(this.allPartitions().map((p) => p.close()));
+      await Promise.all(this.topics.partitions().map((p) => p.close()));
       if (!failed()) {
         await this.writeCheckpoints();
         await this.checkpoints.markCleanShutdown();
@@ -349,58 +320,14 @@ export class Log {
     const stateOf = this.checkpoints.openStates();
     for (const record of this.store.discover(this.dir).values()) {
       validateTopicName(record.name);
-      this.addTopic(record, stateOf);
+      this.topics.add(record, stateOf);
     }
     await this.checkpoints.clearCleanShutdown();
-    const recovered = this.allPartitions().filter((p) => p.needsFlush);
+    const recovered = this.topics.partitions().filter((p) => p.needsFlush);
     await Promise.all(recovered.map((p) => p.flush()));
     if (recovered.length > 0) await this.writeCheckpoints();
     const ended = await this.transactions.recover();
     if (ended > 0) this.logger.warn({ transactions: ended }, 'ended transactions a stop left open');
-  }
-
-  /** Every record of a partition, from its start to its end (small internal topics only). */
-  private async readAll(topic: string, partition: number): Promise<LogRecord[]> {
-    if (!this.topics.has(topic)) return [];
-    const p = this.partition(topic, partition);
-    const all: LogRecord[] = [];
-    for (let offset = p.logStartOffset; offset < p.nextOffset; ) {
-      const read = await p.read(offset, {});
-      all.push(...decodeBatches(read.records, { fromOffset: offset }));
-      if (read.next <= offset) break;
-      offset = read.next;
-    }
-    return all;
-  }
-
-  /** Registers a topic and opens its partitions, each in the state `stateOf(<topic>-<partition>)` says. */
-  private addTopic(record: TopicRecord, stateOf: (key: string) => OpenState | null): TopicState {
-    const state: TopicState = {
-      name: record.name,
-      overrides: record.config,
-      config: resolveTopicConfig(record.name, this.defaults, record.config),
-      partitions: [],
-    };
-    this.topics.set(record.name, state);
-    for (let i = 0; i < record.partitions; i++) {
-      state.partitions.push(this.openPartition(state, i, stateOf(partitionDirName(record.name, i))));
-    }
-    return state;
-  }
-
-  private openPartition(state: TopicState, partition: number, openState: OpenState | null): PartitionLog {
-    return PartitionLog.open(
-      {
-        topic: state.name,
-        partition,
-        dir: path.join(this.dir, partitionDirName(state.name, partition)),
-        config: () => state.config,
-        now: this.now,
-        logger: this.logger,
-        onFatal: (err) => this.fail(err),
-      },
-      openState ?? { recoveryPoint: 0, logStartOffset: 0, clean: true },
-    );
   }
 
   private fail(err: unknown): void {
@@ -410,7 +337,7 @@ export class Log {
       { err, dir: this.dir },
       'write or fsync failed; the log is closed and must be reopened to recover',
     );
-    for (const p of this.allPartitions()) p.abort(err);
+    for (const p of this.topics.partitions()) p.abort(err);
     void this.close();
   }
 
@@ -418,7 +345,7 @@ export class Log {
     const onError = (err: unknown) => this.logger.error({ err }, 'background log task failed');
     let ticks = 0;
     const flushTick = async () => {
-      await Promise.all(this.allPartitions().map((p) => p.maybeFlushByTime()));
+      await Promise.all(this.topics.partitions().map((p) => p.maybeFlushByTime()));
       if (++ticks % 60 === 0) await this.writeCheckpoints();
     };
     this.timers.push(
@@ -431,30 +358,23 @@ export class Log {
   }
 
   private writeCheckpoints(): Promise<void> {
-    return this.checkpoints.write(this.allPartitions());
-  }
-
-  private allPartitions(): PartitionLog[] {
-    const all: PartitionLog[] = [];
-    for (const topic of this.topics.values()) all.push(...topic.partitions);
-    return all;
-  }
-
-  private describe(state: TopicState): TopicDescription {
-    return { name: state.name, partitions: state.partitions.length, config: { ...state.config } };
+    return this.checkpoints.write(this.topics.partitions());
   }
 
   private async autoCreate(topic: string, partition: number): Promise<PartitionLog> {
-    if (!this.topics.has(topic) && this.options.autoCreateTopics) {
-      await this.createTopic(topic).catch((err) => {
-        if (!(err instanceof TopicExistsError)) throw err;
-      });
-    }
+    if (this.options.autoCreateTopics) await this.ensureTopic(topic);
     return this.partition(topic, partition);
   }
 
-  private partitionOf(topic: string, partition: number): PartitionLog | undefined {
-    return this.topics.get(topic)?.partitions[partition];
+  /** Creates the topic unless it exists; a creation racing this one is fine. */
+  private async ensureTopic(
+    name: string,
+    options?: { partitions?: number; config?: Partial<TopicConfig> },
+  ): Promise<void> {
+    if (this.topics.has(name)) return;
+    await this.createTopic(name, options).catch((err) => {
+      if (!(err instanceof TopicExistsError)) throw err;
+    });
   }
 
   private partition(topic: string, partition: number): PartitionLog {
