@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { type CheckpointEntries, formatCheckpoint, readCheckpoint } from './checkpoint-file.js';
 import { fsyncDir, writeFileAtomic } from './fs-util.js';
-import type { OpenState } from './partition-log.js';
+import type { OpenState } from './partition-state.js';
 import { partitionDirName } from './segment-files.js';
 
 const RECOVERY_POINT_FILE = 'recovery-point-offset-checkpoint';

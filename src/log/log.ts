@@ -182,7 +182,7 @@ export class Log {
       // Checked again right before the write, with no await between: a fencing or an ending transaction since
       // the registration must not let this batch in after its markers.
       this.transactions.checkAppend(producer, topic, partition);
-      return p.appendTransactional(records, producer.producerId, producer.producerEpoch, options.acks);
+      return p.append(records, options.acks, producer);
     }
     return p.append(records, options?.acks);
   }

@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import { LogClosedError, OffsetOutOfRangeError, RecordTooLargeError } from '../errors.js';
 import { AppendWaiters } from './append-waiters.js';
 import { encodeRecordBatch } from './codec/record-batch.js';
@@ -6,53 +5,19 @@ import { fsyncDir } from './fs-util.js';
 import { GroupCommit } from './group-commit.js';
 import { stampIncomingBatches } from './incoming-batches.js';
 import { type CleanResult, cleanPartition } from './log-cleaner.js';
+import type { OpenState, PartitionContext, PartitionRead, PartitionReadOptions } from './partition-state.js';
 import { segmentsToDelete } from './retention.js';
 import { offsetAfter, Segment } from './segment.js';
-import { SegmentList } from './segment-list.js';
+import { SegmentList, shouldRoll } from './segment-list.js';
 import { loadPartitionDir } from './segment-loader.js';
 import { PartitionTxnWriter } from './txn/partition-txn-writer.js';
 import type { PartitionTxns } from './txn/partition-txns.js';
 import { batchesBefore } from './txn/read-committed.js';
-import type { Acks, AppendRecord, AppendResult, ReadOptions, ReadResult, TopicConfig } from './types.js';
+import type { Acks, AppendRecord, AppendResult, TopicConfig } from './types.js';
 
 /** Kafka's default fetch size per partition. */
 const DEFAULT_MAX_BYTES = 1024 * 1024;
-/** Relative offsets are int32 in the indexes: a segment spans fewer offsets than this. */
-const MAX_SEGMENT_OFFSETS = 0x7fff_ffff;
 const EMPTY = Buffer.alloc(0);
-
-/** What a partition needs from the log that owns it. */
-export interface PartitionContext {
-  topic: string;
-  partition: number;
-  dir: string;
-  /** The topic's current config (changes while open apply to the next call). */
-  config: () => TopicConfig;
-  now: () => number;
-  logger: Logger;
-  /** An fsync or write failed: the whole log must close, and nothing is retried. */
-  onFatal: (err: unknown) => void;
-}
-
-/** A read, and where the next one should start (after the batches read, or past a gap with none). */
-export interface PartitionRead extends ReadResult {
-  next: number;
-}
-
-/** A read_committed read: stop at the last stable offset. */
-export interface PartitionReadOptions extends ReadOptions {
-  committed?: boolean;
-}
-
-export interface OpenState {
-  /** Offsets below this were fsynced before the last stop (from the recovery-point checkpoint). */
-  recoveryPoint: number;
-  logStartOffset: number;
-  /** Offsets below this were compacted (from the cleaner-offset-checkpoint). */
-  cleanedUpTo?: number;
-  /** The log was closed cleanly: trust every segment. */
-  clean: boolean;
-}
 
 /**
  * One partition: its segments, the offsets, appends (serialized: they are synchronous positional writes), reads
@@ -181,7 +146,11 @@ export class PartitionLog {
   }
 
   /** Encodes `records` into one batch and appends it. */
-  append(records: readonly AppendRecord[], acks: Acks | undefined): Promise<AppendResult> {
+  append(
+    records: readonly AppendRecord[],
+    acks: Acks | undefined,
+    transaction?: { producerId: number; producerEpoch: number },
+  ): Promise<AppendResult> {
     this.ensureOpen();
     const config = this.ctx.config();
     const now = this.ctx.now();
@@ -192,10 +161,10 @@ export class PartitionLog {
     const batch = encodeRecordBatch(records, {
       baseOffset,
       now,
-      producerId: -1,
-      producerEpoch: -1,
+      producerId: transaction?.producerId ?? -1,
+      producerEpoch: transaction?.producerEpoch ?? -1,
       baseSequence: -1,
-      transactional: false,
+      transactional: transaction !== undefined,
       control: false,
       logAppendTime,
     });
@@ -203,6 +172,8 @@ export class PartitionLog {
       throw new RecordTooLargeError(batch.length, config['max.message.bytes'], this.topic);
     }
     this.write(batch, records.length, config, now);
+    // The transaction is open here before anything can acknowledge the batch.
+    if (transaction) this.txns.dataAppended(transaction.producerId, baseOffset);
     result.lastOffset = this.nextOffset - 1;
     return this.acknowledge(result, acks, config);
   }
@@ -220,17 +191,6 @@ export class PartitionLog {
     if (batches.length === 0) return Promise.resolve(result);
     this.write(batches, stamped.records, config, now);
     return this.acknowledge(result, acks, config);
-  }
-
-  /** Appends a batch of producer `producerId`'s open transaction: see {@link PartitionTxnWriter.append}. */
-  appendTransactional(
-    records: readonly AppendRecord[],
-    producerId: number,
-    producerEpoch: number,
-    acks: Acks | undefined,
-  ): Promise<AppendResult> {
-    this.ensureOpen();
-    return this.txnWriter.append(records, producerId, producerEpoch, acks);
   }
 
   /** Ends producer `producerId`'s transaction with a marker: see {@link PartitionTxnWriter.writeMarker}. */
@@ -338,7 +298,8 @@ export class PartitionLog {
 
   private write(batches: Buffer, records: number, config: TopicConfig, now: number): void {
     let segment = this.active;
-    if (segment.size > 0 && this.shouldRoll(segment, batches, config, now)) segment = this.roll();
+    if (segment.size > 0 && shouldRoll(segment, this.nextOffset, batches.length, config, now))
+      segment = this.roll();
     const empty = segment.size === 0;
     try {
       segment.append(batches, config['index.interval.bytes']);
@@ -359,16 +320,6 @@ export class PartitionLog {
     if (acks === -1 || acks === 'all' || this.unflushedRecords >= config['flush.messages'])
       await this.commit.sync();
     return result;
-  }
-
-  private shouldRoll(segment: Segment, batches: Buffer, config: TopicConfig, now: number): boolean {
-    const lastOffsetDelta = this.nextOffset + batches.length - segment.baseOffset;
-    return (
-      segment.size + batches.length > config['segment.bytes'] ||
-      now - segment.firstTimestamp > config['segment.ms'] ||
-      segment.index.entries >= Math.floor(config['segment.index.bytes'] / 8) ||
-      lastOffsetDelta > MAX_SEGMENT_OFFSETS
-    );
   }
 
   /** Starts a new active segment at the log end; the old one is fsynced in the background, as Kafka does. */
@@ -406,14 +357,7 @@ export class PartitionLog {
     this.lastFlushAt = this.ctx.now();
     const active = this.active;
     // The fsyncs of one round run side by side: the round costs about one fsync, not one per file.
-    const syncs: Promise<void>[] = [];
-    for (const segment of this.segments.all) {
-      if (segment.size > segment.flushedSize) syncs.push(segment.syncLog());
-      if (!segment.indexesSynced && segment !== active) {
-        segment.indexesSynced = true;
-        syncs.push(segment.persistIndexes(true));
-      }
-    }
+    const syncs = this.segments.syncUnsynced(active);
     if (this.dirDirty) {
       this.dirDirty = false;
       syncs.push(fsyncDir(this.ctx.dir));

@@ -1,4 +1,24 @@
 import type { Segment } from './segment.js';
+import type { TopicConfig } from './types.js';
+
+/** Relative offsets are int32 in the indexes: a segment spans fewer offsets than this. */
+const MAX_SEGMENT_OFFSETS = 0x7fff_ffff;
+
+/** True when appending `batchBytes` at `nextOffset` must go to a new segment (size, age, index or offset span). */
+export function shouldRoll(
+  segment: Segment,
+  nextOffset: number,
+  batchBytes: number,
+  config: TopicConfig,
+  now: number,
+): boolean {
+  return (
+    segment.size + batchBytes > config['segment.bytes'] ||
+    now - segment.firstTimestamp > config['segment.ms'] ||
+    segment.index.entries >= Math.floor(config['segment.index.bytes'] / 8) ||
+    nextOffset + batchBytes - segment.baseOffset > MAX_SEGMENT_OFFSETS
+  );
+}
 
 const EMPTY = Buffer.alloc(0);
 
@@ -88,6 +108,22 @@ export class SegmentList {
       if (segment.baseOffset >= cleanedUpTo) dirty += segment.size;
     }
     return { ratio: total === 0 ? 0 : dirty / total, dirtyBytes: dirty };
+  }
+
+  /**
+   * Starts the fsyncs a group commit needs: the log of every segment with unsynced bytes, and the indexes of
+   * every segment no longer active whose indexes were not persisted yet. They run side by side.
+   */
+  syncUnsynced(active: Segment): Promise<void>[] {
+    const syncs: Promise<void>[] = [];
+    for (const segment of this.list) {
+      if (segment.size > segment.flushedSize) syncs.push(segment.syncLog());
+      if (!segment.indexesSynced && segment !== active) {
+        segment.indexesSynced = true;
+        syncs.push(segment.persistIndexes(true));
+      }
+    }
+    return syncs;
   }
 }
 

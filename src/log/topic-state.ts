@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { type OpenState, PartitionLog } from './partition-log.js';
+import { PartitionLog } from './partition-log.js';
+import type { OpenState } from './partition-state.js';
 import { partitionDirName } from './segment-files.js';
 import { resolveTopicConfig } from './topic-config.js';
 import type { TopicRecord } from './topic-store.js';

@@ -1,8 +1,7 @@
-import { RecordTooLargeError } from '../../errors.js';
 import { ControlType, encodeControlBatch } from '../codec/control-record.js';
-import { encodeRecordBatch, stampBaseOffset } from '../codec/record-batch.js';
+import { stampBaseOffset } from '../codec/record-batch.js';
 import type { Segment } from '../segment.js';
-import type { Acks, AppendRecord, AppendResult, TopicConfig } from '../types.js';
+import type { Acks, AppendResult, TopicConfig } from '../types.js';
 import { type AbortedTxn, appendAbortedTxn, readAbortedTxns } from './aborted-txn-index.js';
 import { PartitionTxns } from './partition-txns.js';
 
@@ -45,40 +44,6 @@ export class PartitionTxnWriter {
   /** The first offset of the oldest open transaction, or the log end: read_committed readers stop here. */
   get lastStableOffset(): number {
     return this.txns.lastStableOffset(this.target.nextOffset());
-  }
-
-  /**
-   * Appends records of producer `producerId`'s open transaction as one transactional batch. The transaction
-   * coordinator has checked the producer's epoch and registered the partition just before.
-   */
-  append(
-    records: readonly AppendRecord[],
-    producerId: number,
-    producerEpoch: number,
-    acks: Acks | undefined,
-  ): Promise<AppendResult> {
-    const target = this.target;
-    const config = target.config();
-    const now = target.now();
-    const logAppendTime = config['message.timestamp.type'] === 'LogAppendTime';
-    const baseOffset = target.nextOffset();
-    const result = { baseOffset, lastOffset: baseOffset - 1, logAppendTime: logAppendTime ? now : -1 };
-    if (records.length === 0) return Promise.resolve(result);
-    const batch = encodeRecordBatch(records, {
-      baseOffset,
-      now,
-      producerId,
-      producerEpoch,
-      transactional: true,
-      logAppendTime,
-    });
-    if (batch.length > config['max.message.bytes']) {
-      throw new RecordTooLargeError(batch.length, config['max.message.bytes'], target.topic);
-    }
-    target.write(batch, records.length, config, now);
-    this.txns.dataAppended(producerId, baseOffset);
-    result.lastOffset = target.nextOffset() - 1;
-    return target.acknowledge(result, acks, config);
   }
 
   /**
