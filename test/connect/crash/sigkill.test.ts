@@ -4,8 +4,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect } from '../../../src/client/index.js';
 import { OffsetStore } from '../../../src/connect/runtime/index.js';
-import { type SpawnedCli, spawnCli } from '../../cli/spawn-cli.js';
+import type { SpawnedCli } from '../../cli/spawn-cli.js';
 import { eventually, Harness } from '../conformance/harness.js';
+import { spawnStandaloneWorker } from './standalone-worker.js';
 
 const LINES = 60_000;
 const line = (i: number) => `line-${String(i).padStart(8, '0')}`;
@@ -26,26 +27,13 @@ afterEach(async () => {
 
 /** Starts `sluice connect standalone` and resolves with its REST URL once it serves. */
 async function startWorker(): Promise<{ proc: SpawnedCli; url: string }> {
-  const proc = spawnCli([
-    'connect',
-    'standalone',
+  const worker = spawnStandaloneWorker([
     path.join(dir, 'worker.properties'),
     path.join(dir, 'source.properties'),
     path.join(dir, 'sink.yaml'),
   ]);
-  child = proc;
-  let url = '';
-  let stderr = '';
-  proc.child.stderr?.on('data', (s: string) => (stderr += s));
-  await eventually(
-    () => {
-      url = /REST API on (http:\/\/\S+)/.exec(stderr)?.[1] ?? '';
-      return url !== '';
-    },
-    20_000,
-    `the worker to start (stderr: ${stderr})`,
-  );
-  return { proc, url };
+  child = worker.proc;
+  return { proc: worker.proc, url: await worker.url };
 }
 
 async function sourcePosition(url: string): Promise<number> {

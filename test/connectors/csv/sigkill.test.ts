@@ -4,8 +4,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect } from '../../../src/client/index.js';
 import { OffsetStore } from '../../../src/connect/runtime/index.js';
-import { type SpawnedCli, spawnCli } from '../../cli/spawn-cli.js';
+import type { SpawnedCli } from '../../cli/spawn-cli.js';
 import { eventually, Harness } from '../../connect/conformance/harness.js';
+import { spawnStandaloneWorker } from '../../connect/crash/standalone-worker.js';
 
 const FILES = 4;
 const ROWS = 2500;
@@ -28,25 +29,12 @@ afterEach(async () => {
 
 /** Starts `sluice connect standalone` and resolves with its REST URL once it serves. */
 async function startWorker(): Promise<{ proc: SpawnedCli; url: string }> {
-  const proc = spawnCli([
-    'connect',
-    'standalone',
+  const worker = spawnStandaloneWorker([
     path.join(dir, 'worker.properties'),
     path.join(dir, 'csv.properties'),
   ]);
-  child = proc;
-  let url = '';
-  let stderr = '';
-  proc.child.stderr?.on('data', (s: string) => (stderr += s));
-  await eventually(
-    () => {
-      url = /REST API on (http:\/\/\S+)/.exec(stderr)?.[1] ?? '';
-      return url !== '';
-    },
-    30_000,
-    `the worker to start (stderr: ${stderr})`,
-  );
-  return { proc, url };
+  child = worker.proc;
+  return { proc: worker.proc, url: await worker.url };
 }
 
 /** The committed row of each file, from the worker's REST API. */
