@@ -150,11 +150,13 @@ describe('pipeline › run --watch', () => {
     const file = join(dir, 'p.yaml');
     writeFileSync(file, pipeline(dir, 'level = "error"'));
     writeFileSync(join(dir, 'in.log'), '');
-    // script(1) runs the command on a pseudo-terminal: what a person sees, Ctrl-C included.
+    // script(1) runs the command on a pseudo-terminal: what a person sees, Ctrl-C included. It starts the command
+    // through $SHELL; `exec` makes sluice the only process in the terminal's foreground group, since a shell that
+    // waited for it (dash does) would die of the same Ctrl-C and make script report 130.
     const child = spawn(
       'script',
-      ['-qfec', `${process.execPath} --import tsx src/cli/run.ts run ${file} --watch`, '/dev/null'],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
+      ['-qfec', `exec ${process.execPath} --import tsx src/cli/run.ts run ${file} --watch`, '/dev/null'],
+      { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, SHELL: '/bin/sh' } },
     );
     let screen = '';
     child.stdout.on('data', (d) => {
