@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { BadInputError, NoOffsetError, OffsetOutOfRangeError, SluiceError } from '../../errors.js';
 import type { IsolationLevel, LogRecord } from '../../log/types.js';
 import type { ConsumerBatch, ConsumerRecord, TopicPartition, TopicPartitionOffset } from '../records.js';
@@ -56,6 +57,8 @@ export class PartitionFetcher<K, V> {
   private errors: unknown[] = [];
   private rr = 0;
   private stopped = false;
+  /** Counts stops, so a `next()` pending across a stop and a restart still ends. */
+  private stops = 0;
   private signal: { promise: Promise<void>; wake: () => void } = newSignal();
 
   constructor(
@@ -154,8 +157,10 @@ export class PartitionFetcher<K, V> {
    * out of range with `auto.offset.reset=none`, a record its serde refuses) once, to the first caller.
    */
   async next(): Promise<ConsumerBatch<K, V> | null> {
+    // A stop ends this call even when a new reader restarts the fetcher before the call wakes up.
+    const stops = this.stops;
     for (;;) {
-      if (this.stopped) return null;
+      if (this.stopped || this.stops !== stops) return null;
       const error = this.errors.shift();
       if (error !== undefined) throw error;
       const batch = this.take();
@@ -230,6 +235,7 @@ export class PartitionFetcher<K, V> {
   /** Ends every pending and later {@link PartitionFetcher.next} with null, until {@link PartitionFetcher.restart}. */
   stop(): void {
     this.stopped = true;
+    this.stops++;
     for (const state of this.states.values()) {
       state.fetch?.abort();
       state.fetch = null;
@@ -389,8 +395,4 @@ function newSignal(): { promise: Promise<void>; wake: () => void } {
     wake = resolve;
   });
   return { promise, wake };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

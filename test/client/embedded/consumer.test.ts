@@ -140,6 +140,30 @@ describe('client › embedded › consumer', () => {
     await client.close();
   });
 
+  it('ends a for-await loop that is waiting for records when stop() is called', async () => {
+    const log = new MemoryLog();
+    await log.createTopic('t', { partitions: 1 });
+    const client = embeddedClient(log as never);
+    await client.producer().send('t', [{ value: 'a' }]);
+    const consumer = client.consumer({ 'auto.offset.reset': 'earliest', valueSerde: serdes.string });
+    await consumer.assign([{ topic: 't', partition: 0 }]);
+    const seen: string[] = [];
+    const loop = (async () => {
+      for await (const batch of consumer) for (const r of batch.records) seen.push(r.value ?? '');
+      return 'ended';
+    })();
+    await until(() => seen.length === 1, 'the one record');
+    // The loop now waits in next() for a record that never comes; stop() must end it, not leave it hanging.
+    await consumer.stop();
+    expect(await loop).toBe('ended');
+    expect(seen).toEqual(['a']);
+    // The consumer reads again afterwards, from where the loop stopped.
+    await client.producer().send('t', [{ value: 'b' }]);
+    const next = await consumer[Symbol.asyncIterator]().next();
+    expect(next.value.records.map((r: { value: string }) => r.value)).toEqual(['b']);
+    await client.close();
+  });
+
   it('delivers again a batch an abandoned iterator never finished', async () => {
     const log = new MemoryLog();
     await log.createTopic('t', { partitions: 1 });
