@@ -12,11 +12,15 @@ export class JavaFloat {
   ) {}
 }
 
-/** The JSON tree the converter builds: plain JSON plus floats and bytes that need Java's spelling. */
+/**
+ * The JSON tree the converter builds: plain JSON plus floats and bytes that need Java's spelling, and bigints for
+ * longs beyond 2^53, written as their exact digits.
+ */
 export type JsonNode =
   | null
   | boolean
   | number
+  | bigint
   | string
   | JavaFloat
   | Buffer
@@ -88,6 +92,7 @@ export function stringify(node: JsonNode): string {
   if (typeof node === 'string') return quote(node);
   if (typeof node === 'number') return Number.isFinite(node) ? String(node) : quote(String(node));
   if (typeof node === 'boolean') return node ? 'true' : 'false';
+  if (typeof node === 'bigint') return node.toString();
   if (node instanceof JavaFloat) {
     const text = javaDouble(node.value, node.single);
     return Number.isFinite(node.value) ? text : quote(text);

@@ -1,3 +1,4 @@
+import { isInteger, isSafeNumber, parse as parseLossless } from 'lossless-json';
 import { z } from 'zod';
 import { field } from '../config-fields.js';
 import { LogicalType, type Schema } from '../data/schema.js';
@@ -12,8 +13,21 @@ const RANGES: Record<string, [number, number]> = {
   int8: [-128, 127],
   int16: [-32768, 32767],
   int32: [-2147483648, 2147483647],
-  int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 };
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** A long as JSON writes it: a number while it is exact as one, else the bigint itself, whose digits are written. */
+function int64ToJson(schema: Schema, value: unknown): number | bigint {
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw invalid(schema, value);
+    return value;
+  }
+  if (typeof value !== 'bigint' || value < INT64_MIN || value > INT64_MAX) throw invalid(schema, value);
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : value;
+}
 
 function typeName(v: unknown): string {
   if (v === null) return 'null';
@@ -59,10 +73,11 @@ export function connectToJson(schema: Schema | null | undefined, value: unknown)
     value = toLogicalBase(schema, value);
   }
   switch (schema.type) {
+    case 'int64':
+      return int64ToJson(schema, value);
     case 'int8':
     case 'int16':
-    case 'int32':
-    case 'int64': {
+    case 'int32': {
       const n = typeof value === 'bigint' ? Number(value) : value;
       const [min, max] = RANGES[schema.type]!;
       if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) throw invalid(schema, value);
@@ -116,7 +131,7 @@ function mapEntries(schema: Schema, value: unknown): [unknown, unknown][] {
 function inferJson(value: unknown): JsonNode {
   if (value === null || value === undefined) return null;
   if (typeof value === 'number') return Number.isInteger(value) ? value : new JavaFloat(value, false);
-  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value;
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (value instanceof Date) return value.getTime();
   if (value instanceof Uint8Array) return Buffer.isBuffer(value) ? value : Buffer.from(value);
@@ -136,7 +151,11 @@ function inferJson(value: unknown): JsonNode {
   throw new DataError(`cannot convert a ${typeof value} to JSON`);
 }
 
-/** Parsed JSON to Connect data, following `schema` (or as plain JSON data when it is null). */
+/**
+ * Parsed JSON to Connect data, following `schema` (or as plain JSON data when it is null). Integers too long for a
+ * number arrive as bigints (see {@link parseExact}); schemaless data and int64 fields keep them, the other number
+ * types read numbers.
+ */
 export function jsonToConnect(schema: Schema | null, node: unknown): unknown {
   if (!schema) return node;
   if (node === null || node === undefined) {
@@ -146,14 +165,17 @@ export function jsonToConnect(schema: Schema | null, node: unknown): unknown {
   }
   let value: unknown;
   switch (schema.type) {
+    case 'int64':
+      if (typeof node !== 'number' && typeof node !== 'bigint') throw invalid(schema, node);
+      value = node;
+      break;
     case 'int8':
     case 'int16':
     case 'int32':
-    case 'int64':
     case 'float32':
     case 'float64':
-      if (typeof node !== 'number') throw invalid(schema, node);
-      value = node;
+      if (typeof node !== 'number' && typeof node !== 'bigint') throw invalid(schema, node);
+      value = Number(node);
       break;
     case 'boolean':
       if (typeof node !== 'boolean') throw invalid(schema, node);
@@ -184,9 +206,24 @@ export function jsonToConnect(schema: Schema | null, node: unknown): unknown {
     }
   }
   if (schema.name === LogicalType.Timestamp || schema.name === LogicalType.Time)
-    return new Date(value as number);
+    return new Date(Number(value));
   if (schema.name === LogicalType.Date) return new Date((value as number) * MS_PER_DAY);
   return value;
+}
+
+/** A run of 16 digits is the shortest text that can hold an integer beyond 2^53. */
+const LONG_DIGITS = /\d{16}/;
+
+/**
+ * JSON.parse, except that integers a number cannot hold exactly (a PostgreSQL bigint id beyond 2^53, a snowflake
+ * id) become bigints rather than silently rounded numbers. Only text with such a digit run takes the slower exact
+ * parser.
+ */
+function parseExact(text: string): unknown {
+  if (!LONG_DIGITS.test(text)) return JSON.parse(text);
+  return parseLossless(text, null, (digits) =>
+    isInteger(digits) && !isSafeNumber(digits) ? BigInt(digits) : Number(digits),
+  );
 }
 
 function mapFromJson(schema: Schema, node: unknown): unknown {
@@ -231,7 +268,8 @@ export class JsonConverter implements Converter {
     if (bytes === null) return { schema: null, value: null };
     let node: unknown;
     try {
-      node = JSON.parse(bytes.toString('utf8'));
+      const text = bytes.toString('utf8');
+      node = parseExact(text);
     } catch (err) {
       throw new DataError(
         `Converting byte[] to Kafka Connect data failed due to serialization error: ${err}`,

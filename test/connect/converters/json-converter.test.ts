@@ -153,3 +153,47 @@ describe('connect › converters › json › javaDouble', () => {
     expect(javaDouble(Math.fround(2.71828), true)).toBe('2.71828');
   });
 });
+
+describe('connect › converters › json › longs beyond 2^53', () => {
+  const row = struct(
+    [
+      ['id', Schemas.INT64],
+      ['note', Schemas.OPTIONAL_STRING],
+    ],
+    { name: 'row' },
+  );
+  // A snowflake-style id, as PostgreSQL's bigint hands it over: exact only as a bigint.
+  const id = 1_234_567_890_123_456_789n;
+
+  it('writes the exact digits of an int64 that a number cannot hold, and numbers where it can', () => {
+    expect(text(plain.fromConnectData('t', row, { id, note: null }))).toBe(
+      '{"id":1234567890123456789,"note":null}',
+    );
+    expect(text(plain.fromConnectData('t', row, { id: 42n, note: 'x' }))).toBe('{"id":42,"note":"x"}');
+    expect(text(plain.fromConnectData('t', null, { id }))).toBe('{"id":1234567890123456789}');
+  });
+
+  it('reads them back exactly through the envelope, and refuses a long outside int64', () => {
+    const bytes = withSchemas.fromConnectData('t', row, { id, note: '12345678901234567890 in a string' });
+    const back = withSchemas.toConnectData('t', bytes);
+    expect(back.value).toEqual({ id, note: '12345678901234567890 in a string' });
+    const small = withSchemas.toConnectData(
+      't',
+      withSchemas.fromConnectData('t', row, { id: 7, note: null }),
+    );
+    expect(small.value).toEqual({ id: 7, note: null });
+    expect(() => plain.fromConnectData('t', row, { id: 2n ** 63n, note: null })).toThrow(DataError);
+  });
+
+  it('reads long integers of schemaless JSON as bigints, never rounded; other numbers stay numbers', () => {
+    const back = withSchemas.toConnectData(
+      't',
+      Buffer.from('{"schema":null,"payload":{"big":12345678901234567890,"list":[1,2.5],"e":1e300}}'),
+    );
+    expect(back.value).toEqual({ big: 12345678901234567890n, list: [1, 2.5], e: 1e300 });
+    expect(plain.toConnectData('t', Buffer.from('[-9223372036854775808,9007199254740991]')).value).toEqual([
+      -9223372036854775808n,
+      9007199254740991,
+    ]);
+  });
+});
