@@ -1,3 +1,4 @@
+import { dirname, relative, resolve } from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import type { Diagnostic } from './diagnostic.js';
 import {
@@ -7,6 +8,7 @@ import {
   pipelineChanges,
 } from './pipeline-changes.js';
 import { PipelineRun, type PipelineRunOptions } from './pipeline-run.js';
+import type { PipelineSpec } from './schema.js';
 import type { ValidationResult } from './validate.js';
 
 /** What a reload did, for the terminal and the log. `message` is the line a person reads. */
@@ -23,14 +25,34 @@ export interface PipelineWatchOptions extends PipelineRunOptions {
   debounceMs?: number;
 }
 
+/** The files of the pipeline's `module:` steps, each with the streams whose steps load it. */
+export function moduleFiles(spec: PipelineSpec, pipelineFile: string): Map<string, string[]> {
+  const baseDir = dirname(resolve(pipelineFile));
+  const files = new Map<string, string[]>();
+  for (const stream of spec.streams) {
+    for (const step of stream.steps as Record<string, unknown>[]) {
+      if (typeof step.module !== 'string') continue;
+      const file = resolve(baseDir, step.module.slice(0, step.module.lastIndexOf('#')));
+      const users = files.get(file) ?? [];
+      if (!users.includes(stream.name)) users.push(stream.name);
+      files.set(file, users);
+    }
+  }
+  return files;
+}
+
 /**
  * Keeps a running pipeline in step with its file (`sluice run --watch`). On every change the file is validated
  * again; an invalid edit is reported with its positions and the running pipeline is left exactly as it was. A
  * valid one is compared with what runs, and only the sources, streams and sinks whose definition changed are
- * restarted (see {@link PipelineRun.reload}). Reloads run one at a time, in the order of the edits.
+ * restarted (see {@link PipelineRun.reload}). The files of `module:` steps are watched too: an edit of one
+ * restarts the streams that load it. Reloads run one at a time, in the order of the edits.
  */
 export class PipelineWatch {
   private watcher: FSWatcher | undefined;
+  private watchedModules = new Set<string>();
+  /** Module files edited since the last reload that restarted their streams. */
+  private editedModules = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private reloading: Promise<void> = Promise.resolve();
   private closed = false;
@@ -49,13 +71,42 @@ export class PipelineWatch {
   static async start(run: PipelineRun, options: PipelineWatchOptions): Promise<PipelineWatch> {
     const w = new PipelineWatch(run, options);
     // `atomic` also catches editors that save by writing a new file and renaming it over the old one.
-    w.watcher = watch(options.file, { ignoreInitial: true, atomic: true });
-    w.watcher.on('all', () => w.schedule());
-    await new Promise<void>((resolve, reject) => {
-      w.watcher!.once('ready', resolve);
+    w.watchedModules = new Set(moduleFiles(run.spec, options.file).keys());
+    w.watcher = watch([options.file, ...w.watchedModules], { ignoreInitial: true, atomic: true });
+    w.watcher.on('all', (_event, path) => {
+      if (w.watchedModules.has(resolve(path))) w.editedModules.add(resolve(path));
+      w.schedule();
+    });
+    await new Promise<void>((ready, reject) => {
+      w.watcher!.once('ready', ready);
       w.watcher!.once('error', reject);
     });
     return w;
+  }
+
+  /** Restarts the streams whose module files were edited, unless they restart anyway; says which files. */
+  private withEditedModules(spec: PipelineSpec, changes: PipelineChanges): string[] {
+    const edited = [...this.editedModules];
+    const users = moduleFiles(spec, this.options.file);
+    for (const file of edited) {
+      for (const stream of users.get(file) ?? []) {
+        const i = changes.streams.unchanged.indexOf(stream);
+        if (i < 0) continue;
+        changes.streams.unchanged.splice(i, 1);
+        changes.streams.changed.push(stream);
+      }
+    }
+    return edited.map((f) => relative(dirname(resolve(this.options.file)), f));
+  }
+
+  /** Follows the module files of the version now running. */
+  private watchModules(spec: PipelineSpec): void {
+    const now = new Set(moduleFiles(spec, this.options.file).keys());
+    const added = [...now].filter((f) => !this.watchedModules.has(f));
+    const dropped = [...this.watchedModules].filter((f) => !now.has(f));
+    if (added.length) this.watcher?.add(added);
+    if (dropped.length) this.watcher?.unwatch(dropped);
+    this.watchedModules = now;
   }
 
   private schedule(): void {
@@ -90,6 +141,9 @@ export class PipelineWatch {
       return;
     }
     const changes = pipelineChanges(this.current.spec, result.spec);
+    const editedModules = this.withEditedModules(result.spec, changes);
+    this.editedModules.clear();
+    this.watchModules(result.spec);
     if (this.closed) return;
     try {
       if (changes.restartAll) {
@@ -113,9 +167,10 @@ export class PipelineWatch {
       });
       return;
     }
+    const because = editedModules.length ? ` (${editedModules.join(', ')} changed)` : '';
     this.options.onReload({
       type: 'reloaded',
-      message: `${file} reloaded: ${describeChanges(changes)}`,
+      message: `${file} reloaded${because}: ${describeChanges(changes)}`,
       changes,
     });
   }

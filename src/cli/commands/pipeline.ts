@@ -102,8 +102,9 @@ export function registerPipelineCommands(program: Command): void {
         '  sluice run pipelines/file-tail-to-topic.yaml --watch\n\n' +
         'On a terminal a live view shows records/s and lag per source, stream and sink; otherwise progress is\n' +
         'logged as JSON lines. Ctrl-C stops gracefully (flush, commit); a second Ctrl-C exits at once.\n' +
-        'With --watch the pipeline runs until Ctrl-C (until-done in the file is ignored); an edit that does not\n' +
-        'validate is reported with file:line:column and the running pipeline carries on unchanged.',
+        'With --watch the pipeline runs until Ctrl-C (until-done in the file is ignored); an edit of the file or of\n' +
+        'a module: step file restarts what it changed; an edit that does not validate is reported with\n' +
+        'file:line:column and the running pipeline carries on unchanged.',
     )
     .action(async (file: string, o: { untilDone?: boolean; watch?: boolean; json?: boolean }) => {
       if (o.watch && o.untilDone) {

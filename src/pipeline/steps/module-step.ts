@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { OperatorFunction } from 'rxjs';
@@ -20,7 +21,10 @@ export type PipelineOperator = (
   options: Record<string, any>,
 ) => OperatorFunction<StreamRecord<any, any>, StreamRecord<any, any>>;
 
-/** Loads `./path.ts#export` relative to the pipeline file (TypeScript through tsx, JavaScript as is). */
+/**
+ * Loads `./path.ts#export` relative to the pipeline file (TypeScript through tsx, JavaScript as is), as the file is
+ * now: tsx imports afresh on each call.
+ */
 export async function moduleStep(
   spec: { module: string; options?: Record<string, unknown> },
   ctx: StepContext,
@@ -34,7 +38,9 @@ export async function moduleStep(
       const { tsImport } = await import('tsx/esm/api');
       mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
     } else {
-      mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+      // Node caches a module by URL; the modification time in the query loads an edited file anew (`--watch`).
+      const url = `${pathToFileURL(file).href}?mtime=${statSync(file).mtimeMs}`;
+      mod = (await import(url)) as Record<string, unknown>;
     }
   } catch (err) {
     throw new ConfigError(`${ctx.where}: cannot load ${file}: ${(err as Error).message}`, {
