@@ -26,21 +26,33 @@ export function compileExpression(text: string, where: string): RecordExpression
       },
     );
   }
+  // JSONata binds every variable it is given on each evaluation (a new frame each time): bind only those the
+  // expression names, and none at all for the common expressions over the value alone.
+  const used = variablesOf(expression.ast());
+  const names = RECORD_VARIABLES.filter((v) => used.has(v));
+  if (names.length === 0) return (record) => expression.evaluate(record.value);
   return (record) => {
-    let headers: Record<string, string | null> | undefined;
-    const bindings = {
-      key: record.key,
-      timestamp: record.timestamp,
-      topic: record.topic,
-      partition: record.partition,
-      offset: record.offset,
-      get headers() {
-        headers ??= Object.fromEntries(record.headers.map((h) => [h.key, h.value?.toString() ?? null]));
-        return headers;
-      },
-    };
+    const bindings: Record<string, unknown> = {};
+    for (const name of names) bindings[name] = name === 'headers' ? headersOf(record) : record[name];
     return expression.evaluate(record.value, bindings);
   };
+}
+
+const RECORD_VARIABLES = ['key', 'timestamp', 'topic', 'partition', 'offset', 'headers'] as const;
+
+function headersOf(record: StreamRecord<unknown, unknown>): Record<string, string | null> {
+  return Object.fromEntries(record.headers.map((h) => [h.key, h.value?.toString() ?? null]));
+}
+
+/** The names of the `$variables` an expression's syntax tree mentions anywhere. */
+function variablesOf(node: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const n of node) variablesOf(n, found);
+  else if (node !== null && typeof node === 'object') {
+    const n = node as { type?: unknown; value?: unknown };
+    if (n.type === 'variable' && typeof n.value === 'string') found.add(n.value);
+    for (const child of Object.values(node)) variablesOf(child, found);
+  }
+  return found;
 }
 
 /** JSONata's truthiness for filters: an undefined result (a missing field) is false, as are false, 0, "" and null. */

@@ -87,6 +87,36 @@ describe('pipeline › steps', () => {
     expect(result.passed).toBe(true);
   });
 
+  it('binds $key, $timestamp, $topic and $headers in expressions', async () => {
+    const [result] = await run({
+      streams: [
+        {
+          name: 'meta',
+          from: 'in',
+          steps: [
+            { filter: '$headers.source != "test"' },
+            { map: '{ "n": n, "key": $key, "at": $timestamp, "from": $topic, "via": $headers.source }' },
+          ],
+          to: 'out',
+        },
+      ],
+      tests: [
+        {
+          name: 'record metadata',
+          input: {
+            in: [
+              { key: 'a', value: { n: 1 }, timestamp: 5000, headers: { source: 'app' } },
+              { key: 'b', value: { n: 2 }, timestamp: 6000, headers: { source: 'test' } },
+            ],
+          },
+          expect: { out: [{ key: 'a', value: { n: 1, key: 'a', at: 5000, from: 'in', via: 'app' } }] },
+        },
+      ],
+    });
+    expect(result.failures).toEqual([]);
+    expect(result.passed).toBe(true);
+  });
+
   it('reports a failing case as a diff per record', async () => {
     const [result] = await run({
       streams: [{ name: 's', from: 'in', steps: [{ map: '{ "n": n * 2 }' }], to: 'out' }],

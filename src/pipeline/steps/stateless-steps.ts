@@ -45,9 +45,27 @@ function withValue(record: AnyRecord, value: unknown): AnyRecord {
 }
 
 /**
- * JSONata marks the arrays it builds with extra properties (`sequence`, `keepSingleton`); a structured clone
- * through JSON gives plain data, as a record value read back from the log would be.
+ * JSONata marks the arrays it builds with extra properties (`sequence`, `keepSingleton`): a copy gives plain data, as
+ * a record value read back from the log would be, without a JSON round trip per record. As in JSON, functions and
+ * undefined fields are left out, and an undefined array element or a non-finite number becomes null.
  */
 function plain(value: unknown): unknown {
-  return value !== null && typeof value === 'object' ? JSON.parse(JSON.stringify(value)) : value;
+  return value !== null && typeof value === 'object' ? copy(value) : value;
+}
+
+function copy(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'function') return undefined;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = copy(value[i]) ?? null;
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    const v = copy((value as Record<string, unknown>)[k]);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
 }
