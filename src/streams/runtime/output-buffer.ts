@@ -3,14 +3,21 @@ import type { SinkRecord } from '../context.js';
 
 type Bytes = Buffer | null;
 
+/** One `send` handed to the producer and not yet known to be acknowledged. */
+interface InFlight {
+  readonly sent: Promise<unknown>;
+  readonly records: number;
+}
+
 /**
  * Outputs of processed records waiting to be handed to the producer, per topic. Records are sent in the order
- * they were written, one `send` per topic per flush, and {@link OutputBuffer.flush} resolves once every record
- * sent so far is acknowledged: what a commit waits for before it commits input offsets.
+ * they were written, one `send` per topic per {@link OutputBuffer.send}, and {@link OutputBuffer.flush} resolves
+ * once every record sent so far is acknowledged: what a commit waits for before it commits input offsets.
  */
 export class OutputBuffer {
   readonly #pending = new Map<string, ProducerRecord<Bytes, Bytes>[]>();
-  #inFlight: Promise<unknown>[] = [];
+  /** Sends in the order they were made; the producer acknowledges them in that order per partition. */
+  #inFlight: InFlight[] = [];
   #inFlightRecords = 0;
   #count = 0;
 
@@ -41,13 +48,31 @@ export class OutputBuffer {
   send(): void {
     for (const [topic, records] of this.#pending) {
       const sent = this.producer.send(topic, records);
-      // Failures surface through flush(); mark them handled here so none goes unobserved meanwhile.
+      // Failures surface through flush() or below(); mark them handled here so none goes unobserved meanwhile.
       sent.catch(() => {});
-      this.#inFlight.push(sent);
+      this.#inFlight.push({ sent, records: records.length });
       this.#inFlightRecords += records.length;
     }
     this.#pending.clear();
     this.#count = 0;
+  }
+
+  /**
+   * Sends what is buffered, then waits for the oldest sends until fewer than `limit` records are unacknowledged
+   * (backpressure that keeps the newer sends in flight, so the producer never runs dry); rejects with the
+   * failure of a send it waited for.
+   */
+  async below(limit: number): Promise<void> {
+    this.send();
+    while (this.size >= limit && this.#inFlight.length > 0) {
+      const oldest = this.#inFlight[0];
+      await oldest.sent;
+      // A flush (a commit) may have taken the sends meanwhile: it accounts for them then.
+      if (this.#inFlight[0] === oldest) {
+        this.#inFlight.shift();
+        this.#inFlightRecords -= oldest.records;
+      }
+    }
   }
 
   /** Sends what is buffered and resolves when everything sent so far is acknowledged; rejects on the first failure. */
@@ -56,6 +81,6 @@ export class OutputBuffer {
     const inFlight = this.#inFlight;
     this.#inFlight = [];
     this.#inFlightRecords = 0;
-    await Promise.all(inFlight);
+    await Promise.all(inFlight.map((f) => f.sent));
   }
 }

@@ -235,8 +235,10 @@ export class StreamsApp {
           partition: batch.partition,
           offset: last.offset + 1,
         });
-        // Outputs go to the producer at once; reading waits for them only when too many are unacknowledged.
-        if (outputs.size >= this.options.maxBufferedRecords) await outputs.flush();
+        // Outputs go to the producer at once; reading waits only while too many are unacknowledged, and then for
+        // the oldest sends alone, so the producer always has the newer ones to write.
+        const limit = this.options.maxBufferedRecords;
+        if (outputs.size >= limit) await outputs.below(limit);
         else outputs.send();
       }
     } catch (error) {

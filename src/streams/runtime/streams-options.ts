@@ -35,7 +35,10 @@ export interface StreamsOptions {
   guarantee?: 'at_least_once' | 'exactly_once';
   /** How often outputs, changelogs and input offsets are committed. Default 1000 ms. */
   commitIntervalMs?: number;
-  /** Outputs held in memory before they are handed to the producer and awaited (backpressure). Default 20,000. */
+  /**
+   * Outputs sent and not yet acknowledged before reading waits, for the oldest of them (backpressure: memory stays
+   * bounded, and the producer keeps the newer ones to write meanwhile). Default 20,000.
+   */
   maxBufferedRecords?: number;
   /** Durability of outputs and changelogs before a commit: `all` (default, fsynced on the embedded log) or `1`. */
   acks?: 1 | -1 | 'all';
