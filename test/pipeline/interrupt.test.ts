@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PG_URL, shareServer } from '../connectors/postgres/harness.js';
+import { waitFor } from './wait.js';
 
 const dirs: string[] = [];
 // The second test locks a PostgreSQL table; the shared lease keeps other files from restarting the server meanwhile.
@@ -86,14 +87,6 @@ function ids(out: string): number[] {
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => (JSON.parse(l) as { id: number }).id);
-}
-
-async function waitFor(what: string, check: () => boolean, ms = 90_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`${what}: not seen within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('pipeline › run › Ctrl-C', () => {

@@ -1,18 +1,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import {
-  appendFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PG_URL, shareServer } from '../connectors/postgres/harness.js';
+import { jsonLines, waitFor } from './wait.js';
 
 const dirs: string[] = [];
 // Other test files restart the shared PostgreSQL server; holding the shared lease keeps them waiting while this
@@ -54,22 +47,6 @@ function start(
   child.stderr?.resume();
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, exited };
-}
-
-function jsonLines(file: string): Record<string, unknown>[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
-async function waitFor(check: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 function tableName(prefix: string): string {
@@ -155,7 +132,7 @@ describe('pipeline › ready pipelines › real runs', () => {
       }
       await new Promise((r) => setTimeout(r, 300));
     }
-    await waitFor(() => jsonLines(problems).length > 0, 90_000);
+    await waitFor('the problems file', () => jsonLines(problems).length > 0);
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     const written = jsonLines(problems);
@@ -195,7 +172,11 @@ describe('pipeline › ready pipelines › real runs', () => {
         join(incoming, 'orders-1.csv'),
         'order_id,customer_id,amount\n10,2,12.5\n11,1,3\n12,1,4.25\n',
       );
-      await waitFor(() => jsonLines(out).filter((r) => Number(r.order_id) < 1000).length >= 3, 20_000);
+      await waitFor(
+        'the first orders',
+        () => jsonLines(out).filter((r) => Number(r.order_id) < 1000).length >= 3,
+        20_000,
+      );
       child.kill('SIGINT');
       expect(await exited).toBe(0);
       const byId = new Map(jsonLines(out).map((r) => [r.order_id, r]));
@@ -227,11 +208,11 @@ describe('pipeline › ready pipelines › real runs', () => {
       };
       const out = join(dir, 'log', 'changes.jsonl');
       const { child, exited } = start(env, 'pipelines/postgres-cdc-to-file.yaml');
-      await waitFor(() => jsonLines(out).length >= 3, 90_000);
+      await waitFor('three lines', () => jsonLines(out).length >= 3);
       await db.query(`INSERT INTO "${table}" VALUES (4, 'shelf', 25)`);
       await db.query(`UPDATE "${table}" SET price = 75 WHERE id = 2`);
       await db.query(`DELETE FROM "${table}" WHERE id = 3`);
-      await waitFor(() => jsonLines(out).length >= 6, 90_000);
+      await waitFor('six lines', () => jsonLines(out).length >= 6);
       child.kill('SIGINT');
       expect(await exited).toBe(0);
       const lsns = jsonLines(out).map((r) => r.lsn as number);

@@ -16,6 +16,7 @@ import { PipelineRun } from '../../src/pipeline/pipeline-run.js';
 import { PipelineWatch, type ReloadEvent } from '../../src/pipeline/pipeline-watch.js';
 import { SourceFile } from '../../src/pipeline/source-file.js';
 import { validatePipeline } from '../../src/pipeline/validate.js';
+import { waitFor } from './wait.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -69,14 +70,6 @@ function outLines(dir: string): { line: string; tag: string; stamp: string }[] {
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l));
-}
-
-async function waitFor(what: string, check: () => boolean, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`${what}: not seen within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('pipeline › run --watch › module steps', () => {
