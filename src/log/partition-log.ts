@@ -167,6 +167,7 @@ export class PartitionLog {
       transactional: transaction !== undefined,
       control: false,
       logAppendTime,
+      reuseBuffer: true, // written out below, synchronously, and not kept
     });
     if (batch.length > config['max.message.bytes']) {
       throw new RecordTooLargeError(batch.length, config['max.message.bytes'], this.topic);

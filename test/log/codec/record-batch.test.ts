@@ -155,6 +155,17 @@ describe('log › codec › record batch › round trips', () => {
     );
   });
 
+  it('encodes the same bytes into the shared buffer as into a fresh one', () => {
+    fc.assert(
+      fc.property(fc.array(recordArb, { minLength: 1, maxLength: 30 }), (records) => {
+        const fresh = encodeRecordBatch(records, { baseOffset: 7, now: 1 });
+        const shared = encodeRecordBatch(records, { baseOffset: 7, now: 1, reuseBuffer: true });
+        expect(shared.equals(fresh)).toBe(true);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
   it('keeps empty keys and values apart from null ones', () => {
     const batch = encodeRecordBatch([
       { key: Buffer.alloc(0), value: Buffer.alloc(0) },
