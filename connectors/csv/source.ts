@@ -1,4 +1,4 @@
-import { type FSWatcher, watch } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import type { z } from 'zod';
 import {
   ConfigError,
@@ -66,6 +66,8 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
     await this.spool.init();
     this.backlog = await this.spool.claimedBefore();
     if (!config['input.finite']) {
+      // Loaded only to watch: a finite run lists the folder and needs no watcher.
+      const { watch } = await import('chokidar');
       this.watcher = watch(config['input.path'], {
         ignoreInitial: true,
         depth: config['input.path.walk.recursively'] ? undefined : 0,

@@ -1,5 +1,6 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { RetriableError } from '../../src/connect/index.js';
+import { pg as loadPg } from './pg-modules.js';
 import { pgTypes } from './pg-values.js';
 
 /** What a task needs to reach its database. The password never appears in an error or a log line. */
@@ -33,7 +34,7 @@ export function describeUrl(url: string): string {
  * values have one spelling whatever the server's settings.
  */
 export async function connect(settings: ConnectionSettings): Promise<pg.Client> {
-  const client = new pg.Client({
+  const client = new (loadPg().Client)({
     connectionString: normalizeUrl(settings.url),
     ...(settings.user === undefined ? {} : { user: settings.user }),
     ...(settings.password === undefined ? {} : { password: settings.password }),

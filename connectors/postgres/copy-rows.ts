@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
+import { pgCopyStreams } from './pg-modules.js';
 import { type ValueParser, valueParser } from './pg-values.js';
 
 /**
@@ -36,7 +36,7 @@ export class CopyRows {
    */
   static async open(client: pg.Client, query: string): Promise<CopyRows> {
     const described = await client.query({ text: `${query} LIMIT 0`, rowMode: 'array' });
-    const stream = client.query(copyTo(`COPY (${query}) TO STDOUT`));
+    const stream = client.query(pgCopyStreams().to(`COPY (${query}) TO STDOUT`));
     return new CopyRows(
       stream,
       described.fields.map((f) => f.name),

@@ -1,5 +1,6 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { parseArray } from './pg-array.js';
+import { pg as loadPg } from './pg-modules.js';
 
 /**
  * How column values read from PostgreSQL become record values, for the query source and the CDC source alike (both
@@ -117,6 +118,6 @@ export function valueParser(oid: number): ValueParser {
 export const pgTypes = {
   getTypeParser: ((oid: number, format?: string) =>
     format === 'binary'
-      ? pg.types.getTypeParser(oid, 'binary')
+      ? loadPg().types.getTypeParser(oid, 'binary')
       : valueParser(oid)) as typeof pg.types.getTypeParser,
 };

@@ -1,12 +1,13 @@
 import type { Duplex } from 'node:stream';
 import type pg from 'pg';
-import copyStreams from 'pg-copy-streams';
 import { type ConnectionSettings, closeQuietly, connect } from './connection.js';
 import { quoteIdent } from './identifiers.js';
+import { pgCopyStreams } from './pg-modules.js';
 import { decodeReplication, encodeStatusUpdate, parseLsn, type ReplicationMessage } from './pgoutput.js';
 
 // pg-copy-streams' copy-both stream is missing from its type definitions.
-const copyBoth = (copyStreams as unknown as { both(text: string, options: object): pg.Submittable }).both;
+const copyBoth = (text: string, options: object): pg.Submittable =>
+  (pgCopyStreams() as unknown as { both(text: string, options: object): pg.Submittable }).both(text, options);
 
 /** What `CREATE_REPLICATION_SLOT` answers: where the slot starts, and a snapshot of the data at that point. */
 export interface CreatedSlot {

@@ -1,8 +1,8 @@
 import { finished } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { quoteIdent, quoteTable } from './identifiers.js';
 import { formatArray } from './pg-array.js';
+import { pgCopyStreams } from './pg-modules.js';
 import { copyField, toPgText } from './sink-values.js';
 import type { TableInfo } from './table-catalog.js';
 
@@ -36,7 +36,9 @@ export class TableWriter {
   /** Plain inserts through `COPY ... FROM STDIN` in text format: the fastest way in, and no SQL at all. */
   async copy(columns: string[], rows: Row[]): Promise<void> {
     const stream = this.client.query(
-      copyFrom(`COPY ${quoteTable(this.table.id)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`),
+      pgCopyStreams().from(
+        `COPY ${quoteTable(this.table.id)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`,
+      ),
     );
     const types = columns.map((c) => this.table.columns.get(c)!);
     const last = columns.length - 1;

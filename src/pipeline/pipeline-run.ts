@@ -5,11 +5,10 @@ import type { Admin, Client } from '../client/index.js';
 import type { AnyConnectorDefinition } from '../connect/index.js';
 import { parseWorkerConfig, Worker } from '../connect/runtime/index.js';
 import { SluiceError } from '../errors.js';
-import { type StreamsApp, streams } from '../streams/runtime/index.js';
+import type { StreamsApp } from '../streams/runtime/index.js';
 import { connectorConfig } from './catalog.js';
 import type { PipelineChanges } from './pipeline-changes.js';
 import type { PipelineSpec, SinkSpec, SourceSpec, StreamSpec } from './schema.js';
-import { compileStream } from './steps/index.js';
 
 /** A component of a running pipeline, as the live view and the summary show it. */
 export interface ComponentProgress {
@@ -129,6 +128,11 @@ export class PipelineRun {
   }
 
   private async startStream(stream: StreamSpec): Promise<void> {
+    // Loaded with the first stream: a pipeline of sources and sinks only never pays for RxJS, jsonata and the steps.
+    const [{ streams }, { compileStream }] = await Promise.all([
+      import('../streams/runtime/index.js'),
+      import('./steps/index.js'),
+    ]);
     const app = streams(this.client, {
       applicationId: `${this.name}-streams-${stream.name}`,
       commitIntervalMs: this.options.commitIntervalMs ?? 500,

@@ -1,9 +1,16 @@
-import jsonata from 'jsonata';
+import { createRequire } from 'node:module';
 import type { z } from 'zod';
 import { configIssues, suggest } from '../config/index.js';
 import type { Diagnostic } from './diagnostic.js';
 import { type PipelineSpec, pipelineSchema, type StepKind, stepKinds, stepSchemas } from './schema.js';
 import type { SourceFile } from './source-file.js';
+
+/**
+ * jsonata, loaded with the first expression to check: a pipeline without steps never pays for it. It is CommonJS,
+ * so `require` gives the same module an `import` elsewhere does.
+ */
+const jsonata = (expr: string) =>
+  (createRequire(import.meta.url)('jsonata') as typeof import('jsonata'))(expr);
 
 /** What validation needs to know about the connectors that can be named in a pipeline. No I/O. */
 export interface ConnectorCatalog {

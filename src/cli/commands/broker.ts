@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runBroker } from '../../broker/index.js';
 import { ConfigError } from '../../errors.js';
 import { logDirOption } from '../log-dir.js';
 
@@ -41,6 +40,8 @@ export function registerBrokerCommand(program: Command): void {
       '\nExample:\n  sluice broker --log-dir ./data --listen 127.0.0.1:9092\n  kcat -b 127.0.0.1:9092 -L',
     )
     .action(async (opts) => {
+      // Loaded here, not at the top: the wire protocol server is of no use to the other commands.
+      const { runBroker } = await import('../../broker/index.js');
       const broker = await runBroker({
         logDir: opts.logDir,
         config: {

@@ -1,13 +1,18 @@
 import type { Command } from 'commander';
 import { SluiceError } from '../../errors.js';
-import { connectorCatalog } from '../../pipeline/catalog.js';
 import { formatDiagnostic } from '../../pipeline/diagnostic.js';
-import { formatSummary, LiveView } from '../../pipeline/live-view.js';
-import { SourceFile } from '../../pipeline/source-file.js';
-import { runPipelineTests } from '../../pipeline/test-runner.js';
-import { type ValidationResult, validatePipeline } from '../../pipeline/validate.js';
+import type { SourceFile } from '../../pipeline/source-file.js';
+import type { ValidationResult } from '../../pipeline/validate.js';
+
+// The pipeline modules load when a pipeline command runs, not when `sluice` starts: they bring every connector,
+// the streams runtime, jsonata and yaml, which other commands (and `sluice --help`) do not need.
 
 async function load(file: string): Promise<ValidationResult> {
+  const [{ SourceFile }, { connectorCatalog }, { validatePipeline }] = await Promise.all([
+    import('../../pipeline/source-file.js'),
+    import('../../pipeline/catalog.js'),
+    import('../../pipeline/validate.js'),
+  ]);
   let source: SourceFile;
   try {
     source = await SourceFile.read(file);
@@ -67,6 +72,7 @@ export function registerPipelineCommands(program: Command): void {
         if (err instanceof PipelineInvalid) return;
         throw err;
       }
+      const { runPipelineTests } = await import('../../pipeline/test-runner.js');
       const results = await runPipelineTests(spec, file);
       const failed = results.filter((r) => !r.passed);
       if (o.json) process.stdout.write(`${JSON.stringify({ results })}\n`);
@@ -120,6 +126,7 @@ export function registerPipelineCommands(program: Command): void {
         throw err;
       }
       const { pino } = await import('pino');
+      const { formatSummary, LiveView } = await import('../../pipeline/live-view.js');
       const view = new LiveView(process.stderr);
       // The live view owns the terminal; logs go to a JSON-lines stream only when it is not a terminal.
       const logger = pino({ level: view.interactive ? 'warn' : 'info' }, process.stderr);
@@ -188,7 +195,7 @@ export function registerPipelineCommands(program: Command): void {
 async function watchFile(
   file: string,
   run: import('../../pipeline/pipeline-run.js').PipelineRun,
-  view: LiveView,
+  view: import('../../pipeline/live-view.js').LiveView,
   logger: import('pino').Logger,
 ): Promise<import('../../pipeline/pipeline-watch.js').PipelineWatch> {
   const { PipelineWatch } = await import('../../pipeline/pipeline-watch.js');

@@ -1,5 +1,6 @@
-import { from, Observable, type ObservableInput, type Subscription } from 'rxjs';
+import type { Observable, ObservableInput, Subscription } from 'rxjs';
 import type { ConsumerBatch } from '../records.js';
+import { rxjs } from '../rxjs.js';
 import { type BatchSource, giveBack } from './batch-source.js';
 
 /**
@@ -11,6 +12,7 @@ export function observeBatches<K, V, R>(
   source: BatchSource<K, V>,
   project?: (batch: ConsumerBatch<K, V>) => ObservableInput<R>,
 ): Observable<ConsumerBatch<K, V> | R> {
+  const { Observable, from } = rxjs();
   return new Observable<ConsumerBatch<K, V> | R>((subscriber) => {
     let active = true;
     let inner: Subscription | null = null;

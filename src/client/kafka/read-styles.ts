@@ -1,6 +1,7 @@
-import { from, Observable, type ObservableInput } from 'rxjs';
+import type { Observable, ObservableInput } from 'rxjs';
 import type { RunOptions } from '../consumer.js';
 import type { ConsumerBatch } from '../records.js';
+import { rxjs } from '../rxjs.js';
 import type { HandoffResult, Sink } from './batch-handoff.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -66,6 +67,7 @@ export function observeBatches<K, V, R>(
   install: (sink: Sink<K, V>) => () => void,
   project?: (batch: ConsumerBatch<K, V>) => ObservableInput<R>,
 ): Observable<R | ConsumerBatch<K, V>> {
+  const { Observable, from } = rxjs();
   return new Observable<R | ConsumerBatch<K, V>>((subscriber) => {
     const done = (batch: ConsumerBatch<K, V>): HandoffResult =>
       batch.records[batch.records.length - 1].offset + 1;

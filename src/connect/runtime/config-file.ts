@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../../errors.js';
 
 /** Java `.properties`: `key=value` or `key: value` lines, `#`/`!` comments, `\` line continuations. */
@@ -34,7 +33,8 @@ export async function readConfigFile(file: string): Promise<Record<string, unkno
   }
   let data: unknown;
   try {
-    data = path.extname(file) === '.properties' ? parseProperties(text) : parseYaml(text);
+    // yaml loads only for a YAML or JSON file: a worker configured by .properties files does without it.
+    data = path.extname(file) === '.properties' ? parseProperties(text) : (await import('yaml')).parse(text);
   } catch (err) {
     throw new ConfigError(`${file}: ${(err as Error).message}`, { cause: err });
   }
