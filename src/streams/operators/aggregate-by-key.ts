@@ -49,18 +49,21 @@ export function aggregateByKey<K, V, VA>(
       (storeName) =>
         new KeyValueStore<K, VA>(storeName, { keySerde: options.keySerde, valueSerde: options.valueSerde }),
     );
-    // emit: 'on-commit' — per partition, the record that last updated each key, by key identity.
-    const held = new Map<number, Map<string, StreamRecord<K, V>>>();
+    // emit: 'on-commit' — each store holds the record that last updated each key (Kafka's record cache); the
+    // partitions whose store holds some, in the order they first did since the last commit.
+    const holding = new Set<number>();
     const onCommit = options.emit === 'on-commit';
     const release = () => {
-      for (const [partition, records] of held) {
-        const store = stores.partition(partition);
-        for (const record of records.values()) {
-          const entry = store.getEntry(record.key);
-          if (entry !== undefined) output.next(derive(record, record.key, entry.value, entry.timestamp));
-        }
+      const partitions = [...holding];
+      holding.clear();
+      for (const partition of partitions) {
+        // A store dropped meanwhile (its partition revoked) has nothing to forward: its task is elsewhere now.
+        stores
+          .existing(partition)
+          ?.releaseHeld((entry, record) =>
+            output.next(derive(record as StreamRecord<K, V>, entry.key, entry.value, entry.timestamp)),
+          );
       }
-      held.clear();
     };
     // A commit listener runs outside any record's processing: what fails downstream fails the pipeline here.
     const unregister = onCommit
@@ -78,15 +81,14 @@ export function aggregateByKey<K, V, VA>(
         if (key === null || key === undefined || value === null || value === undefined) return;
         const store = stores.partition(record.partition);
         const id = keyId(key);
-        const entry = store.getEntryById(id);
-        const result = aggregator(key, value, entry === undefined ? initializer() : entry.value);
+        const found = store.getEntryById(id);
+        const result = aggregator(key, value, found === undefined ? initializer() : found.value);
         const timestamp =
-          entry === undefined ? record.timestamp : Math.max(entry.timestamp, record.timestamp);
-        store.putById(id, key, result, timestamp);
+          found === undefined ? record.timestamp : Math.max(found.timestamp, record.timestamp);
+        const entry = store.update(id, key, found, result, timestamp);
         if (onCommit) {
-          let records = held.get(record.partition);
-          if (records === undefined) held.set(record.partition, (records = new Map()));
-          records.set(id, record);
+          store.hold(entry, record);
+          holding.add(record.partition);
         } else output.next(derive(record, key, result, timestamp));
       },
       complete: release,

@@ -30,6 +30,8 @@ export interface KeyValueStoreOptions<K, V> {
 /** A stored entry; `dirty` while its change waits for the next `takeChanges`. */
 interface Entry<K, V> extends KeyValue<K, V> {
   dirty: boolean;
+  /** The record of the latest update not yet forwarded downstream ({@link KeyValueStore.hold}), else undefined. */
+  held: unknown;
 }
 
 /**
@@ -43,6 +45,8 @@ export class KeyValueStore<K, V> implements ReadOnlyKeyValueStore<K, V>, StateSt
   readonly #entries = new Map<string, Entry<K, V>>();
   /** Entries changed since the last `takeChanges`, by key identity; a deleted one is no longer in `#entries`. */
   readonly #dirty = new Map<string, Entry<K, V>>();
+  /** Entries with a held update, in the order they were first held since the last release. */
+  #held: Entry<K, V>[] = [];
   readonly #keySerde: Serde<K>;
   readonly #valueSerde: Serde<V>;
 
@@ -78,18 +82,56 @@ export class KeyValueStore<K, V> implements ReadOnlyKeyValueStore<K, V>, StateSt
 
   /** {@link KeyValueStore.put} with the key's identity already computed (`id` must be `keyId(key)`). */
   putById(id: string, key: K, value: V, timestamp: number): void {
-    const entry = this.#entries.get(id);
-    if (entry === undefined) {
-      const added = { key, value, timestamp, dirty: true };
+    this.update(id, key, this.#entries.get(id), value, timestamp);
+  }
+
+  /**
+   * The write of a read-modify-write: `found` is what `getEntryById(id)` returned just before (no write since), so
+   * the key is looked up once. Returns the entry as written, for {@link KeyValueStore.hold}.
+   */
+  update(
+    id: string,
+    key: K,
+    found: Readonly<KeyValue<K, V>> | undefined,
+    value: V,
+    timestamp: number,
+  ): Readonly<KeyValue<K, V>> {
+    if (found === undefined) {
+      const added: Entry<K, V> = { key, value, timestamp, dirty: true, held: undefined };
       this.#entries.set(id, added);
       this.#dirty.set(id, added);
-      return;
+      return added;
     }
+    const entry = found as Entry<K, V>;
     entry.value = value;
     entry.timestamp = timestamp;
     if (!entry.dirty) {
       entry.dirty = true;
       this.#dirty.set(id, entry);
+    }
+    return entry;
+  }
+
+  /**
+   * Holds `record` as the latest update of `entry` (one {@link KeyValueStore.update} returned) until the next
+   * {@link KeyValueStore.releaseHeld}: Kafka's record cache, which forwards only the latest update of each key
+   * per commit. Costs a field write per update, where a map of held records would cost a lookup.
+   */
+  hold(entry: Readonly<KeyValue<K, V>>, record: unknown): void {
+    const held = entry as Entry<K, V>;
+    if (held.held === undefined) this.#held.push(held);
+    held.held = record;
+  }
+
+  /** Calls `forward` with each held entry (its current value) and the record held with it, and forgets them. */
+  releaseHeld(forward: (entry: Readonly<KeyValue<K, V>>, record: unknown) => void): void {
+    const held = this.#held;
+    this.#held = [];
+    for (const entry of held) {
+      const record = entry.held;
+      entry.held = undefined;
+      // A key deleted since has nothing left to forward.
+      if (this.#entries.get(keyId(entry.key)) === entry) forward(entry, record);
     }
   }
 
@@ -139,7 +181,13 @@ export class KeyValueStore<K, V> implements ReadOnlyKeyValueStore<K, V>, StateSt
     if (record.value === null) this.#entries.delete(keyId(key));
     else {
       const value = this.#valueSerde.deserialize(record.value, this.name);
-      this.#entries.set(keyId(key), { key, value, timestamp: record.timestamp, dirty: false });
+      this.#entries.set(keyId(key), {
+        key,
+        value,
+        timestamp: record.timestamp,
+        dirty: false,
+        held: undefined,
+      });
     }
   }
 }

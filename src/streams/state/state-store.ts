@@ -50,6 +50,11 @@ export class StoreGroup<S extends StateStore> {
     return store;
   }
 
+  /** The store of `partition` if it exists. */
+  existing(partition: number): S | undefined {
+    return this.#byPartition.get(partition);
+  }
+
   /** The stores that exist, by partition, in partition order. */
   partitions(): [number, S][] {
     return [...this.#byPartition].sort((a, b) => a[0] - b[0]);
