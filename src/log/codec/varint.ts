@@ -68,12 +68,18 @@ export function readUnsignedVarint(buf: Uint8Array, cursor: Cursor): number {
 /** Reads a zigzag varint as an int32. */
 export function readVarint(buf: Uint8Array, cursor: Cursor): number {
   const pos = cursor.pos;
-  // Single-byte fast path: lengths of small keys, offset deltas under 64, null (-1).
-  if (pos < buf.length) {
+  // Fast paths for one byte (small lengths, offset deltas under 64, null) and two (lengths and deltas under 8,192).
+  if (pos + 1 < buf.length) {
     const b = buf[pos];
     if (b < Varint.ContinuationBit) {
       cursor.pos = pos + 1;
       return (b >>> 1) ^ -(b & 1);
+    }
+    const b1 = buf[pos + 1];
+    if (b1 < Varint.ContinuationBit) {
+      cursor.pos = pos + 2;
+      const zz = (b & Varint.PayloadMask) | (b1 << 7);
+      return (zz >>> 1) ^ -(zz & 1);
     }
   }
   const zz = readUnsignedVarint(buf, cursor);
