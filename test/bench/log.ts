@@ -45,7 +45,8 @@ export async function run(args: string[]): Promise<void> {
     valueSize: 1024,
   };
   const progress = (msg: string) => json || process.stderr.write(`${msg}\n`);
-  const results: Measurement[] = [];
+  const results: LogMeasurement[] = [];
+  const loadBefore = os.loadavg()[0];
 
   // The raw limit writes exactly as many bytes per batch as sluice did for the same workload.
   const batchBytes = new Map<Workload, number>();
@@ -62,7 +63,7 @@ export async function run(args: string[]): Promise<void> {
     try {
       const run = await subject.open(dir, w, durability);
       try {
-        const appended = await timed(() => run.append());
+        const appended = await timedWithCpu(() => run.append());
         if (subject === sluice && durability === 'none') batchBytes.set(w, appended.result / batches(w));
         const bytes = appended.result || (batchBytes.get(w) ?? estimateBatchBytes(w)) * batches(w);
         const note = subject.note;
@@ -72,10 +73,11 @@ export async function run(args: string[]): Promise<void> {
           records: w.records,
           bytes,
           ms: appended.ms,
+          cpuUs: appended.cpuUs,
           note,
         });
         if (!read) return;
-        const r = await timed(() => run.read());
+        const r = await timedWithCpu(() => run.read());
         if (r.result.records !== w.records) {
           throw new Error(`${subject.name} read ${r.result.records} records, expected ${w.records}`);
         }
@@ -85,6 +87,7 @@ export async function run(args: string[]): Promise<void> {
           records: w.records,
           bytes,
           ms: r.ms,
+          cpuUs: r.cpuUs,
           note,
         });
       } finally {
@@ -124,6 +127,9 @@ export async function run(args: string[]): Promise<void> {
     return;
   }
   process.stdout.write(`\n${formatTable(...measurementTable(results))}\n`);
+  process.stdout.write(
+    `load average ${loadBefore.toFixed(1)} before the run, ${os.loadavg()[0].toFixed(1)} after, on ${os.cpus().length} cores\n`,
+  );
   if (rss) {
     process.stdout.write(
       `\nreading ${human(rss.records)} records (${rss.mb} MB) end to end: peak RSS ${rss.peakRssMb.toFixed(0)} MB ` +
@@ -139,13 +145,27 @@ export async function run(args: string[]): Promise<void> {
   process.stdout.write(`\n${formatTable(['goal', 'target', 'measured', 'met'], goalTable)}\n`);
 }
 
+/**
+ * A figure with the CPU time this process spent on it (user + system). Wall rates swing with whatever else runs on
+ * a shared machine; CPU per record does much less. Peers that work in another process (nats-server) show only
+ * their client's share.
+ */
+type LogMeasurement = Measurement & { cpuUs: number };
+
+async function timedWithCpu<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number; cpuUs: number }> {
+  const before = process.cpuUsage();
+  const { result, ms } = await timed(fn);
+  const cpu = process.cpuUsage(before);
+  return { result, ms, cpuUs: cpu.user + cpu.system };
+}
+
 /** RecordBatch v2 with null keys: 61 bytes of header, about 9 bytes of framing per record plus the value. */
 function estimateBatchBytes(w: Workload): number {
   return 61 + w.batchSize * (w.valueSize + 9);
 }
 
 /** Rows grouped by case, each with sluice's speed divided by the subject's. */
-function measurementTable(results: Measurement[]): [string[], string[][]] {
+function measurementTable(results: LogMeasurement[]): [string[], string[][]] {
   const rows: string[][] = [];
   for (const c of new Set(results.map((m) => m.case))) {
     const group = results.filter((m) => m.case === c);
@@ -157,10 +177,11 @@ function measurementTable(results: Measurement[]): [string[], string[][]] {
         m.subject,
         human(recordsPerSec(m)),
         mbPerSec(m).toFixed(0),
+        (m.cpuUs / m.records).toFixed(3),
         ratio,
         m.note ?? '',
       ]);
     });
   }
-  return [['case', 'subject', 'records/s', 'MB/s', 'sluice ÷ it', 'note'], rows];
+  return [['case', 'subject', 'records/s', 'MB/s', 'CPU µs/record', 'sluice ÷ it', 'note'], rows];
 }
