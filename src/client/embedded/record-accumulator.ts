@@ -93,6 +93,13 @@ export class RecordAccumulator {
       batch = this.batchFor(topic, partition);
       this.last = batch;
     }
+    // As Kafka's producer does, a record that would take a batch past batch.size goes into the next one: a batch
+    // only outgrows batch.size when it holds a single record that does.
+    if (batch.records.length > 0 && batch.bytes + bytes > this.batchSize) {
+      this.seal(batch);
+      batch = this.batchFor(topic, partition);
+      this.last = batch;
+    }
     batch.records.push(record);
     const run = batch.runs[batch.runs.length - 1];
     if (run !== undefined && run.owner === owner && run.index + run.count === index) run.count++;

@@ -13,8 +13,11 @@ import { TaskRunner, type TaskRunnerDeps } from './task-runner.js';
 /** Sends in flight at once: polling the next batch overlaps with the log making the previous one durable. */
 const MAX_IN_FLIGHT = 4;
 const RETRY_BACKOFF_MS = 1000;
-/** Bytes per producer batch: large, since a source hands over thousands of records at a time. */
-const PRODUCER_BATCH_BYTES = 1024 * 1024;
+/**
+ * Bytes per producer batch: large, since a source hands over thousands of records at a time, and under a topic's
+ * default max.message.bytes (1 MiB + 12) with room for the batch header and the estimate's slack.
+ */
+const PRODUCER_BATCH_BYTES = 1_000_000;
 
 interface InFlight {
   sent: Promise<RecordMetadata[]>;

@@ -1,6 +1,8 @@
+import { rm } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { embeddedClient } from '../../../src/client/embedded/index.js';
 import { partitionForKey } from '../../../src/log/index.js';
+import { openLog, tempDir } from '../../log/helpers.js';
 import { MemoryLog } from './memory-log.js';
 
 /** A log whose appends wait until the test opens the gate, counting what reached it. */
@@ -70,6 +72,24 @@ describe('client › embedded › producer', () => {
     expect(stored.slice(0, 3)).toEqual(['0-0', '0-2', '0-4']);
     expect(stored[25]).toBe('1-0');
     await client.close();
+  });
+
+  it('starts a new batch before a record that would take the batch past batch.size', async () => {
+    // A topic that takes batches up to batch.size: a batch sealed only after it passed batch.size would be refused.
+    const dir = tempDir();
+    const log = await openLog(dir);
+    await log.createTopic('t', { partitions: 1, config: { 'max.message.bytes': 10_000 } });
+    const client = embeddedClient(log);
+    const producer = client.producer({ 'batch.size': 9_500, 'linger.ms': 50 });
+    const value = Buffer.alloc(3_000, 0x61);
+    const metadata = await producer.send(
+      't',
+      Array.from({ length: 20 }, () => ({ value })),
+    );
+    expect(metadata.map((m) => m.offset)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    await client.close();
+    await log.close();
+    await rm(dir, { recursive: true, force: true });
   });
 
   it("places keyed records with the log's partitioner and keyless ones on one partition per batch", async () => {
