@@ -124,7 +124,9 @@ async function positionAfterLines(file: string, format: CsvFormat, lines: number
  * Streams the rows of `file` from `from` on, a batch per chunk read: a row that does not fit (wrong column count)
  * comes out as `ok: false` with its line, reason and text instead of stopping the file, so the caller can
  * dead-letter it. A quoting error ends the stream with an error naming the line, after the rows before it.
- * Memory stays flat: one chunk (and the part of the previous one holding an unfinished record) at a time.
+ * Memory stays flat: one chunk (and the chunks holding an unfinished record) at a time. Chunks are small (64 KiB)
+ * so that a batch is handed on while its rows are young: a megabyte of rows waiting lives long enough for the
+ * garbage collector to promote it, and the old generation then grows to several times what is live.
  *
  * Line numbers are counted here on the bytes (CRLF, CR and LF each end one line, inside quotes too; empty lines
  * count), since csv-parse counts a CRLF inside quotes as two lines.
@@ -134,7 +136,7 @@ export async function* readRows(
   format: CsvFormat,
   columns: readonly string[],
   from: CsvPosition,
-  highWaterMark = 1 << 20,
+  highWaterMark = 64 * 1024,
 ): AsyncGenerator<CsvRow[]> {
   const core = (
     parse(parserOptions(format, { bom: from.position === 0, info: false, raw: false })) as unknown as {
@@ -152,9 +154,14 @@ export async function* readRows(
   let lastEnd = from.position;
   let chunk: Buffer = Buffer.alloc(0);
   let chunkStart = from.position;
-  /** The bytes from `carryStart` to `chunkStart`: the start of a row that began in an earlier chunk. */
-  let carry: Buffer = Buffer.alloc(0);
+  /**
+   * The bytes from `carryStart` to `chunkStart`, as the chunks they came in: the start of a row that began in an
+   * earlier chunk. Kept as a list, since joining them at every chunk would copy a long row over and over.
+   */
+  let carry: Buffer[] = [];
   let carryStart = from.position;
+  /** Whether the carry may hold a CR. */
+  let carryCR = false;
   let prevCR = false;
   let out: CsvRow[] = [];
 
@@ -200,12 +207,22 @@ export async function* readRows(
       }
     }
   };
-  const bytesOf = (start: number, stop: number): Buffer =>
-    start >= chunkStart
-      ? chunk.subarray(start - chunkStart, stop - chunkStart)
-      : stop <= chunkStart
-        ? carry.subarray(start - carryStart, stop - carryStart)
-        : Buffer.concat([carry.subarray(start - carryStart), chunk.subarray(0, stop - chunkStart)]);
+  /** Calls `fn` with each part of the carry (absolute positions `start` to `stop`) as a buffer and a range. */
+  const eachCarried = (start: number, stop: number, fn: (buf: Buffer, from: number, to: number) => void) => {
+    let at = carryStart;
+    for (const part of carry) {
+      const partEnd = at + part.length;
+      if (partEnd > start && at < stop) fn(part, Math.max(start, at) - at, Math.min(stop, partEnd) - at);
+      at = partEnd;
+    }
+  };
+  const bytesOf = (start: number, stop: number): Buffer => {
+    if (start >= chunkStart) return chunk.subarray(start - chunkStart, stop - chunkStart);
+    const parts: Buffer[] = [];
+    eachCarried(start, stop, (buf, a, b) => parts.push(buf.subarray(a, b)));
+    if (stop > chunkStart) parts.push(chunk.subarray(0, stop - chunkStart));
+    return Buffer.concat(parts);
+  };
 
   const push = (record: string[]) => {
     const end = from.position + core.info.bytes;
@@ -215,7 +232,7 @@ export async function* readRows(
     endsWithBreak = false;
     if (lastEnd < chunkStart) {
       // csv-parse may hold a record back until it sees more input: it can end before this chunk.
-      scan(carry, lastEnd - carryStart, Math.min(carry.length, end - carryStart));
+      eachCarried(lastEnd, end, scan);
       if (end > chunkStart) scan(chunk, 0, end - chunkStart);
     } else {
       scan(chunk, lastEnd - chunkStart, end - chunkStart);
@@ -258,12 +275,21 @@ export async function* readRows(
   try {
     for await (const next of input as AsyncIterable<Buffer>) {
       chunk = next;
-      withCR = chunk.indexOf(CR) !== -1 || (lastEnd < chunkStart && carry.indexOf(CR) !== -1);
+      const chunkCR = chunk.indexOf(CR) !== -1;
+      withCR = chunkCR || (lastEnd < chunkStart && carryCR);
       const err = core.parse(chunk, false, push, noop);
       // Keep the unfinished row's bytes: a bad row's text may start in this chunk.
       const chunkEnd = chunkStart + chunk.length;
-      if (lastEnd < chunkStart) carry = Buffer.concat([carry.subarray(lastEnd - carryStart), chunk]);
-      else carry = chunk.subarray(lastEnd - chunkStart);
+      if (lastEnd < chunkStart) {
+        const kept: Buffer[] = [];
+        eachCarried(lastEnd, chunkStart, (buf, a, b) => kept.push(buf.subarray(a, b)));
+        kept.push(chunk);
+        carry = kept;
+        carryCR ||= chunkCR;
+      } else {
+        carry = lastEnd < chunkEnd ? [chunk.subarray(lastEnd - chunkStart)] : [];
+        carryCR = chunkCR;
+      }
       carryStart = lastEnd;
       chunkStart = chunkEnd;
       chunk = Buffer.alloc(0);
@@ -274,7 +300,7 @@ export async function* readRows(
       }
       if (err) throw failed(err);
     }
-    withCR = carry.indexOf(CR) !== -1;
+    withCR = carryCR;
     const err = core.parse(undefined, true, push, noop);
     if (out.length > 0) yield out;
     if (err) throw failed(err);

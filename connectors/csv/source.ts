@@ -86,7 +86,8 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
     const out: SourceRecord[] = [];
     const open = this.current;
     const size = this.config['batch.size'];
-    while (out.length < size) {
+    const until = open.last.position + POLL_BYTES;
+    while (out.length < size && open.last.position < until) {
       if (open.next === open.pending.length) {
         let next: IteratorResult<CsvRow[]>;
         try {
@@ -297,6 +298,12 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
 }
 
 const DONE: Promise<void> = Promise.resolve();
+
+/**
+ * A poll hands out at most `batch.size` rows and about this many bytes of the file: with long rows, `batch.size`
+ * rows alone could be hundreds of megabytes, held several polls deep while the runtime sends them.
+ */
+const POLL_BYTES = 1024 * 1024;
 
 export const csvSource = defineSourceConnector({
   name: 'csv',

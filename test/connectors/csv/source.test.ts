@@ -172,6 +172,34 @@ describe('connectors › csv › source', () => {
     await task.stop();
   });
 
+  it('hands long rows out about a megabyte per poll, not batch.size rows at once', async () => {
+    const note = 'n'.repeat(100 * 1024);
+    const rows = Array.from({ length: 40 }, (_, i) => `${i},"${note}, ${i}"`);
+    await writeFile(join(dir, 'long.csv'), `id,note\n${rows.join('\n')}\n`);
+    const task = csvSource.createTask();
+    const offsets = new MemoryOffsets();
+    await task.start(taskConfig({ 'batch.size': 1000 }), sourceContext(offsets));
+    const sizes: number[] = [];
+    const ids: unknown[] = [];
+    for (;;) {
+      const batch = await task.poll().catch((err) => {
+        if (err instanceof EndOfInputError) return null;
+        throw err;
+      });
+      if (batch === null) break;
+      if (batch.length > 0) sizes.push(batch.length);
+      for (const r of batch) {
+        ids.push((r.value as { id: number }).id);
+        offsets.commit([r]);
+        await task.commitRecord?.(r, null);
+      }
+    }
+    await task.stop();
+    expect(ids).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    // 1 MiB holds ten of these rows; a poll stops at the first row past it.
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(11);
+  });
+
   it('never lets two tasks claim the same file', async () => {
     for (let i = 0; i < 30; i++)
       await writeFile(join(dir, `f${String(i).padStart(2, '0')}.csv`), `id,file\n${i},${i}\n`);
