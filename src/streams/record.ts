@@ -22,6 +22,12 @@ export interface StreamRecord<K, V> {
   readonly offset: number;
 }
 
+/** Where a record came from: what a record derived from it (an aggregate, a join result) carries on. */
+export type RecordContext = Pick<
+  StreamRecord<unknown, unknown>,
+  'headers' | 'topic' | 'partition' | 'offset'
+>;
+
 /** A stream of independent facts: every record counts (an RxJS Observable, so RxJS operators work on it). */
 export type KStream<K, V> = Observable<StreamRecord<K, V>>;
 
@@ -72,12 +78,7 @@ export function withKey<K, V, KR>(record: StreamRecord<K, V>, key: KR): StreamRe
 }
 
 /** A record derived from `origin` with a new key, value and timestamp (the result of an aggregation or join). */
-export function derive<K, V>(
-  origin: StreamRecord<unknown, unknown>,
-  key: K,
-  value: V,
-  timestamp: number,
-): StreamRecord<K, V> {
+export function derive<K, V>(origin: RecordContext, key: K, value: V, timestamp: number): StreamRecord<K, V> {
   return {
     key,
     value,

@@ -3,6 +3,7 @@ import {
   countByKey,
   filterBy,
   flatMapValues,
+  groupByKey,
   groupRecordsBy,
   mapValues,
   to,
@@ -110,5 +111,32 @@ describe('streams › word count › emit on commit', () => {
     driver.commit();
     driver.commit();
     expect(out.readKeyValues()).toEqual([['b', 2]]);
+  });
+
+  it("carries the headers and the latest timestamp of the key's last update, as Kafka's record cache does", () => {
+    const driver = new TopologyTestDriver({ autoCommit: false });
+    driver.start(
+      driver
+        .stream<string, string>('clicks', { key: Serdes.string, value: Serdes.string })
+        .pipe(
+          groupByKey(),
+          countByKey({ store: 'clicks', emit: 'on-commit' }),
+          to('counts', { key: Serdes.string, value: Serdes.long }),
+        ),
+    );
+    const clicks = driver.input<string, string>('clicks', { key: Serdes.string, value: Serdes.string });
+    const out = driver.output<string, number>('counts', { key: Serdes.string, value: Serdes.long });
+    const trace = (id: string) => [{ key: 'trace', value: Buffer.from(id) }];
+    clicks.pipeInput('u1', 'home', { timestamp: 30, headers: trace('a') });
+    clicks.pipeInput('u2', 'home', { timestamp: 10 });
+    clicks.pipeInput('u1', 'cart', { timestamp: 20, headers: trace('b') });
+    driver.commit();
+    const records = out.readRecords();
+    expect(records.map((r) => [r.key, r.value, r.timestamp])).toEqual([
+      ['u1', 2, 30],
+      ['u2', 1, 10],
+    ]);
+    expect(records[0].headers.map((h) => h.value?.toString())).toEqual(['b']);
+    expect(records[1].headers).toEqual([]);
   });
 });

@@ -60,8 +60,8 @@ export function aggregateByKey<K, V, VA>(
         // A store dropped meanwhile (its partition revoked) has nothing to forward: its task is elsewhere now.
         stores
           .existing(partition)
-          ?.releaseHeld((entry, record) =>
-            output.next(derive(record as StreamRecord<K, V>, entry.key, entry.value, entry.timestamp)),
+          ?.releaseHeld((entry, origin) =>
+            output.next(derive(origin, entry.key, entry.value, entry.timestamp)),
           );
       }
     };

@@ -1,3 +1,4 @@
+import type { Header, RecordContext } from '../record.js';
 import { type Serde, Serdes } from '../serdes.js';
 import { compareKeys, inRange, keyId } from './key-order.js';
 import type { ChangelogRecord, StateStore } from './state-store.js';
@@ -27,11 +28,20 @@ export interface KeyValueStoreOptions<K, V> {
   valueSerde?: Serde<V>;
 }
 
+const NO_HEADERS: readonly Header[] = Object.freeze([]);
+
 /** A stored entry; `dirty` while its change waits for the next `takeChanges`. */
 interface Entry<K, V> extends KeyValue<K, V> {
   dirty: boolean;
-  /** The record of the latest update not yet forwarded downstream ({@link KeyValueStore.hold}), else undefined. */
-  held: unknown;
+  /**
+   * Where the latest update not yet forwarded downstream came from ({@link KeyValueStore.hold}); `heldTopic` is null
+   * when none is held. Kept as fields, not as the record: a record held in a long-lived entry would survive every
+   * young-generation collection until the commit, and take its key and value strings with it.
+   */
+  heldTopic: string | null;
+  heldPartition: number;
+  heldOffset: number;
+  heldHeaders: readonly Header[];
 }
 
 /**
@@ -97,7 +107,7 @@ export class KeyValueStore<K, V> implements ReadOnlyKeyValueStore<K, V>, StateSt
     timestamp: number,
   ): Readonly<KeyValue<K, V>> {
     if (found === undefined) {
-      const added: Entry<K, V> = { key, value, timestamp, dirty: true, held: undefined };
+      const added = newEntry(key, value, timestamp, true);
       this.#entries.set(id, added);
       this.#dirty.set(id, added);
       return added;
@@ -113,25 +123,34 @@ export class KeyValueStore<K, V> implements ReadOnlyKeyValueStore<K, V>, StateSt
   }
 
   /**
-   * Holds `record` as the latest update of `entry` (one {@link KeyValueStore.update} returned) until the next
-   * {@link KeyValueStore.releaseHeld}: Kafka's record cache, which forwards only the latest update of each key
-   * per commit. Costs a field write per update, where a map of held records would cost a lookup.
+   * Holds where the latest update of `entry` (one {@link KeyValueStore.update} returned) came from, until the next
+   * {@link KeyValueStore.releaseHeld}: Kafka's record cache, which forwards only the latest update of each key per
+   * commit. Costs a few field writes per update, where a map of held records would cost a lookup.
    */
-  hold(entry: Readonly<KeyValue<K, V>>, record: unknown): void {
+  hold(entry: Readonly<KeyValue<K, V>>, origin: RecordContext): void {
     const held = entry as Entry<K, V>;
-    if (held.held === undefined) this.#held.push(held);
-    held.held = record;
+    if (held.heldTopic === null) this.#held.push(held);
+    held.heldTopic = origin.topic;
+    held.heldPartition = origin.partition;
+    held.heldOffset = origin.offset;
+    held.heldHeaders = origin.headers.length === 0 ? NO_HEADERS : origin.headers;
   }
 
-  /** Calls `forward` with each held entry (its current value) and the record held with it, and forgets them. */
-  releaseHeld(forward: (entry: Readonly<KeyValue<K, V>>, record: unknown) => void): void {
+  /** Calls `forward` with each held entry (its current value) and where its update came from, and forgets them. */
+  releaseHeld(forward: (entry: Readonly<KeyValue<K, V>>, origin: RecordContext) => void): void {
     const held = this.#held;
     this.#held = [];
     for (const entry of held) {
-      const record = entry.held;
-      entry.held = undefined;
+      const origin: RecordContext = {
+        headers: entry.heldHeaders,
+        topic: entry.heldTopic!,
+        partition: entry.heldPartition,
+        offset: entry.heldOffset,
+      };
+      entry.heldTopic = null;
+      entry.heldHeaders = NO_HEADERS;
       // A key deleted since has nothing left to forward.
-      if (this.#entries.get(keyId(entry.key)) === entry) forward(entry, record);
+      if (this.#entries.get(keyId(entry.key)) === entry) forward(entry, origin);
     }
   }
 
@@ -181,13 +200,21 @@ export class KeyValueStore<K, V> implements ReadOnlyKeyValueStore<K, V>, StateSt
     if (record.value === null) this.#entries.delete(keyId(key));
     else {
       const value = this.#valueSerde.deserialize(record.value, this.name);
-      this.#entries.set(keyId(key), {
-        key,
-        value,
-        timestamp: record.timestamp,
-        dirty: false,
-        held: undefined,
-      });
+      this.#entries.set(keyId(key), newEntry(key, value, record.timestamp, false));
     }
   }
+}
+
+/** Every entry is made here, with its fields in one order, so that V8 keeps one hidden class for them. */
+function newEntry<K, V>(key: K, value: V, timestamp: number, dirty: boolean): Entry<K, V> {
+  return {
+    key,
+    value,
+    timestamp,
+    dirty,
+    heldTopic: null,
+    heldPartition: -1,
+    heldOffset: -1,
+    heldHeaders: NO_HEADERS,
+  };
 }
