@@ -9,15 +9,38 @@ import { Schemas } from '../data/schema.js';
  */
 export function headersToBytes(headers: ConnectHeader[] | undefined): Header[] | undefined {
   if (!headers || headers.length === 0) return undefined;
-  return headers.map((h) => ({
-    key: h.key,
-    value:
-      h.value === null || h.value === undefined
-        ? null
-        : Buffer.isBuffer(h.value)
-          ? h.value
-          : Buffer.from(asText(h.value), 'utf8'),
-  }));
+  const out: Header[] = new Array(headers.length);
+  for (let i = 0; i < headers.length; i++) out[i] = headerToBytes(headers[i]!);
+  return out;
+}
+
+/** A string or date header as last encoded, by the header object it came from. */
+interface Encoded {
+  value: unknown;
+  /** The date's time when it was encoded: a Date can change in place. */
+  time: number;
+  header: Header;
+}
+
+/**
+ * Tasks often put one header object on many records (a CSV source shares its file name and modified time across
+ * every row of a file): such a header is encoded once and its bytes shared, as long as its value is unchanged.
+ */
+const encoded = new WeakMap<ConnectHeader, Encoded>();
+
+function headerToBytes(h: ConnectHeader): Header {
+  const value = h.value;
+  if (value === null || value === undefined) return { key: h.key, value: null };
+  if (Buffer.isBuffer(value)) return { key: h.key, value };
+  if (typeof value !== 'string' && !(value instanceof Date))
+    return { key: h.key, value: Buffer.from(asText(value), 'utf8') };
+  const time = value instanceof Date ? value.getTime() : 0;
+  const cached = encoded.get(h);
+  if (cached !== undefined && cached.value === value && cached.time === time && cached.header.key === h.key)
+    return cached.header;
+  const header = { key: h.key, value: Buffer.from(asText(value), 'utf8') };
+  encoded.set(h, { value, time, header });
+  return header;
 }
 
 export function headersFromBytes(headers: Header[]): ConnectHeader[] {
