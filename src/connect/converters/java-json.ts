@@ -68,7 +68,7 @@ export function javaDouble(value: number, single = false): string {
 }
 
 /** Jackson escapes `"`, `\` and control characters, using short forms where JSON has them and `\u00XX` otherwise. */
-function quote(s: string): string {
+export function quote(s: string): string {
   const json = JSON.stringify(s);
   if (!json.includes('\\u00')) return json;
   return json.replace(/\\u00([0-9a-f]{2})/g, (_m, hex: string) => `\\u00${hex.toUpperCase()}`);
@@ -77,7 +77,7 @@ function quote(s: string): string {
 /** Quoted object keys: records of a topic repeat the same few keys, so each is quoted once (the cache is bounded). */
 const quotedKeys = new Map<string, string>();
 
-function quoteKey(key: string): string {
+export function quoteKey(key: string): string {
   let quoted = quotedKeys.get(key);
   if (quoted === undefined) {
     if (quotedKeys.size >= 4096) quotedKeys.clear();

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { javaDouble } from '../../../src/connect/converters/java-json.js';
-import { JsonConverter } from '../../../src/connect/converters/json-converter.js';
+import { javaDouble, stringify } from '../../../src/connect/converters/java-json.js';
+import { connectToJson, JsonConverter } from '../../../src/connect/converters/json-converter.js';
 import { array, map, primitive, Schemas, struct } from '../../../src/connect/data/schema.js';
 import { DataError } from '../../../src/connect/errors.js';
 
@@ -89,6 +90,50 @@ describe('connect › converters › json › fromConnectData', () => {
   it('rejects a value of the wrong type for its schema', () => {
     expect(() => plain.fromConnectData('t', Schemas.INT32, 'x')).toThrowError(/INT32/);
     expect(() => plain.fromConnectData('t', Schemas.INT8, 300)).toThrowError(DataError);
+  });
+});
+
+describe('connect › converters › json › structs written field by field', () => {
+  const row = struct(
+    [
+      ['id', Schemas.INT64],
+      ['name', Schemas.OPTIONAL_STRING],
+      ['score', Schemas.OPTIONAL_FLOAT64],
+      ['ok', Schemas.OPTIONAL_BOOLEAN],
+      ['at', Schemas.OPTIONAL_TIMESTAMP],
+      ['small', Schemas.OPTIONAL_FLOAT32],
+      ['tags', array(Schemas.STRING)],
+      ['inner', struct([['n', Schemas.OPTIONAL_INT32]])],
+    ],
+    { name: 'Row' },
+  );
+  const rows = fc.record({
+    id: fc.oneof(fc.maxSafeInteger(), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })),
+    name: fc.option(fc.string({ unit: 'binary' })),
+    score: fc.option(fc.oneof(fc.double(), fc.integer())),
+    ok: fc.option(fc.boolean()),
+    at: fc.option(fc.date({ noInvalidDate: true })),
+    small: fc.option(fc.float({ noNaN: true })),
+    tags: fc.array(fc.string()),
+    inner: fc.record({ n: fc.option(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })) }),
+  });
+
+  it('writes the same text as the JSON tree does, with and without the envelope', () => {
+    fc.assert(
+      fc.property(rows, (value) => {
+        const tree = stringify(connectToJson(row, value));
+        expect(text(plain.fromConnectData('t', row, value))).toBe(tree);
+        expect(JSON.parse(text(withSchemas.fromConnectData('t', row, value))!).payload).toEqual(
+          JSON.parse(tree),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses a field of the wrong type as the tree does', () => {
+    expect(() => plain.fromConnectData('t', row, { id: 1.5, tags: [], inner: {} })).toThrow(DataError);
+    expect(() => plain.fromConnectData('t', row, { id: 1, name: 7, tags: [], inner: {} })).toThrow(DataError);
   });
 });
 
