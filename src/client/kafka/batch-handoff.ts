@@ -27,7 +27,8 @@ export class BatchQueue<K, V> {
 
   readonly sink: Sink<K, V> = (batch) =>
     new Promise<HandoffResult>((settle) => {
-      this.pending.push({ batch, settle });
+      if (this.stopped) settle(batch.records[0].offset);
+      else this.pending.push({ batch, settle });
       this.wake?.();
     });
 
@@ -44,11 +45,20 @@ export class BatchQueue<K, V> {
     return { done: false, value: this.current.batch };
   }
 
-  /** Ends the iteration; the batch in the reader's hands is processed only when `processed` says so. */
+  /**
+   * Ends the iteration; the batch in the reader's hands is processed only when `processed` says so, queued ones
+   * are handed back unprocessed at once: kafkajs waits for every batch it pushed before it can leave or rejoin.
+   */
   stop(processed: boolean): void {
     this.finishCurrent(processed);
     this.stopped = true;
+    this.settlePending();
     this.wake?.();
+  }
+
+  /** Hands every queued batch back unprocessed (its partition is being revoked); the one in the reader's hands stays. */
+  withdrawAll(): void {
+    this.settlePending();
   }
 
   /** Drops queued batches of a partition (after a seek). */
@@ -63,8 +73,12 @@ export class BatchQueue<K, V> {
   }
 
   private end(): IteratorResult<ConsumerBatch<K, V>> {
-    for (const p of this.pending.splice(0)) p.settle(p.batch.records[0].offset);
+    this.settlePending();
     return { done: true, value: undefined };
+  }
+
+  private settlePending(): void {
+    for (const p of this.pending.splice(0)) p.settle(p.batch.records[0].offset);
   }
 
   private finishCurrent(processed: boolean): void {

@@ -4,14 +4,10 @@ import type { Observable, ObservableInput } from 'rxjs';
 import { ClientStateError, ConfigError, OffsetOutOfRangeError } from '../../errors.js';
 import type { Consumer, RebalanceListener, RunOptions } from '../consumer.js';
 import type { ResolvedConsumerOptions } from '../options.js';
-import type {
-  ConsumerBatch,
-  ConsumerRecord,
-  TopicPartition,
-  TopicPartitionOffset,
-  TopicPartitions,
-} from '../records.js';
+import type { ConsumerBatch, TopicPartition, TopicPartitionOffset, TopicPartitions } from '../records.js';
 import { BatchQueue, type HandoffResult, type Sink } from './batch-handoff.js';
+import { decodeMessage } from './decode-message.js';
+import { GroupRebalances } from './group-rebalances.js';
 import type { KafkaAdmin } from './kafka-admin.js';
 import { fixedAssigner, rangeAssigner } from './kafka-assigners.js';
 import type { KafkaContext } from './kafka-context.js';
@@ -24,12 +20,13 @@ const key = (topic: string, partition: number) => `${topic}\0${partition}`;
  * A consumer over kafkajs. kafkajs's `eachBatch` (manual `resolveOffset`, auto-commit of resolved offsets only) is
  * the engine; each kafkajs batch is handed to the active way to read (iterator, run, observe) in chunks of
  * `max.poll.records`, and kafkajs waits until the reader is done with it, so a slow reader slows fetching.
+ * {@link GroupRebalances} keeps the rebalance listener's promises and the session alive around that wait.
  * Manual assignment joins a private group (kafkajs reads only as a group member) that is deleted on close.
  */
 export class KafkaConsumer<K, V> implements Consumer<K, V> {
   readonly groupId: string | undefined;
   private consumer: KafkaJsConsumer | null = null;
-  private owned: TopicPartition[] = [];
+  private rebalances: GroupRebalances | null = null;
   private readonly pausedSet = new Map<string, TopicPartition>();
   private readonly processed = new Map<string, TopicPartitionOffset>();
   private readonly seeks = new Map<string, number>();
@@ -75,7 +72,7 @@ export class KafkaConsumer<K, V> implements Consumer<K, V> {
   }
 
   assignment(): TopicPartition[] {
-    return [...this.owned];
+    return this.rebalances?.assignment() ?? [];
   }
 
   seek(position: TopicPartitionOffset): void {
@@ -254,21 +251,28 @@ export class KafkaConsumer<K, V> implements Consumer<K, V> {
       retry: { retries: 5 },
     });
     this.consumer = consumer;
+    const rebalances = new GroupRebalances({
+      listener,
+      withdrawQueued: () => this.queue?.withdrawAll(),
+      commitProcessed: (partitions) => this.commitProcessed(partitions),
+      heartbeatMs: o['heartbeat.interval.ms'],
+    });
+    this.rebalances = rebalances;
     const joined = new Promise<void>((resolve) => {
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-        this.owned = Object.entries(payload.memberAssignment).flatMap(([topic, ps]) =>
-          (ps as number[]).map((partition) => ({ topic, partition })),
+        rebalances.assigned(
+          Object.entries(payload.memberAssignment).flatMap(([topic, ps]) =>
+            (ps as number[]).map((partition) => ({ topic, partition })),
+          ),
         );
-        void listener?.onPartitionsAssigned?.(this.assignment());
         const stillPaused = this.paused();
         if (stillPaused.length > 0)
           consumer.pause(stillPaused.map((tp) => ({ topic: tp.topic, partitions: [tp.partition] })));
         resolve();
       });
     });
-    consumer.on(consumer.events.REBALANCING, () => {
-      void listener?.onPartitionsRevoked?.(this.assignment());
-    });
+    // kafkajs stopped its batch handlers and rejoins now; usually a handler's heartbeat revoked already.
+    consumer.on(consumer.events.REBALANCING, () => void rebalances.revoke());
     await kafkaCall({ groupId }, () => consumer.connect());
     await kafkaCall({ groupId, topic: String(topics[0]) }, () =>
       consumer.subscribe({ topics, fromBeginning: o['auto.offset.reset'] === 'earliest' }),
@@ -284,68 +288,74 @@ export class KafkaConsumer<K, V> implements Consumer<K, V> {
     await joined;
   }
 
-  /** One kafkajs batch: decoded, cut to `max.poll.records`, each chunk handed to the reader and resolved as far as processed. */
+  /**
+   * One kafkajs batch: decoded, cut to `max.poll.records`, each chunk handed to the reader and resolved as far as
+   * processed. Nothing is handed over while partitions are being revoked or the listener is not done with the
+   * assignment; a rejoin error from a heartbeat is rethrown (after the revocation) so kafkajs rejoins at once.
+   */
   private async handle(payload: KafkaJsBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const { topic, partition } = batch;
+    const rebalances = this.rebalances as GroupRebalances;
     const seekMark = this.seeks.get(key(topic, partition)) ?? 0;
-    const records = batch.messages.map((m) => this.decode(topic, partition, m));
+    const records = batch.messages.map((m) => decodeMessage(topic, partition, m, this.options));
     const max = this.options['max.poll.records'];
+    let rejoin: unknown;
     for (let at = 0; at < records.length; at += max) {
       const chunk = records.slice(at, at + max);
       const first = chunk[0].offset;
       let result: HandoffResult = first;
-      while (this.running && isRunning() && !isStale()) {
+      while (this.running && isRunning() && !isStale() && rebalances.delivering) {
         if (this.pausedSet.has(key(topic, partition))) break;
+        await rebalances.ready(heartbeat);
         const sink = this.sink;
-        if (sink) {
-          result = await sink({
-            topic,
-            partition,
-            records: chunk,
-            highWatermark: Number(batch.highWatermark),
-          });
+        if (sink && rebalances.delivering) {
+          const handed = { topic, partition, records: chunk, highWatermark: Number(batch.highWatermark) };
+          result = await rebalances.handOver(
+            () => sink(handed),
+            heartbeat,
+            (error) => {
+              rejoin = error;
+            },
+          );
           break;
         }
         await new Promise<void>((resolve) => {
           this.sinkChanged = resolve;
           setTimeout(resolve, 1000);
         });
-        await heartbeat().catch(() => {});
+        await rebalances.beat(heartbeat);
       }
-      if (result === 'dropped' || (this.seeks.get(key(topic, partition)) ?? 0) !== seekMark) return;
+      if (result === 'dropped' || (this.seeks.get(key(topic, partition)) ?? 0) !== seekMark) break;
       if (result > first) {
         resolveOffset(String(result - 1));
         this.processed.set(key(topic, partition), { topic, partition, offset: result });
       }
       if (result <= chunk[chunk.length - 1].offset) {
-        if (this.running && this.consumer) this.consumer.seek({ topic, partition, offset: String(result) });
-        return;
+        // Read on from the first record not processed; after a revocation the next owner starts from the commit.
+        if (this.running && this.consumer && rebalances.delivering)
+          this.consumer.seek({ topic, partition, offset: String(result) });
+        break;
       }
-      await heartbeat().catch(() => {});
+      if (rejoin === undefined) await rebalances.beat(heartbeat);
     }
+    if (rejoin !== undefined) {
+      await rebalances.revoke();
+      throw rejoin;
+    }
+    // Revoked, and kafkajs has not noticed yet: it rejoins once a handler throws a heartbeat's rejoin error.
+    await rebalances.untilRejoin(heartbeat, () => this.running && isRunning());
   }
 
-  private decode(
-    topic: string,
-    partition: number,
-    m: KafkaJsBatchPayload['batch']['messages'][number],
-  ): ConsumerRecord<K, V> {
-    const headers = Object.entries(m.headers ?? {}).flatMap(([k, v]) =>
-      (Array.isArray(v) ? v : [v]).map((value) => ({
-        key: k,
-        value: value === undefined ? null : Buffer.from(value),
-      })),
-    );
-    return {
-      topic,
-      partition,
-      offset: Number(m.offset),
-      timestamp: Number(m.timestamp),
-      key: this.options.keySerde.deserialize(m.key ?? null, topic),
-      value: this.options.valueSerde.deserialize(m.value ?? null, topic),
-      headers,
-    };
+  /** Auto-commit: the processed offsets of `partitions`, committed before they are revoked. */
+  private async commitProcessed(partitions: TopicPartition[]): Promise<void> {
+    const consumer = this.consumer;
+    if (!consumer || !this.groupId || !this.options['enable.auto.commit']) return;
+    const offsets = partitions
+      .map((tp) => this.processed.get(key(tp.topic, tp.partition)))
+      .filter((o) => o !== undefined)
+      .map((o) => ({ ...o, offset: String(o.offset) }));
+    if (offsets.length > 0) await consumer.commitOffsets(offsets);
   }
 
   private async shutdown(): Promise<void> {
@@ -360,21 +370,21 @@ export class KafkaConsumer<K, V> implements Consumer<K, V> {
       }
       await consumer.disconnect();
     }
-    this.owned = [];
+    this.rebalances = null;
     const manual = this.manualGroup;
     this.manualGroup = null;
     if (manual) await this.admin.deleteGroups([manual]).catch(() => {});
   }
 
   private owns(topic: string, partition: number): boolean {
-    return this.owned.some((tp) => tp.topic === topic && tp.partition === partition);
+    return this.assignment().some((tp) => tp.topic === topic && tp.partition === partition);
   }
 
   private expand(partitions: TopicPartitions[]): TopicPartition[] {
     return partitions.flatMap((p) =>
       p.partitions
         ? p.partitions.map((partition) => ({ topic: p.topic, partition }))
-        : this.owned.filter((tp) => tp.topic === p.topic),
+        : this.assignment().filter((tp) => tp.topic === p.topic),
     );
   }
 }

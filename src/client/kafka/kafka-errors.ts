@@ -19,6 +19,13 @@ interface KafkaJsError extends Error {
   errors?: unknown[];
 }
 
+/** The protocol error under kafkajs's wrappers: a retrier that gives up wraps the broker's error as its `cause`. */
+function causeType(e: KafkaJsError | undefined): string {
+  for (let c = e?.cause as KafkaJsError | undefined; c; c = c.cause as KafkaJsError | undefined)
+    if (c.type) return c.type;
+  return '';
+}
+
 /**
  * Turns a kafkajs error into sluice's typed error: kafkajs names the protocol error in `type` (Kafka's error
  * names, e.g. `UNKNOWN_TOPIC_OR_PARTITION`), which sluice's codes follow. Errors already typed pass through.
@@ -27,7 +34,7 @@ export function fromKafkaJs(err: unknown, context: ErrorContext = {}): Error {
   if (err instanceof SluiceError) return err;
   const e = err as KafkaJsError;
   const inner = e?.errors?.find((x) => (x as KafkaJsError)?.type) as KafkaJsError | undefined;
-  const type = e?.type ?? inner?.type ?? '';
+  const type = e?.type ?? inner?.type ?? causeType(e);
   const what = e?.message ?? String(err);
   switch (type) {
     case 'UNKNOWN_TOPIC_OR_PARTITION':

@@ -1,24 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { runBroker } from '../../../src/broker/index.js';
-import { connect } from '../../../src/client/connect.js';
 import { describeClientContract } from '../contract.js';
+import { brokerBackend } from './broker-backend.js';
 
 // The same contract as the embedded backend, over kafkajs against a `sluice broker` on a random loopback port.
-describeClientContract('kafka', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'sluice-kafka-client-'));
-  const broker = await runBroker({
-    logDir: dir,
-    config: { listen: '127.0.0.1:0' },
-    logger: pino({ level: process.env.SLUICE_TEST_LOG ?? 'silent' }),
-  });
-  return {
-    connect: () => connect({ log: { brokers: [broker.bootstrap] } }),
-    dispose: async () => {
-      await broker.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-});
+describeClientContract('kafka', brokerBackend);
