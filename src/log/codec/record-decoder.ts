@@ -1,6 +1,6 @@
 /**
- * Decodes the records of RecordBatch v2 batches (grammar in record-batch.ts). Keys and values are `subarray`
- * views of the input (no copies); header keys are decoded as UTF-8. The only objects made per record are the
+ * Decodes the records of RecordBatch v2 batches (grammar in record-batch.ts). Keys and values are views of the
+ * input (no copies, see buffer-view.ts); header keys are decoded as UTF-8. The only objects made per record are the
  * record itself and, when it has headers, its header list (records without share one frozen empty list).
  */
 import { gunzipSync } from 'node:zlib';
@@ -8,6 +8,7 @@ import { CorruptRecordError, SluiceError } from '../../errors.js';
 import type { Header, LogRecord } from '../types.js';
 import { batchSizeAt, verifyBatch } from './batch-header.js';
 import { Attribute, BatchField, BatchLimits, Compression, readInt64 } from './batch-layout.js';
+import { bufferView } from './buffer-view.js';
 import { type Cursor, readVarint, readVarlong } from './varint.js';
 
 const cursor: Cursor = { pos: 0 };
@@ -19,18 +20,23 @@ function corrupt(message: string, position: number): CorruptRecordError {
   return new CorruptRecordError(message, { position });
 }
 
-/** Reads a zigzag-length-prefixed byte string ending no later than `end`; -1 is null. */
-function readBytes(data: Buffer, end: number): Buffer | null {
+/**
+ * Reads a zigzag-length-prefixed byte string ending no later than `end`; -1 is null. `memory` and `base` are
+ * `data.buffer` and `data.byteOffset`, read once per batch by the caller.
+ */
+function readBytes(data: Buffer, end: number, memory: ArrayBufferLike, base: number): Buffer | null {
   const length = readVarint(data, cursor);
   if (length < 0) return null;
   const start = cursor.pos;
   if (start + length > end)
     throw corrupt(`field of ${length} bytes at position ${start} overruns its record`, start);
   cursor.pos = start + length;
-  return data.subarray(start, start + length);
+  return bufferView(memory, base + start, length);
 }
 
 function readHeaders(data: Buffer, count: number, end: number): Header[] {
+  const memory = data.buffer;
+  const base = data.byteOffset;
   const headers: Header[] = new Array(count);
   for (let h = 0; h < count; h++) {
     const keyLength = readVarint(data, cursor);
@@ -39,7 +45,10 @@ function readHeaders(data: Buffer, count: number, end: number): Header[] {
       throw corrupt(`header key of length ${keyLength} at position ${start} is invalid`, start);
     }
     cursor.pos = start + keyLength;
-    headers[h] = { key: data.toString('utf8', start, start + keyLength), value: readBytes(data, end) };
+    headers[h] = {
+      key: data.toString('utf8', start, start + keyLength),
+      value: readBytes(data, end, memory, base),
+    };
   }
   return headers;
 }
@@ -59,6 +68,8 @@ function decodeRecords(
   out: LogRecord[],
   fromOffset: number,
 ): void {
+  const memory = data.buffer;
+  const base = data.byteOffset;
   for (let i = 0; i < count; i++) {
     cursor.pos = pos;
     const length = readVarint(data, cursor);
@@ -73,8 +84,8 @@ function decodeRecords(
       pos = recordEnd;
       continue;
     }
-    const key = readBytes(data, recordEnd);
-    const value = readBytes(data, recordEnd);
+    const key = readBytes(data, recordEnd, memory, base);
+    const value = readBytes(data, recordEnd, memory, base);
     const headerCount = readVarint(data, cursor);
     const headers = headerCount === 0 ? NO_HEADERS : readHeaders(data, headerCount, recordEnd);
     if (cursor.pos !== recordEnd) {
