@@ -33,7 +33,7 @@ async function writeLongRows(file: string, bytes: number): Promise<number> {
   for (let written = 0; written < bytes; rows++) {
     const line = `${rows},"${note}"\n`;
     written += line.length;
-    if (!out.write(line)) await new Promise((resolve) => out.once('drain', resolve));
+    if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise((resolve) => out.end(resolve));
   return rows;
