@@ -1,6 +1,6 @@
 import type { Consumer } from '../../client/consumer.js';
 import type { Producer, Transaction } from '../../client/producer.js';
-import { SluiceError } from '../../errors.js';
+import { GroupError, SluiceError } from '../../errors.js';
 import { changelogTopic, type Topology } from '../topology.js';
 import type { OutputBuffer } from './output-buffer.js';
 
@@ -87,9 +87,17 @@ export class Committer {
       return;
     }
     await outputs.flush();
-    if (offsets.length > 0) await consumer.commit(offsets);
+    try {
+      if (offsets.length > 0) await consumer.commit(offsets);
+    } catch (error) {
+      // Fenced by a rebalance: no failure at least once, the partitions' next owner reprocesses from the last commit.
+      if (!(error instanceof GroupError && FENCED_BY_REBALANCE.has(error.code))) throw error;
+    }
   }
 }
+
+/** Commit errors meaning the group moved on (a rebalance, or this member was expelled): the commit did not count. */
+const FENCED_BY_REBALANCE = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
 
 const instances = new Map<string, number>();
 

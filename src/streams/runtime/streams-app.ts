@@ -224,6 +224,8 @@ export class StreamsApp {
           if (!this.#owns(batch.topic, batch.partition)) continue;
           await this.#task(batch.partition);
           if (this.#state !== 'running') break;
+          // Revoked while its stores were being restored: the stores are gone, the batch is the next owner's.
+          if (!this.#tasks.has(batch.partition) || !this.#owns(batch.topic, batch.partition)) continue;
         }
         // Exactly once: no record is processed while a commit is taking its snapshot and committing it.
         if (this.#exactlyOnce) await this.#committer!.transactionReady();
