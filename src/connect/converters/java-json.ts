@@ -69,6 +69,15 @@ export function javaDouble(value: number, single = false): string {
 
 /** Jackson escapes `"`, `\` and control characters, using short forms where JSON has them and `\u00XX` otherwise. */
 export function quote(s: string): string {
+  // Most text needs no escape at all: no quote, backslash, control character or surrogate (which JSON.stringify
+  // would escape when unpaired). Checking that is cheaper than JSON.stringify and its scan for `\u00`.
+  // Long text goes straight to JSON.stringify, whose native scan beats this loop.
+  let plain = s.length <= 256;
+  for (let i = 0; plain && i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) plain = false;
+  }
+  if (plain) return `"${s}"`;
   const json = JSON.stringify(s);
   if (!json.includes('\\u00')) return json;
   return json.replace(/\\u00([0-9a-f]{2})/g, (_m, hex: string) => `\\u00${hex.toUpperCase()}`);

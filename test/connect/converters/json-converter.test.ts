@@ -137,6 +137,23 @@ describe('connect › converters › json › structs written field by field', (
   });
 });
 
+describe('connect › converters › json › strings', () => {
+  it("escapes as Jackson does: JSON's short forms, \\u00XX in upper case, unpaired surrogates", () => {
+    const jackson = (s: string) =>
+      JSON.stringify(s).replace(/\\u00([0-9a-f]{2})/g, (_m, hex: string) => `\\u00${hex.toUpperCase()}`);
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary', minLength: 257 })),
+        (s) => {
+          expect(stringify(s)).toBe(jackson(s));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    expect(stringify('a\u001f"\\\n\ud800')).toBe('"a\\u001F\\"\\\\\\n\\ud800"');
+  });
+});
+
 describe('connect › converters › json › toConnectData', () => {
   it('reads back what it writes', () => {
     const v = { id: 3, name: 'b', score: 1.5 };
