@@ -87,8 +87,7 @@ export function aggregateByKey<K, V, VA>(
           found === undefined ? record.timestamp : Math.max(found.timestamp, record.timestamp);
         const entry = store.update(id, key, found, result, timestamp);
         if (onCommit) {
-          store.hold(entry, record);
-          holding.add(record.partition);
+          if (store.hold(entry, record)) holding.add(record.partition);
         } else output.next(derive(record, key, result, timestamp));
       },
       complete: release,

@@ -125,15 +125,18 @@ export class KeyValueStore<K, V> implements ReadOnlyKeyValueStore<K, V>, StateSt
   /**
    * Holds where the latest update of `entry` (one {@link KeyValueStore.update} returned) came from, until the next
    * {@link KeyValueStore.releaseHeld}: Kafka's record cache, which forwards only the latest update of each key per
-   * commit. Costs a few field writes per update, where a map of held records would cost a lookup.
+   * commit. Costs a few field writes per update, where a map of held records would cost a lookup. True when the
+   * entry held nothing before (the store holds one more entry).
    */
-  hold(entry: Readonly<KeyValue<K, V>>, origin: RecordContext): void {
+  hold(entry: Readonly<KeyValue<K, V>>, origin: RecordContext): boolean {
     const held = entry as Entry<K, V>;
-    if (held.heldTopic === null) this.#held.push(held);
+    const first = held.heldTopic === null;
+    if (first) this.#held.push(held);
     held.heldTopic = origin.topic;
     held.heldPartition = origin.partition;
     held.heldOffset = origin.offset;
     held.heldHeaders = origin.headers.length === 0 ? NO_HEADERS : origin.headers;
+    return first;
   }
 
   /** Calls `forward` with each held entry (its current value) and where its update came from, and forgets them. */
