@@ -16,7 +16,12 @@ import { changelogTopic, Topology } from '../topology.js';
 import { Committer, transactionalId } from './committer.js';
 import { OutputBuffer } from './output-buffer.js';
 import { restoreStores } from './restore.js';
-import { type ResolvedStreamsOptions, type StreamsOptions, streamsOptions } from './streams-options.js';
+import {
+  CONSUMER_DEFAULTS,
+  type ResolvedStreamsOptions,
+  type StreamsOptions,
+  streamsOptions,
+} from './streams-options.js';
 
 type Bytes = Buffer | null;
 
@@ -141,6 +146,7 @@ export class StreamsApp {
         : this.#producer,
     );
     this.#consumer = this.client.consumer<Bytes, Bytes>({
+      ...CONSUMER_DEFAULTS,
       ...this.options.consumer,
       ...(eos ? { 'isolation.level': 'read_committed' as const } : {}),
       groupId: applicationId,
@@ -232,13 +238,10 @@ export class StreamsApp {
         this.#topology.dispatchAll(batch.topic, batch.records);
         if (this.#failure !== undefined) throw this.#failure;
         const last = batch.records[batch.records.length - 1];
-        this.#positions.set(`${batch.topic}:${batch.partition}`, {
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: last.offset + 1,
-        });
-        // Outputs go to the producer at once; reading waits only while too many are unacknowledged, and then for
-        // the oldest sends alone, so the producer always has the newer ones to write.
+        const position = { topic: batch.topic, partition: batch.partition, offset: last.offset + 1 };
+        this.#positions.set(`${batch.topic}:${batch.partition}`, position);
+        // Outputs go to the producer at once; past the limit, reading waits for the oldest sends only, so the
+        // producer always has the newer ones to write.
         const limit = this.options.maxBufferedRecords;
         if (outputs.size >= limit) await outputs.below(limit);
         else outputs.send();

@@ -15,6 +15,17 @@ const schema = z.strictObject({
   producer: z.record(z.string(), z.unknown()).default({}),
 });
 
+/**
+ * Consumer settings an app starts from (its `consumer` option overrides them). A partition holds one fetched chunk
+ * while its batches are processed, decoded into a few objects per record: 128 KiB chunks (not the consumer's
+ * 1 MiB) keep that young, so it dies before the garbage collector promotes it, and bound it the way Kafka Streams'
+ * `buffered.records.per.partition` does. 1,000 records a poll is Kafka Streams' `max.poll.records`.
+ */
+export const CONSUMER_DEFAULTS = {
+  'max.partition.fetch.bytes': 128 * 1024,
+  'max.poll.records': 1000,
+} as const;
+
 /** What {@link streams} takes. */
 export interface StreamsOptions {
   /**
@@ -42,7 +53,10 @@ export interface StreamsOptions {
   maxBufferedRecords?: number;
   /** Durability of outputs and changelogs before a commit: `all` (default, fsynced on the embedded log) or `1`. */
   acks?: 1 | -1 | 'all';
-  /** Extra settings of the app's consumer (fetch sizes, timeouts); group, commit and serde settings are the app's. */
+  /**
+   * Extra settings of the app's consumer (fetch sizes, timeouts); group, commit and serde settings are the app's.
+   * Apps default to `max.partition.fetch.bytes` 128 KiB and `max.poll.records` 1,000.
+   */
   consumer?: Partial<ConsumerOptions>;
   /** Extra settings of the app's producer (`linger.ms`, `batch.size`). */
   producer?: Partial<ProducerOptions>;
