@@ -41,8 +41,9 @@ export interface RebalanceParts {
 export class GroupRebalances {
   #owned: TopicPartition[] = [];
   #revoked = true;
-  /** The listener callbacks, chained in the order they were asked for. */
+  /** The listener callbacks, chained in the order they were asked for, and how many have not finished. */
   #steps: Promise<void> = Promise.resolve();
+  #running = 0;
   /** Batches in the reader's hands (or waiting for it), which a revocation waits for. */
   readonly #handing = new Set<Promise<HandoffResult>>();
 
@@ -88,6 +89,7 @@ export class GroupRebalances {
    * rejoin error after revoking; kafkajs rejoins when the batch handler rethrows it.
    */
   async ready(heartbeat: () => Promise<void>): Promise<void> {
+    if (this.#running === 0) return;
     let done = false;
     const steps = this.#steps.then(() => {
       done = true;
@@ -155,7 +157,13 @@ export class GroupRebalances {
 
   #step(step: () => Promise<void>): Promise<void> {
     // A callback that throws does not stop the rebalance: the next step runs all the same.
-    this.#steps = this.#steps.then(step).catch(() => {});
+    this.#running++;
+    this.#steps = this.#steps
+      .then(step)
+      .catch(() => {})
+      .finally(() => {
+        this.#running--;
+      });
     return this.#steps;
   }
 
