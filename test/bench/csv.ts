@@ -120,6 +120,17 @@ async function waitForLagZero(client: Client, group: string, topic: string, rows
 }
 
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+
+/**
+ * {@link timed}, with the CPU time this process spent (user + system, µs): on a busy machine wall rates fall with
+ * the load, CPU per row much less so.
+ */
+async function timedCpu<T>(fn: () => Promise<T> | T): Promise<{ result: T; ms: number; cpuUs: number }> {
+  const before = process.cpuUsage();
+  const { result, ms } = await timed(fn);
+  const cpu = process.cpuUsage(before);
+  return { result, ms, cpuUs: cpu.user + cpu.system };
+}
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 /** Peak RSS over a stretch of the run, sampled every 50 ms. */
@@ -258,6 +269,7 @@ export async function run(args: string[]): Promise<void> {
   if (rssMb !== undefined) return runRss(Number(rssMb), args);
   const rows = Number(flag(args, 'rows') ?? 1_000_000);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sluice-bench-csv-'));
+  const loadBefore = os.loadavg()[0];
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   try {
@@ -268,7 +280,7 @@ export async function run(args: string[]): Promise<void> {
     const bytes = (await stat(file)).size;
     const label = `${human(rows)} rows × ${COLUMNS.length} columns`;
 
-    const ceiling = await timed(() => parseOnly(file));
+    const ceiling = await timedCpu(() => parseOnly(file));
     if (ceiling.result !== rows) throw new Error(`csv-parse read ${ceiling.result} rows, expected ${rows}`);
 
     const client = await connect({ log: { dir: path.join(dir, 'log') } });
@@ -281,7 +293,7 @@ export async function run(args: string[]): Promise<void> {
     });
     const worker = await Worker.start({ client, config, plugins: builtinConnectors, logger: silent });
 
-    const source = await timed(async () => {
+    const source = await timedCpu(async () => {
       await worker.create({
         name: 'csv-source',
         'connector.class': 'csv',
@@ -301,7 +313,7 @@ export async function run(args: string[]): Promise<void> {
 
     const jsonBytes = await fillTopic(client, 'json-rows', rows);
     const output = path.join(dir, 'output');
-    const sink = await timed(async () => {
+    const sink = await timedCpu(async () => {
       await worker.create({
         name: 'csv-out',
         'connector.class': 'csv-sink',
@@ -315,13 +327,14 @@ export async function run(args: string[]): Promise<void> {
     await client.close();
     clearInterval(sampler);
 
-    const results: Measurement[] = [
+    const results: (Measurement & { cpuUs: number })[] = [
       {
         case: `${label} (${mb(bytes)})`,
         subject: 'csv-parse alone (ceiling)',
         records: rows,
         bytes,
         ms: ceiling.ms,
+        cpuUs: ceiling.cpuUs,
       },
       {
         case: `${label} (${mb(bytes)})`,
@@ -329,6 +342,7 @@ export async function run(args: string[]): Promise<void> {
         records: rows,
         bytes,
         ms: source.ms,
+        cpuUs: source.cpuUs,
       },
       {
         case: `${label} JSON records`,
@@ -336,14 +350,17 @@ export async function run(args: string[]): Promise<void> {
         records: rows,
         bytes: jsonBytes,
         ms: sink.ms,
+        cpuUs: sink.cpuUs,
         note: `${written} file(s)`,
       },
     ];
     const sourceRatio = recordsPerSec(results[1]!) / recordsPerSec(results[0]!);
+    const cpuPerRow = (m: { cpuUs: number; records: number }) => m.cpuUs / m.records;
+    const sourceCpuRatio = cpuPerRow(results[0]!) / cpuPerRow(results[1]!);
     const sinkRowsPerSec = recordsPerSec(results[2]!);
     if (wantsJson(args)) {
       process.stdout.write(
-        `${JSON.stringify({ results, sourceRatio, sinkRowsPerSec, peakRssBytes: peakRss })}\n`,
+        `${JSON.stringify({ results, sourceRatio, sourceCpuRatio, sinkRowsPerSec, peakRssBytes: peakRss, loadBefore, loadAfter: os.loadavg()[0] })}\n`,
       );
       return;
     }
@@ -352,14 +369,19 @@ export async function run(args: string[]): Promise<void> {
       human(recordsPerSec(m)),
       mbPerSec(m).toFixed(1),
       (m.ms / 1000).toFixed(2),
+      cpuPerRow(m).toFixed(2),
       m.note ?? '',
     ]);
     process.stdout.write(`${label}\n\n`);
-    process.stdout.write(`${formatTable(['subject', 'rows/s', 'MiB/s', 'seconds', 'note'], table)}\n\n`);
     process.stdout.write(
-      `csv source reaches ${(sourceRatio * 100).toFixed(0)}% of csv-parse's rows/s (goal ≥ 60%)\n` +
+      `${formatTable(['subject', 'rows/s', 'MiB/s', 'seconds', 'CPU µs/row', 'note'], table)}\n\n`,
+    );
+    process.stdout.write(
+      `csv source reaches ${(sourceRatio * 100).toFixed(0)}% of csv-parse's rows/s (goal ≥ 60%); ` +
+        `per CPU second, ${(sourceCpuRatio * 100).toFixed(0)}%\n` +
         `csv sink: ${human(sinkRowsPerSec)} rows/s (goal ≥ 300k)\n` +
-        `peak RSS ${mb(peakRss)}\n`,
+        `peak RSS ${mb(peakRss)}\n` +
+        `load average ${loadBefore.toFixed(1)} before the run, ${os.loadavg()[0].toFixed(1)} after, on ${os.cpus().length} cores\n`,
     );
   } finally {
     clearInterval(sampler);
