@@ -17,7 +17,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 30_000)
 }
 
 /** A group member reading with the async iterator, checking each batch against the listener's state. */
-export class Member {
+class Member {
   readonly events: string[] = [];
   readonly values: string[] = [];
   /** Batches of a partition not assigned when they reached the reader. */
@@ -139,6 +139,8 @@ export function describeRebalanceContract(
       for (const m of [second, third]) await m.close();
       for (const m of members) {
         expect(m.notOwned).toEqual([]);
+        // No batch reached the reader while a rebalance callback ran.
+        expect(m.inCallback).toEqual([]);
         expect(m.events).not.toContain('overlap');
         // Assignments and revocations alternate, starting with an assignment.
         const kinds = m.events.map((e) => e.split(' ')[0]);

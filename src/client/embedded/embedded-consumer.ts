@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Observable, ObservableInput } from 'rxjs';
 import { ClientStateError, ConfigError, OffsetOutOfRangeError, UnknownPartitionError } from '../../errors.js';
 import type { PartitionAssignor } from '../../group/assignors/types.js';
@@ -11,6 +12,7 @@ import { GroupSession, type SessionHost } from './group-session.js';
 import { observeBatches } from './observe-batches.js';
 import { PartitionFetcher, tpKey } from './partition-fetcher.js';
 import { runLoop } from './run-loop.js';
+import { subscribedTopics } from './subscription.js';
 
 const ITERATOR = 'the async iterator';
 
@@ -142,7 +144,7 @@ export class EmbeddedConsumer<K, V> implements Consumer<K, V> {
   }
 
   paused(): TopicPartition[] {
-    return this.fetcher.paused();
+    return this.fetcher.paused().filter((tp) => this.pausedKeys.has(tpKey(tp.topic, tp.partition)));
   }
 
   async commit(offsets?: TopicPartitionOffset[]): Promise<void> {
@@ -290,10 +292,12 @@ export class EmbeddedConsumer<K, V> implements Consumer<K, V> {
 
   private sessionHost(): SessionHost {
     return {
-      topics: () => this.subscribedTopics(),
+      topics: () => subscribedTopics(this.subscription ?? [], this.context.log),
       owned: () => this.fetcher.partitions(),
       revoke: async (partitions) => {
         if (partitions.length === 0) return;
+        // Nothing more of them reaches the reader: only the batches it holds are waited for and committed.
+        this.hold(partitions);
         const deadline = Date.now() + this.options['max.poll.interval.ms'];
         // Wait for batches in the reader's hands, as Kafka's rebalance timeout allows; none when nobody reads.
         while (this.reading && this.fetcher.inProcess(partitions) && Date.now() < deadline && !this.closed) {
@@ -313,12 +317,31 @@ export class EmbeddedConsumer<K, V> implements Consumer<K, V> {
       },
       assign: async (partitions) => {
         await this.startReading(partitions);
-        await this.listener.onPartitionsAssigned?.(partitions);
+        if (!this.listener.onPartitionsAssigned) return;
+        // As in Kafka, where callbacks run inside poll(): no record of them is read before the callback is done.
+        this.hold(partitions);
+        try {
+          await this.listener.onPartitionsAssigned(partitions);
+        } finally {
+          this.unhold(partitions);
+        }
       },
       failed: (error) => {
         this.failure = error;
       },
     };
+  }
+
+  /** Stops delivering `partitions` while a rebalance callback runs (their batches in process stay valid). */
+  private hold(partitions: TopicPartition[]): void {
+    for (const tp of partitions) this.fetcher.setPaused(tp.topic, tp.partition, true);
+  }
+
+  /** Ends a {@link hold}: delivery resumes, except for partitions the user paused. */
+  private unhold(partitions: TopicPartition[]): void {
+    for (const tp of partitions)
+      if (!this.pausedKeys.has(tpKey(tp.topic, tp.partition)))
+        this.fetcher.setPaused(tp.topic, tp.partition, false);
   }
 
   /** Adds partitions to the fetcher at their committed offsets (-1, reset by policy, when none or no group). */
@@ -336,18 +359,6 @@ export class EmbeddedConsumer<K, V> implements Consumer<K, V> {
       if (this.pausedKeys.has(tpKey(tp.topic, tp.partition)))
         this.fetcher.setPaused(tp.topic, tp.partition, true);
     }
-  }
-
-  private async subscribedTopics(): Promise<string[]> {
-    const topics = new Set<string>();
-    const patterns = (this.subscription ?? []).filter((t): t is RegExp => t instanceof RegExp);
-    for (const t of this.subscription ?? []) if (typeof t === 'string') topics.add(t);
-    if (patterns.length > 0) {
-      for (const name of await this.context.log.listTopics()) {
-        if (!name.startsWith('__') && patterns.some((p) => matches(p, name))) topics.add(name);
-      }
-    }
-    return [...topics];
   }
 
   private startAutoCommit(): void {
@@ -373,13 +384,4 @@ export class EmbeddedConsumer<K, V> implements Consumer<K, V> {
   private assertOpen(): void {
     if (this.closed) throw new ClientStateError('CLIENT_CLOSED', 'the consumer is closed; create a new one');
   }
-}
-
-function matches(pattern: RegExp, name: string): boolean {
-  pattern.lastIndex = 0;
-  return pattern.test(name);
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
