@@ -1,4 +1,5 @@
 import { BadInputError } from '../errors.js';
+import { parseJson, stringifyJson } from './exact-json.js';
 
 /**
  * Turns values of type `T` into record bytes and back. A serde must be pure and synchronous: a producer calls
@@ -30,14 +31,17 @@ const string: Serde<string | null> = {
   deserialize: (data) => (data === null ? null : data.toString('utf8')),
 };
 
-/** JSON as UTF-8; `null` bytes read back as `null` (a tombstone), and JSON `null` is written as the text `null`. */
+/**
+ * JSON as UTF-8; `null` bytes read back as `null` (a tombstone), and JSON `null` is written as the text `null`.
+ * Integers beyond 2^53 are written from bigints and read back as bigints, exactly.
+ */
 function json<T>(): Serde<T | null> {
   return {
-    serialize: (value) => (value === null ? null : Buffer.from(JSON.stringify(value), 'utf8')),
+    serialize: (value) => (value === null ? null : Buffer.from(stringifyJson(value), 'utf8')),
     deserialize: (data, topic) => {
       if (data === null) return null;
       try {
-        return JSON.parse(data.toString('utf8')) as T;
+        return parseJson(data.toString('utf8')) as T;
       } catch (cause) {
         throw new BadInputError(
           `a record of topic ${JSON.stringify(topic)} is not valid JSON (${(cause as Error).message}); read it with the string or buffer serde`,

@@ -1,3 +1,4 @@
+import { parseJson, stringifyJson } from '../client/exact-json.js';
 import type { Serde } from '../client/types.js';
 import { BadInputError } from '../errors.js';
 
@@ -21,11 +22,11 @@ const string: Serde<string> = {
 
 const jsonSerde: Serde<unknown> = {
   serialize: (value) =>
-    value === null || value === undefined ? null : Buffer.from(JSON.stringify(value), 'utf8'),
+    value === null || value === undefined ? null : Buffer.from(stringifyJson(value), 'utf8'),
   deserialize: (data, topic) => {
     if (data === null) return null;
     try {
-      return JSON.parse(data.toString('utf8'));
+      return parseJson(data.toString('utf8'));
     } catch (cause) {
       throw new BadInputError(
         `a record of topic ${JSON.stringify(topic)} is not valid JSON (${(cause as Error).message}); read it with the string or buffer serde`,
@@ -35,7 +36,10 @@ const jsonSerde: Serde<unknown> = {
   },
 };
 
-/** JSON as UTF-8; `null` and `undefined` are written as null bytes (a tombstone). */
+/**
+ * JSON as UTF-8; `null` and `undefined` are written as null bytes (a tombstone). Integers beyond 2^53 are written
+ * from bigints and read back as bigints, exactly.
+ */
 function json<T>(): Serde<T> {
   return jsonSerde as Serde<T>;
 }

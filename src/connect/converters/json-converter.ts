@@ -1,5 +1,5 @@
-import { isInteger, isSafeNumber, parse as parseLossless } from 'lossless-json';
 import { z } from 'zod';
+import { parseJson } from '../../client/exact-json.js';
 import { field } from '../config-fields.js';
 import { LogicalType, type Schema } from '../data/schema.js';
 import { DataError } from '../errors.js';
@@ -153,7 +153,7 @@ function inferJson(value: unknown): JsonNode {
 
 /**
  * Parsed JSON to Connect data, following `schema` (or as plain JSON data when it is null). Integers too long for a
- * number arrive as bigints (see {@link parseExact}); schemaless data and int64 fields keep them, the other number
+ * number arrive as bigints (see parseJson); schemaless data and int64 fields keep them, the other number
  * types read numbers.
  */
 export function jsonToConnect(schema: Schema | null, node: unknown): unknown {
@@ -209,21 +209,6 @@ export function jsonToConnect(schema: Schema | null, node: unknown): unknown {
     return new Date(Number(value));
   if (schema.name === LogicalType.Date) return new Date((value as number) * MS_PER_DAY);
   return value;
-}
-
-/** A run of 16 digits is the shortest text that can hold an integer beyond 2^53. */
-const LONG_DIGITS = /\d{16}/;
-
-/**
- * JSON.parse, except that integers a number cannot hold exactly (a PostgreSQL bigint id beyond 2^53, a snowflake
- * id) become bigints rather than silently rounded numbers. Only text with such a digit run takes the slower exact
- * parser.
- */
-function parseExact(text: string): unknown {
-  if (!LONG_DIGITS.test(text)) return JSON.parse(text);
-  return parseLossless(text, null, (digits) =>
-    isInteger(digits) && !isSafeNumber(digits) ? BigInt(digits) : Number(digits),
-  );
 }
 
 function mapFromJson(schema: Schema, node: unknown): unknown {
@@ -339,7 +324,7 @@ export class JsonConverter implements Converter {
     let node: unknown;
     try {
       const text = bytes.toString('utf8');
-      node = parseExact(text);
+      node = parseJson(text);
     } catch (err) {
       throw new DataError(
         `Converting byte[] to Kafka Connect data failed due to serialization error: ${err}`,
