@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Consumer, ConsumerBatch, TopicPartition, TopicPartitionOffset } from '../../client/index.js';
 import { SluiceError } from '../../errors.js';
+import type { SchemaAndValue } from '../converters/converter.js';
 import type { SinkRecord } from '../data/connect-record.js';
 import { RetriableError } from '../errors.js';
 import type { SinkTask } from '../sink-task.js';
@@ -149,16 +150,26 @@ export class SinkTaskRunner extends TaskRunner {
     this.deps.metrics.read.inc(this.labels, batch.records.length);
     const records: SinkRecord[] = [];
     const raws: ConsumedRecord[] = [];
+    const { keyConverter, valueConverter } = parsed;
+    // An empty chain hands every record on unchanged: it costs nothing per record.
+    const transforms = parsed.transforms.steps.length > 0 ? parsed.transforms : null;
     for (const m of batch.records) {
       const raw: ConsumedRecord = m;
-      const failed = { consumed: raw };
-      const kr = this.stage('KEY_CONVERTER', failed, () => parsed.keyConverter.toConnectData(m.topic, m.key));
-      const key = kr instanceof Promise ? await kr : kr;
+      let key: SchemaAndValue | typeof SKIPPED;
+      try {
+        key = keyConverter.toConnectData(m.topic, m.key);
+      } catch (err) {
+        key = await this.recover('KEY_CONVERTER', raw, err, () => keyConverter.toConnectData(m.topic, m.key));
+      }
       if (key === SKIPPED) continue;
-      const vr = this.stage('VALUE_CONVERTER', failed, () =>
-        parsed.valueConverter.toConnectData(m.topic, m.value),
-      );
-      const value = vr instanceof Promise ? await vr : vr;
+      let value: SchemaAndValue | typeof SKIPPED;
+      try {
+        value = valueConverter.toConnectData(m.topic, m.value);
+      } catch (err) {
+        value = await this.recover('VALUE_CONVERTER', raw, err, () =>
+          valueConverter.toConnectData(m.topic, m.value),
+        );
+      }
       if (value === SKIPPED) continue;
       const record: SinkRecord = {
         topic: m.topic,
@@ -171,9 +182,17 @@ export class SinkTaskRunner extends TaskRunner {
         value: value.value,
         headers: m.headers.length > 0 ? headersFromBytes(m.headers) : [],
       };
-      const tr = this.stage('TRANSFORMATION', failed, () => parsed.transforms.apply(record));
-      const transformed = tr instanceof Promise ? await tr : tr;
-      if (transformed === SKIPPED || transformed === null) continue;
+      let transformed: SinkRecord | null = record;
+      if (transforms !== null) {
+        let r: SinkRecord | null | typeof SKIPPED;
+        try {
+          r = transforms.apply(record);
+        } catch (err) {
+          r = await this.recover('TRANSFORMATION', raw, err, () => transforms.apply(record));
+        }
+        if (r === SKIPPED || r === null) continue;
+        transformed = r;
+      }
       records.push(transformed);
       raws.push(raw);
     }
@@ -187,22 +206,20 @@ export class SinkTaskRunner extends TaskRunner {
     this.dirty = true;
   }
 
-  private stage<T>(
+  /** The error policy for a stage that threw on `consumed`: retries `fn`, or skips, or fails the task. */
+  private recover<T>(
     stage: ErrorStage,
-    record: { consumed: ConsumedRecord },
+    consumed: ConsumedRecord,
+    err: unknown,
     fn: () => T,
-  ): T | Promise<T | typeof SKIPPED> {
-    try {
-      return fn();
-    } catch (err) {
-      return this.tolerance.execute(
-        stage,
-        stage === 'TRANSFORMATION' ? 'transforms' : stage.toLowerCase(),
-        fn,
-        record,
-        err,
-      );
-    }
+  ): Promise<T | typeof SKIPPED> {
+    return this.tolerance.execute(
+      stage,
+      stage === 'TRANSFORMATION' ? 'transforms' : stage.toLowerCase(),
+      fn,
+      { consumed },
+      err,
+    );
   }
 
   /**

@@ -109,6 +109,9 @@ export class SourceTaskRunner extends TaskRunner {
   /** Transforms and converts a polled batch (under the error policy) and hands it to the producer. */
   private async send(producer: Producer, records: SourceRecord[], keepRecords: boolean): Promise<void> {
     const { parsed } = this.deps;
+    const { keyConverter, valueConverter } = parsed;
+    // An empty chain hands every record on unchanged: it costs nothing per record.
+    const transforms = parsed.transforms.steps.length > 0 ? parsed.transforms : null;
     const byTopic = new Map<string, ProducerRecord<Buffer | null, Buffer | null>[]>();
     const offsets = new Map<string, SourceOffsetEntry>();
     const kept: SourceRecord[] = [];
@@ -121,23 +124,35 @@ export class SourceTaskRunner extends TaskRunner {
           offset: record.sourceOffset,
         });
       }
-      const tr = this.stage('TRANSFORMATION', 'transforms', record, () => parsed.transforms.apply(record));
-      const t = tr instanceof Promise ? await tr : tr;
-      if (t === SKIPPED || t === null) continue;
-      const k = this.stage('KEY_CONVERTER', this.keyConverterName, record, () =>
-        parsed.keyConverter.fromConnectData(t.topic, t.keySchema, t.key),
-      );
-      const key = k instanceof Promise ? await k : k;
+      let t: SourceRecord | null = record;
+      if (transforms !== null) {
+        const tr = this.stage('TRANSFORMATION', 'transforms', record, () => transforms.apply(record));
+        const r = tr instanceof Promise ? await tr : tr;
+        if (r === SKIPPED || r === null) continue;
+        t = r;
+      }
+      const converted = t;
+      let key: Buffer | null | typeof SKIPPED;
+      try {
+        key = keyConverter.fromConnectData(t.topic, t.keySchema, t.key);
+      } catch (err) {
+        key = await this.recover('KEY_CONVERTER', this.keyConverterName, record, err, () =>
+          keyConverter.fromConnectData(converted.topic, converted.keySchema, converted.key),
+        );
+      }
       if (key === SKIPPED) continue;
-      const v = this.stage('VALUE_CONVERTER', this.valueConverterName, record, () =>
-        parsed.valueConverter.fromConnectData(t.topic, t.valueSchema, t.value),
-      );
-      const value = v instanceof Promise ? await v : v;
+      let value: Buffer | null | typeof SKIPPED;
+      try {
+        value = valueConverter.fromConnectData(t.topic, t.valueSchema, t.value);
+      } catch (err) {
+        value = await this.recover('VALUE_CONVERTER', this.valueConverterName, record, err, () =>
+          valueConverter.fromConnectData(converted.topic, converted.valueSchema, converted.value),
+        );
+      }
       if (value === SKIPPED) continue;
       // A null key is left out rather than passed: the producer's unkeyed path is its fast one.
       const out: ProducerRecord<Buffer | null, Buffer | null> = key === null ? { value } : { key, value };
-      const headers = headersToBytes(t.headers);
-      if (headers) out.headers = headers;
+      if (t.headers !== undefined && t.headers.length > 0) out.headers = headersToBytes(t.headers);
       if (t.timestamp != null) out.timestamp = t.timestamp;
       if (t.kafkaPartition != null) out.partition = t.kafkaPartition;
       let list = byTopic.get(t.topic);
@@ -176,6 +191,17 @@ export class SourceTaskRunner extends TaskRunner {
     } catch (err) {
       return this.tolerance.execute(stage, executing, fn, { source: record }, err);
     }
+  }
+
+  /** The error policy for a converter that threw on `record`: retries `fn`, or skips, or fails the task. */
+  private recover<T>(
+    stage: ErrorStage,
+    executing: string,
+    record: SourceRecord,
+    err: unknown,
+    fn: () => T,
+  ): Promise<T | typeof SKIPPED> {
+    return this.tolerance.execute(stage, executing, fn, { source: record }, err);
   }
 
   /**
