@@ -4,11 +4,12 @@
  * (its peak RSS is read from /proc), against the ceiling of the same run, `cat` of the same file into another.
  * Goal: at least 40% of cat's bytes/s with RSS under 200 MB.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { ensureDist, peakRss, sluiceBin } from './dist.js';
 import {
   flag,
   formatTable,
@@ -46,33 +47,9 @@ function cat(from: string, to: string): Promise<void> {
   });
 }
 
-/** True when dist/ is missing or older than a source file: the worker runs from dist/, as `npx sluice` does. */
-async function distIsStale(root: string): Promise<boolean> {
-  const built = await stat(path.join(root, 'dist/src/cli/main.js')).catch(() => null);
-  if (!built) return true;
-  for (const dir of ['src', 'connectors']) {
-    for (const entry of await readdir(path.join(root, dir), { recursive: true })) {
-      if (!entry.endsWith('.ts')) continue;
-      if ((await stat(path.join(root, dir, entry))).mtimeMs > built.mtimeMs) return true;
-    }
-  }
-  return false;
-}
-
-/** The peak resident set size of a live process (Linux `VmHWM`), in bytes. */
-async function peakRss(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-  return kb ? Number(kb) * 1024 : Number.NaN;
-}
-
 export async function run(args: string[]): Promise<void> {
   const mb = Number(flag(args, 'mb') ?? 1024);
-  const root = path.resolve(import.meta.dirname, '../..');
-  if (await distIsStale(root)) {
-    process.stderr.write('building dist/ first (the worker runs as `sluice connect standalone`)\n');
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-  }
+  await ensureDist();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sluice-bench-connect-'));
   try {
     const input = path.join(dir, 'input.txt');
@@ -107,7 +84,7 @@ export async function run(args: string[]): Promise<void> {
       const child = spawn(
         process.execPath,
         [
-          path.join(root, 'bin/sluice.js'),
+          sluiceBin,
           'connect',
           'standalone',
           ...['worker', 'source', 'sink'].map((f) => path.join(dir, `${f}.properties`)),

@@ -8,12 +8,13 @@
  *   consumer group `connect-<name>` has lag 0. Goal: ≥ 300,000 rows/s.
  *
  * `--rss-mb <MB>` measures memory instead: a generated file of that size streams through the source into a topic,
- * in a process of its own whose peak RSS is reported against the goal of 200 MB for a 2 GB file; csv-parse alone
- * over the same file, in another process, gives the ceiling's throughput and its RSS.
+ * run as users run it, `sluice run <pipeline> --until-done` from dist/ (rebuilt first when stale), whose peak RSS
+ * (VmHWM) is reported against the goal of 200 MiB for a 2 GiB file; csv-parse alone over the same file, in a
+ * process of its own, gives the ceiling's throughput and its RSS.
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,7 @@ import { parse } from 'csv-parse';
 import { builtinConnectors } from '../../connectors/index.js';
 import { type Client, connect } from '../../src/client/index.js';
 import { parseWorkerConfig, Worker } from '../../src/connect/runtime/index.js';
+import { ensureDist, peakRss, sluiceBin } from './dist.js';
 import {
   flag,
   formatTable,
@@ -132,6 +134,7 @@ async function timedCpu<T>(fn: () => Promise<T> | T): Promise<{ result: T; ms: n
   return { result, ms, cpuUs: cpu.user + cpu.system };
 }
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 /** Peak RSS over a stretch of the run, sampled every 50 ms. */
 class RssPeak {
@@ -154,62 +157,27 @@ async function highWaterMark(sampled: RssPeak): Promise<number> {
   return Math.max(sampled.stop(), kb ? Number(kb) * 1024 : 0);
 }
 
-/**
- * One phase of the memory run, in a process of its own so that its peak RSS is its own: `parse` (csv-parse alone)
- * or `source` (a worker running the csv source into a topic). Prints `{ rows, ms, startRss, peakRss }`.
- */
-async function rssPhase(phase: string, dir: string): Promise<void> {
+/** The csv-parse phase of the memory run, in a process of its own so that its peak RSS is its own. */
+async function parsePhase(dir: string): Promise<void> {
   const sampled = new RssPeak();
   const startRss = process.memoryUsage().rss;
-  const input = path.join(dir, 'input');
-  let rows: number;
-  let ms: number;
-  if (phase === 'parse') {
-    const t = await timed(() => parseOnly(path.join(input, 'rows.csv')));
-    rows = t.result;
-    ms = t.ms;
-  } else {
-    const client = await connect({ log: { dir: path.join(dir, 'log') } });
-    const config = parseWorkerConfig({
-      'rest.enable': false,
-      'offset.flush.interval.ms': 1000,
-      'key.converter': 'json',
-      'value.converter': 'json',
-      'value.converter.schemas.enable': false,
-    });
-    const worker = await Worker.start({ client, config, plugins: builtinConnectors, logger: silent });
-    const t = await timed(async () => {
-      await worker.create({
-        name: 'csv-source',
-        'connector.class': 'csv',
-        topic: 'csv-rows',
-        'input.path': input,
-        'input.finite': true,
-        'input.claim': 'offsets',
-        'cleanup.policy': 'none',
-      });
-      await worker.finished('csv-source');
-    });
-    ms = t.ms;
-    rows = (await client.admin().partitionOffsets('csv-rows')).reduce(
-      (n, p) => n + p.highWatermark - p.logStartOffset,
-      0,
-    );
-    await worker.close();
-    await client.close();
-  }
+  const { result: rows, ms } = await timed(() => parseOnly(path.join(dir, 'input', 'rows.csv')));
   const peakRss = await highWaterMark(sampled);
   process.stdout.write(`${JSON.stringify({ rows, ms, startRss, peakRss })}\n`);
 }
 
-async function inChild(
-  phase: string,
-  dir: string,
-): Promise<{ rows: number; ms: number; startRss: number; peakRss: number }> {
+interface PhaseResult {
+  rows: number;
+  ms: number;
+  startRss: number;
+  peakRss: number;
+}
+
+async function parseInChild(dir: string): Promise<PhaseResult> {
   const main = fileURLToPath(new URL('./main.ts', import.meta.url));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', main, 'csv', '--rss-phase', phase, '--dir', dir],
+    ['--import', 'tsx', main, 'csv', '--rss-phase', 'parse', '--dir', dir],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -217,8 +185,69 @@ async function inChild(
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  if (code !== 0) throw new Error(`the ${phase} phase exited with ${code}`);
+  if (code !== 0) throw new Error(`the parse phase exited with ${code}`);
   return JSON.parse(out.trim().split('\n').at(-1)!);
+}
+
+/**
+ * The source phase as users run it: `sluice run <pipeline> --until-done` from dist/, a csv source into a topic.
+ * Its peak RSS is the kernel's high-water mark, read from /proc while it runs (it only grows, so the last read
+ * before the process exits is its peak but for the last 50 ms). The rows are counted in the topic afterwards.
+ */
+async function sourceWithCli(dir: string): Promise<PhaseResult> {
+  const pipeline = path.join(dir, 'pipeline.yaml');
+  // JSON is YAML.
+  await writeFile(
+    pipeline,
+    JSON.stringify({
+      name: 'csv-rss',
+      'until-done': true,
+      log: { dir: path.join(dir, 'log') },
+      sources: [
+        {
+          name: 'csv-source',
+          connector: 'csv',
+          topic: 'csv-rows',
+          config: {
+            'input.path': path.join(dir, 'input'),
+            'input.finite': true,
+            'input.claim': 'offsets',
+            'cleanup.policy': 'none',
+          },
+        },
+      ],
+    }),
+  );
+  const started = performance.now();
+  const child = spawn(process.execPath, [sluiceBin, 'run', pipeline, '--until-done', '--json'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  // Its progress log is kept for when it fails.
+  let log = '';
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (log = (log + s).slice(-20_000)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let peak = 0;
+  let done = false;
+  void exited.then(() => (done = true));
+  while (!done) {
+    const now = await peakRss(child.pid!).catch(() => 0);
+    if (now > peak) peak = now;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const ms = performance.now() - started;
+  const code = await exited;
+  if (code !== 0) throw new Error(`sluice run exited with ${code}:\n${log}`);
+  const client = await connect({ log: { dir: path.join(dir, 'log') } });
+  try {
+    const rows = (await client.admin().partitionOffsets('csv-rows')).reduce(
+      (n, p) => n + p.highWatermark - p.logStartOffset,
+      0,
+    );
+    // Its RSS at start is that of node before loading anything: not worth a column.
+    return { rows, ms, startRss: Number.NaN, peakRss: peak };
+  } finally {
+    await client.close();
+  }
 }
 
 async function runRss(megabytes: number, args: string[]): Promise<void> {
@@ -230,13 +259,14 @@ async function runRss(megabytes: number, args: string[]): Promise<void> {
     const rows = await writeCsvOfSize(file, megabytes * 1024 * 1024);
     const bytes = (await stat(file)).size;
     const label = `${human(rows)} rows × ${COLUMNS.length} columns (${mb(bytes)})`;
-    const parse = await inChild('parse', dir);
+    await ensureDist();
+    const parse = await parseInChild(dir);
     if (parse.rows !== rows) throw new Error(`csv-parse read ${parse.rows} rows, expected ${rows}`);
-    const source = await inChild('source', dir);
+    const source = await sourceWithCli(dir);
     if (source.rows !== rows) throw new Error(`csv source wrote ${source.rows} rows, expected ${rows}`);
     const results = [
       { subject: 'csv-parse alone (ceiling)', ...parse },
-      { subject: 'sluice csv source → topic (inferred types)', ...source },
+      { subject: 'sluice run: csv source → topic (inferred types)', ...source },
     ].map((r) => ({ case: label, records: r.rows, bytes, ...r }));
     if (wantsJson(args)) {
       process.stdout.write(`${JSON.stringify({ results, goalBytes: 200 * 1024 * 1024 })}\n`);
@@ -247,15 +277,17 @@ async function runRss(megabytes: number, args: string[]): Promise<void> {
       human(recordsPerSec(m)),
       mbPerSec(m).toFixed(1),
       (m.ms / 1000).toFixed(1),
-      mb(m.startRss),
-      mb(m.peakRss),
+      Number.isNaN(m.startRss) ? '-' : mib(m.startRss),
+      mib(m.peakRss),
     ]);
     process.stdout.write(`${label}, each in a process of its own\n\n`);
     process.stdout.write(
       `${formatTable(['subject', 'rows/s', 'MiB/s', 'seconds', 'RSS at start', 'peak RSS'], table)}\n\n`,
     );
     process.stdout.write(
-      `peak RSS of the process running the csv source over ${mb(bytes)}: ${mb(source.peakRss)} (goal < 200 MB)\n`,
+      `peak RSS (VmHWM) of \`sluice run\` with the csv source over ${mb(bytes)}: ${mib(source.peakRss)} ` +
+        `(goal < 200 MiB for a 2 GiB file)\n` +
+        `load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores\n`,
     );
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -264,7 +296,7 @@ async function runRss(megabytes: number, args: string[]): Promise<void> {
 
 export async function run(args: string[]): Promise<void> {
   const phase = flag(args, 'rss-phase');
-  if (phase !== undefined) return rssPhase(phase, flag(args, 'dir')!);
+  if (phase === 'parse') return parsePhase(flag(args, 'dir')!);
   const rssMb = flag(args, 'rss-mb');
   if (rssMb !== undefined) return runRss(Number(rssMb), args);
   const rows = Number(flag(args, 'rows') ?? 1_000_000);
