@@ -4,7 +4,7 @@ import type { Producer } from '../../client/producer.js';
 import type { ConsumerBatch, TopicPartition } from '../../client/records.js';
 import { serdes } from '../../client/serde.js';
 import type { Client } from '../../client/types.js';
-import { SluiceError, TopicExistsError, UnknownTopicError } from '../../errors.js';
+import { SluiceError, UnknownTopicError } from '../../errors.js';
 import { decoded } from '../codec.js';
 import { toTable } from '../operators/to-table.js';
 import type { KStream, KTable } from '../record.js';
@@ -12,7 +12,8 @@ import type { KeyValueSerdes } from '../serdes.js';
 import type { ReadOnlyKeyValueStore } from '../state/key-value-store.js';
 import { keyValueStoreView, windowStoreView } from '../state/store-views.js';
 import type { ReadOnlyWindowStore } from '../state/window-store.js';
-import { changelogTopic, Topology } from '../topology.js';
+import { Topology } from '../topology.js';
+import { createAppTopics } from './app-topics.js';
 import { Committer, transactionalId } from './committer.js';
 import { OutputBuffer } from './output-buffer.js';
 import { restoreStores } from './restore.js';
@@ -131,7 +132,7 @@ export class StreamsApp {
     const topics = this.#topology.sourceTopics();
     if (topics.length === 0)
       throw new SluiceError('NO_INPUT', `streams app "${applicationId}" reads no topic`);
-    await this.#createInternalTopics(topics);
+    await createAppTopics(this.client.admin(), this.applicationId, this.#topology, topics);
     const eos = this.#exactlyOnce;
     this.#producer = this.client.producer<Bytes, Bytes>({
       ...this.options.producer,
@@ -246,6 +247,8 @@ export class StreamsApp {
         if (outputs.size >= limit) await outputs.below(limit);
         else outputs.send();
       }
+      // Failed elsewhere (a periodic commit, a rebalance callback): done() rejects with that failure.
+      if (this.#state === 'failed') throw this.#failure;
     } catch (error) {
       this.#fail(error);
       throw error;
@@ -335,44 +338,11 @@ export class StreamsApp {
     }
   }
 
-  /** Creates missing repartition, changelog and output topics with as many partitions as the widest input. */
-  async #createInternalTopics(topics: string[]): Promise<void> {
-    const admin = this.client.admin();
-    const existing = new Set(await admin.listTopics());
-    const prefix = `${this.applicationId}-`;
-    const internal = (topic: string) => topic.startsWith(prefix) && topic.endsWith('-repartition');
-    const external = topics.filter((topic) => !internal(topic));
-    for (const topic of external) if (!existing.has(topic)) throw new UnknownTopicError(topic);
-    const described = await admin.describeTopics(external);
-    const partitions = Math.max(1, ...described.map((t) => t.partitions.length));
-    const wanted = [
-      ...topics.filter(internal).map((name) => ({ name, partitions, config: {} })),
-      ...this.#topology.storeGroups().map((group) => ({
-        name: changelogTopic(this.applicationId, group.name),
-        partitions,
-        config: { 'cleanup.policy': group.changelogCleanupPolicy() },
-      })),
-      // Output topics too: one creation before any send, so no producer races another to create them.
-      ...this.#topology
-        .sinkTopics()
-        .filter((name) => !topics.includes(name))
-        .map((name) => ({ name, partitions, config: {} })),
-    ].filter(
-      (topic, i, all) => !existing.has(topic.name) && all.findIndex((t) => t.name === topic.name) === i,
-    );
-    // One by one: another instance starting at the same time may create some of them first, which is as good.
-    for (const topic of wanted) {
-      try {
-        await admin.createTopics([topic]);
-      } catch (error) {
-        if (!(error instanceof TopicExistsError)) throw error;
-      }
-    }
-  }
-
   #fail(error: unknown): void {
     if (this.#failure === undefined) this.#failure = error;
     if (this.#state === 'running' || this.#state === 'starting') this.#state = 'failed';
+    // The loop may be waiting for a batch that never comes; it leaves now and done() reports the failure.
+    this.#stopLoop();
   }
 
   readonly #lookup = (name: string) => this.#topology.storeGroup(name);

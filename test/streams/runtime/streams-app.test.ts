@@ -1,3 +1,4 @@
+import { delay, map } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Client } from '../../../src/client/types.js';
 import { UnknownTopicError } from '../../../src/errors.js';
@@ -113,6 +114,22 @@ describe('streams › runtime › app', () => {
     await eventually(() => one.store<string, number>('counts').get('r') === 3);
     expect(one.store<string, number>('counts').get('p')).toBe(3);
     await one.close();
+  });
+
+  it('done() rejects with the failure even when no record comes after it', async () => {
+    await produceLines(env.client, ['a']);
+    const app = streams(env.client, { applicationId: 'late-failure', commitIntervalMs: 50 });
+    // The operator fails a moment after the only record, while the app waits for more input.
+    const failing = app.stream<null, string>('lines', { value: Serdes.string }).pipe(
+      delay(100),
+      map(() => {
+        throw new Error('the operator broke');
+      }),
+    );
+    await app.start(failing);
+    await expect(app.done()).rejects.toThrow('the operator broke');
+    expect(app.state).toBe('failed');
+    await app.close();
   });
 
   it('refuses a misspelt option and a missing input topic', async () => {
