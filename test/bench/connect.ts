@@ -2,11 +2,12 @@
  * `npm run bench -- connect [--mb 1024] [--json]`: a file of 100-byte lines through the Connect runtime — file
  * source → topic (embedded log, acks=all) → file sink (fsync on flush) — in a `sluice connect standalone` process
  * (its peak RSS is read from /proc), against the ceiling of the same run, `cat` of the same file into another.
- * Goal: at least 40% of cat's bytes/s with RSS under 200 MB.
+ * Goal: at least 40% of cat's bytes/s with RSS under 200 MB. The worker's CPU time per line (user + system, from
+ * /proc) is printed beside the wall rates: on a shared machine it is the steadier figure.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureDist, peakRss, sluiceBin } from './dist.js';
@@ -47,9 +48,28 @@ function cat(from: string, to: string): Promise<void> {
   });
 }
 
+/** Clock ticks per second of /proc/<pid>/stat times. */
+function clockTicks(): number {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+}
+
+/** The CPU time (user + system) a live process has used so far, in µs. */
+async function cpuMicros(pid: number, ticks: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) / ticks) * 1e6;
+}
+
 export async function run(args: string[]): Promise<void> {
   const mb = Number(flag(args, 'mb') ?? 1024);
   await ensureDist();
+  const ticks = clockTicks();
+  const loadBefore = os.loadavg()[0] ?? 0;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sluice-bench-connect-'));
   try {
     const input = path.join(dir, 'input.txt');
@@ -80,6 +100,7 @@ export async function run(args: string[]): Promise<void> {
       `name=sink\nconnector.class=FileStreamSink\ntopics=bench\nfile=${output}\n`,
     );
     let rss = 0;
+    let cpu = 0;
     const sluice = await timed(async () => {
       const child = spawn(
         process.execPath,
@@ -100,6 +121,7 @@ export async function run(args: string[]): Promise<void> {
           await new Promise((r) => setTimeout(r, 50));
         }
         rss = await peakRss(child.pid!);
+        cpu = await cpuMicros(child.pid!, ticks);
       } finally {
         child.kill('SIGTERM');
         await exited;
@@ -118,21 +140,30 @@ export async function run(args: string[]): Promise<void> {
         note: `worker peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB`,
       },
     ];
+    const cpuPerLine = cpu / lines;
+    const loadAfter = os.loadavg()[0] ?? 0;
     const ratio = mbPerSec(results[1]!) / mbPerSec(results[0]!);
     if (wantsJson(args)) {
-      process.stdout.write(`${JSON.stringify({ results, ratio, peakRssBytes: peak })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ results, ratio, peakRssBytes: peak, workerCpuMicrosPerLine: cpuPerLine, loadBefore, loadAfter })}\n`,
+      );
       return;
     }
-    const rows = results.map((m) => [
+    const rows = results.map((m, i) => [
       m.subject,
       human(recordsPerSec(m)),
       mbPerSec(m).toFixed(1),
       (m.ms / 1000).toFixed(2),
+      i === 1 ? cpuPerLine.toFixed(2) : '',
       m.note ?? '',
     ]);
-    process.stdout.write(`${formatTable(['subject', 'records/s', 'MiB/s', 'seconds', 'note'], rows)}\n`);
     process.stdout.write(
-      `\nsluice reaches ${(ratio * 100).toFixed(0)}% of cat's bytes/s (goal ≥ 40%); worker peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB (goal < 200 MB)\n`,
+      `${formatTable(['subject', 'records/s', 'MiB/s', 'seconds', 'CPU µs/line', 'note'], rows)}\n`,
+    );
+    process.stdout.write(
+      `\nsluice reaches ${(ratio * 100).toFixed(0)}% of cat's bytes/s (goal ≥ 40%); worker peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB (goal < 200 MB)\n` +
+        `worker CPU ${cpuPerLine.toFixed(2)} µs per line (user + system, start-up included); load average ` +
+        `${loadBefore.toFixed(1)} before the run, ${loadAfter.toFixed(1)} after, on ${os.cpus().length} cores\n`,
     );
   } finally {
     await rm(dir, { recursive: true, force: true });
