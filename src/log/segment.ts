@@ -58,6 +58,8 @@ export class Segment {
   indexesSynced = true;
   private bytesSinceIndexEntry = 0;
   private pendingIo = 0;
+  /** fsyncs of the `.log` in progress: a write issued meanwhile can block until they finish. */
+  private syncing = 0;
   private closing = false;
   private closed = false;
   private readonly behind: WriteBehind;
@@ -146,13 +148,14 @@ export class Segment {
 
   /**
    * Appends whole, verified batches whose base offsets are already stamped. One write for all of them; the
-   * indexes are updated in memory and reach the disk in bulk later. With `kept` (the caller leaves `batches`
-   * unchanged until the returned promise settles) the write goes to the thread pool, so that it cannot stall the
-   * event loop behind an fsync; otherwise it is synchronous (undefined is returned) unless earlier writes are still
-   * on their way, in which case a copy joins them. The promise rejects when the write fails.
+   * indexes are updated in memory and reach the disk in bulk later. While an fsync of the `.log` runs and the
+   * caller has `kept` `batches` (left unchanged until the returned promise settles), the write goes to the thread
+   * pool, where it cannot stall the event loop behind that fsync; otherwise it is synchronous (undefined is
+   * returned), unless earlier writes are still on their way: then a copy joins them. The promise rejects when the
+   * write fails.
    */
   append(batches: Buffer, interval: number, kept = false): Promise<void> | undefined {
-    const behind = kept || this.behind.busy;
+    const behind = (kept && this.syncing > 0) || this.behind.busy;
     if (!behind) writeAtSync(this.fd, batches, this.size);
     this.account(batches, interval);
     if (!behind) return undefined;
@@ -248,7 +251,12 @@ export class Segment {
     const size = this.size;
     // A deleted segment (retention, compaction) has nothing left worth syncing.
     if (size === this.flushedSize || this.closing) return;
-    await this.io((fd) => fdatasync(fd));
+    this.syncing++;
+    try {
+      await this.io((fd) => fdatasync(fd));
+    } finally {
+      this.syncing--;
+    }
     if (size > this.flushedSize) this.flushedSize = size;
   }
 
