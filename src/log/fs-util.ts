@@ -87,21 +87,3 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
 export function exists(file: string): boolean {
   return fs.existsSync(file);
 }
-
-/** Writes all of `bufs`, in order, from `position` on, in the thread pool (one writev when the kernel takes it all). */
-export async function writevAt(fd: number, bufs: Buffer[], position: number): Promise<void> {
-  let rest = bufs;
-  let at = position;
-  while (rest.length > 0) {
-    const n = await new Promise<number>((resolve, reject) =>
-      fs.writev(fd, rest, at, (err, written) => (err ? reject(err) : resolve(written))),
-    );
-    at += n;
-    let skip = n;
-    while (rest.length > 0 && skip >= rest[0].length) {
-      skip -= rest[0].length;
-      rest = rest.slice(1);
-    }
-    if (skip > 0) rest = [rest[0].subarray(skip), ...rest.slice(1)];
-  }
-}

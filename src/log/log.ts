@@ -207,10 +207,6 @@ export class Log {
     return this.transactions.end(producer, commit);
   }
 
-  /**
-   * Appends client-built RecordBatch v2 bytes as they are, after checking them and stamping their offsets in place.
-   * The caller leaves `batches` unchanged until the promise settles: they are written from the thread pool.
-   */
   async appendBatches(
     topic: string,
     partition: number,

@@ -20,8 +20,8 @@ const DEFAULT_MAX_BYTES = 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 /**
- * One partition: its segments, the offsets, appends (serialized: each is placed synchronously, then written),
- * reads with long poll, group-committed fsyncs, retention and deleteRecords.
+ * One partition: its segments, the offsets, appends (serialized: they are synchronous positional writes), reads
+ * with long poll, group-committed fsyncs, retention and deleteRecords.
  */
 export class PartitionLog {
   readonly segments: SegmentList;
@@ -172,11 +172,11 @@ export class PartitionLog {
     if (batch.length > config['max.message.bytes']) {
       throw new RecordTooLargeError(batch.length, config['max.message.bytes'], this.topic);
     }
-    const written = this.write(batch, records.length, config, now);
+    this.write(batch, records.length, config, now);
     // The transaction is open here before anything can acknowledge the batch.
     if (transaction) this.txns.dataAppended(transaction.producerId, baseOffset);
     result.lastOffset = this.nextOffset - 1;
-    return this.acknowledge(result, acks, config, written);
+    return this.acknowledge(result, acks, config);
   }
 
   /** Verifies client-built batches, stamps their base offsets in place, and appends them as they are. */
@@ -190,8 +190,8 @@ export class PartitionLog {
     const stamped = stampIncomingBatches(batches, baseOffset, limit, this.topic, this.partition, appendTime);
     const result = { baseOffset, lastOffset: stamped.nextOffset - 1, logAppendTime: appendTime };
     if (batches.length === 0) return Promise.resolve(result);
-    const written = this.write(batches, stamped.records, config, now, true);
-    return this.acknowledge(result, acks, config, written);
+    this.write(batches, stamped.records, config, now);
+    return this.acknowledge(result, acks, config);
   }
 
   /** Ends producer `producerId`'s transaction with a marker: see {@link PartitionTxnWriter.writeMarker}. */
@@ -297,14 +297,13 @@ export class PartitionLog {
     this.waiters.notify();
   }
 
-  private write(batches: Buffer, records: number, config: TopicConfig, now: number, kept = false) {
+  private write(batches: Buffer, records: number, config: TopicConfig, now: number): void {
     let segment = this.active;
     if (segment.size > 0 && shouldRoll(segment, this.nextOffset, batches.length, config, now))
       segment = this.roll();
     const empty = segment.size === 0;
-    let written: Promise<void> | undefined;
     try {
-      written = segment.append(batches, config['index.interval.bytes'], kept);
+      segment.append(batches, config['index.interval.bytes']);
     } catch (err) {
       this.fail(err);
     }
@@ -312,16 +311,13 @@ export class PartitionLog {
     if (empty) segment.firstTimestamp = Math.max(segment.firstTimestamp, now);
     this.unflushedRecords += records;
     this.waiters.notify();
-    return written;
   }
 
   private async acknowledge(
     result: AppendResult,
     acks: Acks | undefined,
     config: TopicConfig,
-    written?: Promise<void>,
   ): Promise<AppendResult> {
-    await written?.catch((err) => this.fail(err));
     if (acks === -1 || acks === 'all' || this.unflushedRecords >= config['flush.messages'])
       await this.commit.sync();
     return result;

@@ -8,7 +8,6 @@ import { OffsetIndex } from './offset-index.js';
 import { segmentPath } from './segment-files.js';
 import { TimeIndex } from './time-index.js';
 import type { LogRecord } from './types.js';
-import { WriteBehind } from './write-behind.js';
 
 /** Extra bytes read past `maxBytes`, so that the scan from an index entry to the wanted batch rarely needs a 2nd read. */
 const READ_SLACK = 64 * 1024;
@@ -35,11 +34,9 @@ export function batchSize(buf: Buffer, at: number): number {
 
 /**
  * One segment of a partition: a `.log` of whole record batches with offsets from `baseOffset` on, and its sparse
- * `.index` and `.timeindex`. Only the partition's last (active) segment is appended to. An append counts its
- * batches into `size` at once, so `size` always ends on a batch boundary; the bytes reach the file by a
- * synchronous positional write or, for buffers the caller keeps (see {@link append}), from the thread pool. Reads
- * and fsyncs wait for the bytes before them to be written, so readers never see half a batch; they go through the
- * thread pool, and the descriptor stays open until the last of them and of the writes is done.
+ * `.index` and `.timeindex`. Only the partition's last (active) segment is appended to. Appends are synchronous
+ * positional writes, so `size` always ends on a batch boundary and readers never see half a batch; fsyncs and
+ * reads go through the thread pool, and the descriptor stays open until the last of them is done.
  */
 export class Segment {
   /** Bytes of whole batches in the `.log`; the position of the next append. */
@@ -58,11 +55,8 @@ export class Segment {
   indexesSynced = true;
   private bytesSinceIndexEntry = 0;
   private pendingIo = 0;
-  /** fsyncs of the `.log` in progress: a write issued meanwhile can block until they finish. */
-  private syncing = 0;
   private closing = false;
   private closed = false;
-  private readonly behind: WriteBehind;
 
   constructor(
     readonly dir: string,
@@ -72,7 +66,6 @@ export class Segment {
     readonly timeIndex: TimeIndex,
   ) {
     this.nextOffset = baseOffset;
-    this.behind = new WriteBehind(fd, () => this.size);
   }
 
   /** Creates an empty segment (replacing leftovers of an earlier attempt at the same offset). */
@@ -148,27 +141,10 @@ export class Segment {
 
   /**
    * Appends whole, verified batches whose base offsets are already stamped. One write for all of them; the
-   * indexes are updated in memory and reach the disk in bulk later. While an fsync of the `.log` runs and the
-   * caller has `kept` `batches` (left unchanged until the returned promise settles), the write goes to the thread
-   * pool, where it cannot stall the event loop behind that fsync; otherwise it is synchronous (undefined is
-   * returned), unless earlier writes are still on their way: then a copy joins them. The promise rejects when the
-   * write fails.
+   * indexes are updated in memory and reach the disk in bulk later.
    */
-  append(batches: Buffer, interval: number, kept = false): Promise<void> | undefined {
-    const behind = (kept && this.syncing > 0) || this.behind.busy;
-    if (!behind) writeAtSync(this.fd, batches, this.size);
-    this.account(batches, interval);
-    if (!behind) return undefined;
-    this.pendingIo++;
-    const written = this.behind.push(kept ? batches : Buffer.from(batches));
-    const settled = () => {
-      if (--this.pendingIo === 0 && this.closing) this.closeNow();
-    };
-    written.then(settled, settled);
-    return written;
-  }
-
-  private account(batches: Buffer, interval: number): void {
+  append(batches: Buffer, interval: number): void {
+    writeAtSync(this.fd, batches, this.size);
     let at = 0;
     while (at < batches.length) {
       const size = batchSize(batches, at);
@@ -251,12 +227,7 @@ export class Segment {
     const size = this.size;
     // A deleted segment (retention, compaction) has nothing left worth syncing.
     if (size === this.flushedSize || this.closing) return;
-    this.syncing++;
-    try {
-      await this.io((fd) => fdatasync(fd));
-    } finally {
-      this.syncing--;
-    }
+    await this.io((fd) => fdatasync(fd));
     if (size > this.flushedSize) this.flushedSize = size;
   }
 
@@ -307,7 +278,6 @@ export class Segment {
     if (this.closed) throw new LogClosedError(`segment ${this.logFile}`);
     this.pendingIo++;
     try {
-      if (this.behind.busy) await this.behind.until(this.size);
       return await fn(this.fd);
     } finally {
       if (--this.pendingIo === 0 && this.closing) this.closeNow();

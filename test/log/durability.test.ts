@@ -93,35 +93,6 @@ describe('log › durability', () => {
     expect(lines.filter((l) => (l.level as number) >= 40)).toEqual([]);
   });
 
-  it('serves and keeps appends whose writes are still in flight, in order, across segment rolls', async () => {
-    await log.createTopic('t');
-    await log.createTopic('small', { config: { 'segment.bytes': 2048 } });
-    const appends: Promise<unknown>[] = [];
-    for (const topic of ['t', 'small']) {
-      for (let i = 0; i < 100; i++) {
-        appends.push(log.appendBatches(topic, 0, encodeRecordBatch(records(1, 2 * i))));
-        // An embedded append lands between client batches still on their way to the file.
-        appends.push(log.append(topic, 0, records(1, 2 * i + 1)));
-      }
-    }
-    const expected = Array.from({ length: 200 }, (_, i) => `v${i}`);
-    const values = async (topic: string) => {
-      const got: string[] = [];
-      for (let at = 0; at < 200; at = got.length)
-        got.push(...(await log.readRecords(topic, 0, at)).records.map((r) => r.value!.toString()));
-      return got;
-    };
-    // One read before any append has settled gets every record: it waits for the bytes it is due.
-    const first = await log.readRecords('t', 0, 0);
-    expect(first.records.map((r) => r.value!.toString())).toEqual(expected);
-    expect(await values('small')).toEqual(expected);
-    await Promise.all(appends);
-    await log.close();
-    log = await openLog(dir, { now: time.now });
-    expect(await values('t')).toEqual(expected);
-    expect(await values('small')).toEqual(expected);
-  });
-
   it('rolls a segment when its offset index is full (segment.index.bytes)', async () => {
     await log.createTopic('t', { config: { 'segment.index.bytes': 4096, 'index.interval.bytes': 0 } });
     for (let i = 0; i < 520; i++) await log.append('t', 0, records(1, i));
