@@ -31,16 +31,35 @@ export function csvFileName(topic: string, partition: number, startOffset: numbe
   return `${topic}+${partition}+${String(startOffset).padStart(20, '0')}.csv`;
 }
 
+/** Files retired at one commit point, and the offsets that become committable once they are all in place. */
+interface Retired {
+  offsets: TopicPartitionOffset[];
+  done: Promise<void>;
+  /** How many files must have been completed (counting from the start) for these offsets to be committable. */
+  files: number;
+}
+
+/** Commit points whose files may still be completing before `preCommit` waits for the oldest. */
+const MAX_RETIRING = 2;
+
 /**
  * Writes each topic-partition to a sequence of CSV files. A file is written under a temporary name and renamed when
- * complete (rolled by rows, bytes or time, and at every flush), so readers never see half a file; `flush` resolves
- * only once the completed files are fsynced, so the offsets the runtime then commits cover complete files only.
- * A file is named after its first offset: after a crash, redelivered records rewrite the same file, not a copy.
+ * complete (rolled by rows, bytes or time, and at every commit), so readers never see half a file. Completing a file
+ * (fsync, rename, fsync of the directory) runs in the background, one file after another, while records go on into
+ * the next file; `preCommit` returns only the offsets whose files are all in place, and `flush` waits for every
+ * file, so the offsets the runtime commits cover complete files only. Since every commit point starts new files, a
+ * file is named after its first offset: after a crash, redelivered records rewrite the same file, not a copy.
  */
 export class CsvSinkTask implements SinkTask<CsvSinkConfig> {
   private config!: CsvSinkConfig;
   private formatter!: RowFormatter;
   private files = new Map<string, OpenCsvFile>();
+  /** Completions in order: each file is fsynced and renamed after the ones retired before it. */
+  private completing: Promise<void> = Promise.resolve();
+  private retiring: Retired[] = [];
+  private retired = 0;
+  private completed = 0;
+  private failure: unknown;
 
   async start(config: CsvSinkConfig, _context: SinkTaskContext): Promise<void> {
     this.config = config;
@@ -65,7 +84,7 @@ export class CsvSinkTask implements SinkTask<CsvSinkConfig> {
       let file = this.files.get(tp);
       if (file && this.due(file)) {
         await this.flushPending(byFile, tp);
-        await this.complete(tp, file);
+        this.retire(tp, file);
         file = undefined;
       }
       const value = record.value;
@@ -86,14 +105,35 @@ export class CsvSinkTask implements SinkTask<CsvSinkConfig> {
       file.rows += 1;
       if (c['rotate.rows'] > 0 && file.rows >= c['rotate.rows']) {
         await this.flushPending(byFile, tp);
-        await this.complete(tp, file);
+        this.retire(tp, file);
       }
     }
     for (const tp of [...byFile.keys()]) await this.flushPending(byFile, tp);
   }
 
   async flush(_offsets: TopicPartitionOffset[]): Promise<void> {
-    for (const [tp, file] of [...this.files]) await this.complete(tp, file);
+    for (const [tp, file] of [...this.files]) this.retire(tp, file);
+    await this.completing;
+    this.retiring = [];
+    this.throwIfFailed();
+  }
+
+  /** Retires the open files as one commit point; returns the offsets of the latest point whose files are in place. */
+  async preCommit(offsets: TopicPartitionOffset[]): Promise<TopicPartitionOffset[]> {
+    this.throwIfFailed();
+    for (const [tp, file] of [...this.files]) this.retire(tp, file);
+    this.retiring.push({ offsets, done: this.completing, files: this.retired });
+    let durable: TopicPartitionOffset[] = [];
+    // Bounded: when the disk falls behind, delivery waits for it rather than piling up files.
+    while (this.retiring.length > MAX_RETIRING) {
+      const oldest = this.retiring.shift()!;
+      await oldest.done;
+      durable = oldest.offsets;
+    }
+    while (this.retiring.length > 0 && this.retiring[0]!.files <= this.completed)
+      durable = this.retiring.shift()!.offsets;
+    this.throwIfFailed();
+    return durable;
   }
 
   async close(partitions: TopicPartition[]): Promise<void> {
@@ -110,6 +150,7 @@ export class CsvSinkTask implements SinkTask<CsvSinkConfig> {
   }
 
   async stop(): Promise<void> {
+    await this.completing;
     for (const [tp, file] of [...this.files]) {
       this.files.delete(tp);
       await file.handle.close();
@@ -156,8 +197,25 @@ export class CsvSinkTask implements SinkTask<CsvSinkConfig> {
     file.bytes += buf.length;
   }
 
-  private async complete(tp: string, file: OpenCsvFile): Promise<void> {
+  /** Takes the file out of use and queues its completion; a failure is thrown by the next commit or flush. */
+  private retire(tp: string, file: OpenCsvFile): void {
     this.files.delete(tp);
+    this.retired += 1;
+    this.completing = this.completing.then(() =>
+      this.failure === undefined
+        ? this.complete(file).then(
+            () => void (this.completed += 1),
+            (err: unknown) => void (this.failure = err),
+          )
+        : file.handle.close().catch(() => undefined),
+    );
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private async complete(file: OpenCsvFile): Promise<void> {
     await file.handle.sync();
     await file.handle.close();
     await rename(file.tmp, file.final);

@@ -14,6 +14,8 @@ import type { SinkTaskContext } from './task-context.js';
  *   Only after `flush` resolves does the runtime commit them to the consumer group `connect-<connector>`.
  * - After a crash, records after the last committed offset are delivered again (at-least-once).
  * - `stop` is called exactly once, after the last `flush` on a graceful stop, or after a failure.
+ * - If the task has `preCommit`, the periodic commit calls it instead of `flush` and commits only the offsets it
+ *   returns; before a rebalance and on stop, `flush` is still called and its offsets committed.
  *
  * What the implementer must do:
  * - `put` may buffer; `flush` must make everything passed to `put` before it durable (write and fsync, or commit a
@@ -29,6 +31,12 @@ export interface SinkTask<C = Record<string, unknown>> {
   open?(partitions: TopicPartition[]): Promise<void>;
   put(records: SinkRecord[]): Promise<void>;
   flush(offsets: TopicPartitionOffset[]): Promise<void>;
+  /**
+   * Optional, as in Kafka Connect: lets a task make records durable in the background while `put` goes on. Given
+   * the offsets of everything put so far, returns the offsets whose records are durable now (possibly fewer, or
+   * none); the runtime commits those and asks again at the next interval.
+   */
+  preCommit?(offsets: TopicPartitionOffset[]): Promise<TopicPartitionOffset[]>;
   /** Called when partitions are taken away, after their last `flush`. Optional. */
   close?(partitions: TopicPartition[]): Promise<void>;
   stop(): Promise<void>;

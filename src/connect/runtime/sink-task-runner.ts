@@ -85,7 +85,7 @@ export class SinkTaskRunner extends TaskRunner {
     this.controller.signal.addEventListener('abort', stopConsumer);
     const timer = setInterval(() => {
       if (this.dirty && !this.stopping)
-        void this.lock.run(() => this.flushAndCommit()).catch(() => undefined);
+        void this.lock.run(() => this.flushAndCommit(true)).catch(() => undefined);
     }, worker['offset.flush.interval.ms']);
     try {
       await task.start(this.deps.taskConfig, context);
@@ -261,14 +261,24 @@ export class SinkTaskRunner extends TaskRunner {
     }
   }
 
-  /** Flushes the task, then commits what it flushed. Runs under the lock. */
-  private async flushAndCommit(): Promise<void> {
-    if (!this.dirty || !this.task || !this.consumer) return;
+  /**
+   * Flushes the task, then commits what it flushed. Runs under the lock. The periodic commit (`background`) asks a
+   * task with `preCommit` what is durable instead, and stays dirty until everything put has been committed.
+   */
+  private async flushAndCommit(background = false): Promise<void> {
+    const task = this.task;
+    if (!this.dirty || !task || !this.consumer) return;
     const offsets = [...this.consumed.values()];
     this.dirty = false;
-    await this.task.flush(offsets);
+    let durable = offsets;
+    if (background && task.preCommit) {
+      durable = await task.preCommit(offsets);
+      const covered = new Map(durable.map((o) => [tpKey(o.topic, o.partition), o.offset]));
+      if (offsets.some((o) => (covered.get(tpKey(o.topic, o.partition)) ?? -1) < o.offset)) this.dirty = true;
+      if (durable.length === 0) return;
+    } else await task.flush(offsets);
     try {
-      await this.consumer.commit(offsets);
+      await this.consumer.commit(durable);
     } catch (err) {
       // A rebalance fenced this member: the records are flushed and will be delivered again to the new owner.
       this.deps.logger.warn({ err }, `commit of ${this.groupId} failed: ${(err as Error).message}`);

@@ -57,6 +57,33 @@ describe('connectors › csv › sink', () => {
     await task.stop();
   });
 
+  it('preCommit lets records flow into the next file and returns only offsets whose files are in place', async () => {
+    const task = await started();
+    await task.put([rec(0, { id: 1 }), rec(1, { id: 2 })]);
+    const first = [{ topic: 'out', partition: 0, offset: 2 }];
+    let durable = await task.preCommit!(first);
+    // Put goes on while the first file completes; it starts a file of its own at the commit point.
+    await task.put([rec(2, { id: 3 })]);
+    const second = [{ topic: 'out', partition: 0, offset: 3 }];
+    for (let i = 0; i < 100 && durable.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      durable = await task.preCommit!(second);
+    }
+    // Whatever it returns is covered by files renamed into place.
+    const covered = durable[0]!.offset;
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.csv'));
+    const rows = (
+      await Promise.all(
+        files.map(async (f) => parse(await readFile(join(dir, f), 'utf8'), { columns: true })),
+      )
+    ).flat();
+    expect(rows.length).toBeGreaterThanOrEqual(covered);
+    expect(files[0]).toBe(csvFileName('out', 0, 0));
+    await task.flush(second);
+    expect(await readdir(dir)).toEqual([csvFileName('out', 0, 0), csvFileName('out', 0, 2)]);
+    await task.stop();
+  });
+
   it('rolls by row count, one file sequence per partition, named by first offset', async () => {
     const task = await started({ 'rotate.rows': 2 });
     await task.put([rec(10, { a: 1 }), rec(11, { a: 2 }), rec(12, { a: 3 }), rec(5, { a: 9 }, 1)]);
