@@ -6,21 +6,28 @@ import {
 } from 'lossless-json';
 
 /**
- * The digit runs that can hold an integer beyond 2^53 (9007199254740992): 17 digits or more, or 16 starting with 9.
- * Sixteen-digit epoch microseconds, which start with 1, do not need the slower parser.
- */
-const LONG_DIGITS = /\d{17}|9\d{15}/;
-
-/**
  * JSON.parse, except that integers a number cannot hold exactly (a PostgreSQL bigint id beyond 2^53, a snowflake
- * id) become bigints rather than silently rounded numbers. Only text with such a digit run takes the slower exact
- * parser (lossless-json).
+ * id) become bigints rather than silently rounded numbers. The text is parsed as usual first; only when that gives
+ * an integer-valued number of 2^53 or more, which may have lost digits, is it parsed again with lossless-json.
  */
 export function parseJson(text: string): unknown {
-  if (!LONG_DIGITS.test(text)) return JSON.parse(text);
+  const value = JSON.parse(text);
+  if (!mayHaveLostDigits(value)) return value;
   return parseLossless(text, null, (digits) =>
     isInteger(digits) && !isSafeNumber(digits) ? BigInt(digits) : Number(digits),
   );
+}
+
+/** True when `value` holds a number that JSON text could only have given by rounding a longer integer. */
+function mayHaveLostDigits(value: unknown): boolean {
+  if (typeof value === 'number') return Math.abs(value) > Number.MAX_SAFE_INTEGER && Number.isFinite(value);
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (mayHaveLostDigits(value[i])) return true;
+    return false;
+  }
+  for (const key in value) if (mayHaveLostDigits((value as Record<string, unknown>)[key])) return true;
+  return false;
 }
 
 /** JSON.stringify, except that bigints are written as their exact digits instead of failing. */
