@@ -90,6 +90,11 @@ export const csvSourceConfig = z.strictObject({
     1,
   ),
   'key.fields': field.list([], 'Columns that make the record key (one: its value; several: an object)'),
+  'csv.parse.thread.min.bytes': field.int(
+    1024 * 1024,
+    "Files at least this large are parsed on a thread of their own while the task's thread types and sends the rows (0: every file; smaller files are not worth the thread's start)",
+    0,
+  ),
   // The runtime reads these two keys too (for records failing a transform or converter), so their default is the
   // runtime's: with `all` and no dead-letter topic, such records would be skipped with no trace.
   'errors.tolerance': z

@@ -15,6 +15,7 @@ import { type CsvFormat, type CsvPosition, type CsvRow, readHeader, readRows } f
 import { type FieldSpec, inferField, parseFieldType } from './field-types.js';
 import { CsvHeaders, type OpenFile, rowToRecord, schemaOf } from './row-to-record.js';
 import { type ClaimedFile, SpoolDirectory } from './spool-directory.js';
+import { readRowsThreaded } from './threaded-reader.js';
 
 /** A file read to its end, to be cleaned up once its last row is durable. */
 interface DrainingFile {
@@ -240,7 +241,10 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
           : keyFields.length === 1
             ? schemaOfField(keyFields[0]!)
             : struct(keyFields.map((k) => [k, schemaOfField(k)!] as const)),
-      rows: readRows(file.path, this.format, columns, from),
+      rows:
+        file.size >= this.config['csv.parse.thread.min.bytes']
+          ? readRowsThreaded(file.path, this.format, columns, from)
+          : readRows(file.path, this.format, columns, from),
       pending: [],
       next: 0,
       last: from,

@@ -2,7 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CsvFormat, type CsvRow, readHeader, readRows } from '../../../connectors/csv/csv-reader.js';
+import {
+  type CsvFormat,
+  type CsvRow,
+  readHeader,
+  readRows as readRowsInProcess,
+} from '../../../connectors/csv/csv-reader.js';
+import { readRowsThreaded } from '../../../connectors/csv/threaded-reader.js';
 
 const format: CsvFormat = {
   delimiter: ',',
@@ -23,14 +29,18 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function all(file: string, f = format): Promise<{ columns: string[]; rows: CsvRow[] }> {
-  const { columns, start } = await readHeader(file, f);
-  const rows: CsvRow[] = [];
-  for await (const batch of readRows(file, f, columns, start)) rows.push(...batch);
-  return { columns, rows };
-}
+/** Every test runs with the rows parsed in the task's thread and on a parsing thread: they must agree. */
+describe.each([
+  ['in the task thread', readRowsInProcess],
+  ['on a parsing thread', readRowsThreaded],
+] as const)('connectors › csv › reader, parsing %s', (_, readRows) => {
+  async function all(file: string, f = format): Promise<{ columns: string[]; rows: CsvRow[] }> {
+    const { columns, start } = await readHeader(file, f);
+    const rows: CsvRow[] = [];
+    for await (const batch of readRows(file, f, columns, start)) rows.push(...batch);
+    return { columns, rows };
+  }
 
-describe('connectors › csv › reader', () => {
   it('handles RFC 4180 corner cases: BOM, CRLF, quoted newlines, doubled quotes, empty cells', async () => {
     const file = join(dir, 'rfc.csv');
     await writeFile(
@@ -59,10 +69,11 @@ describe('connectors › csv › reader', () => {
       const { columns, start } = await readHeader(file, format);
       const read = async (chunk: number) => {
         const rows: CsvRow[] = [];
-        for await (const batch of readRows(file, format, columns, start, chunk)) rows.push(...batch);
+        for await (const batch of readRowsInProcess(file, format, columns, start, chunk)) rows.push(...batch);
         return rows;
       };
-      const whole = await read(1 << 20);
+      const whole: CsvRow[] = [];
+      for await (const batch of readRows(file, format, columns, start)) whole.push(...batch);
       expect(whole.map((r) => [r.line, r.end.line, r.ok ? r.cells : `${r.reason} [${r.raw}]`])).toEqual([
         [2, 3, ['1', name === 'lf.csv' ? 'a\r\nb' : 'a\nb']],
         [5, 5, ['2', 'plain']],
@@ -137,5 +148,31 @@ describe('connectors › csv › reader', () => {
       for await (const batch of readRows(file, format, columns, start)) seen.push(...batch);
     }).rejects.toThrow(/Quote Not Closed/i);
     expect(seen).toHaveLength(1);
+  });
+});
+
+describe('connectors › csv › reader › parsing thread', () => {
+  it('stops its thread when the reader is left mid-file, and reads a file of many batches in order', async () => {
+    const file = join(dir, 'many.csv');
+    const n = 20_000;
+    await writeFile(
+      file,
+      `i,text\n${Array.from({ length: n }, (_, i) => `${i},"row ${i}, ""q"""`).join('\n')}\n`,
+    );
+    const { columns, start } = await readHeader(file, format);
+    let ids: number[] = [];
+    for await (const batch of readRowsThreaded(file, format, columns, start))
+      for (const r of batch) ids.push(r.ok ? Number(r.cells[0]) : -1);
+    expect(ids).toEqual(Array.from({ length: n }, (_, i) => i));
+    ids = [];
+    const rows = readRowsThreaded(file, format, columns, start);
+    for await (const batch of rows) {
+      ids.push(...batch.map((r) => r.row));
+      break;
+    }
+    expect(ids[0]).toBe(1);
+    expect(ids.length).toBeLessThan(n);
+    // A generator left by break was returned: its thread is gone and it yields nothing more.
+    expect(await rows.next()).toEqual({ done: true, value: undefined });
   });
 });
