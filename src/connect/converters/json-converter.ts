@@ -4,8 +4,9 @@ import { field } from '../config-fields.js';
 import { LogicalType, type Schema } from '../data/schema.js';
 import { DataError } from '../errors.js';
 import type { Converter, ConverterDefinition, SchemaAndValue } from './converter.js';
-import { JavaFloat, type JsonNode, javaDouble, quote, quoteKey, stringify } from './java-json.js';
+import { JavaFloat, type JsonNode, stringify } from './java-json.js';
 import { schemaFromJson, schemaToJson } from './json-schema-codec.js';
+import { encodeJson, type JsonFallback } from './json-value-writer.js';
 
 const MS_PER_DAY = 86_400_000;
 
@@ -232,75 +233,24 @@ function mapFromJson(schema: Schema, node: unknown): unknown {
   return result;
 }
 
-/** How a struct field is written: directly for the common primitives, through its JSON node otherwise. */
-enum Direct {
-  None,
-  String,
-  Double,
-  Long,
-  Boolean,
-}
-
-interface FieldPlan {
-  name: string;
-  schema: Schema;
-  /** `"name":`, or `,"name":` after the first field. */
-  prefix: string;
-  direct: Direct;
-}
-
-const plans = new WeakMap<Schema, FieldPlan[]>();
-
-function planOf(schema: Schema): FieldPlan[] {
-  let plan = plans.get(schema);
-  if (plan === undefined) {
-    plan = (schema.fields ?? []).map((f, i) => {
-      const s = f.schema;
-      const logical =
-        s.name === LogicalType.Timestamp || s.name === LogicalType.Date || s.name === LogicalType.Time;
-      const direct = logical
-        ? Direct.None
-        : s.type === 'string'
-          ? Direct.String
-          : s.type === 'float64'
-            ? Direct.Double
-            : s.type === 'int64'
-              ? Direct.Long
-              : s.type === 'boolean'
-                ? Direct.Boolean
-                : Direct.None;
-      return { name: f.name, schema: s, prefix: `${i === 0 ? '' : ','}${quoteKey(f.name)}:`, direct };
-    });
-    plans.set(schema, plan);
-  }
-  return plan;
-}
+/** The converter's text of one value, for what the byte writer leaves to it (and the errors it throws). */
+const textOf: JsonFallback = (schema, value) => stringify(connectToJson(schema, value));
 
 /**
- * A struct's JSON text, the same as `stringify(connectToJson(schema, value))` without building the tree: fields
- * that are strings, doubles, safe longs and booleans are written as they are, the rest through their JSON node.
+ * `{"schema":<schema>,"payload":` as UTF-8, per schema object: the schema's JSON is the same for every record
+ * that shares it (schemas are not changed once records use them), as Kafka's converter caches it too.
  */
-function structToText(schema: Schema, value: unknown): string {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Map)
-    return stringify(connectToJson(schema, value));
-  const struct = value as Record<string, unknown>;
-  let text = '{';
-  for (const f of planOf(schema)) {
-    const v = struct[f.name];
-    text += f.prefix;
-    if (f.direct === Direct.String && typeof v === 'string') text += quote(v);
-    else if (f.direct === Direct.Double && typeof v === 'number' && Number.isFinite(v)) text += javaDouble(v);
-    else if (f.direct === Direct.Long && typeof v === 'number' && Number.isSafeInteger(v)) text += String(v);
-    else if (f.direct === Direct.Boolean && typeof v === 'boolean') text += v ? 'true' : 'false';
-    else text += stringify(connectToJson(f.schema, v));
-  }
-  return `${text}}`;
-}
+const envelopes = new WeakMap<Schema, Uint8Array>();
+const SCHEMALESS_ENVELOPE = Buffer.from('{"schema":null,"payload":', 'utf8');
 
-/** The JSON text of a value: structs field by field, everything else through its JSON tree. */
-function payloadText(schema: Schema | null | undefined, value: unknown): string {
-  if (schema?.type === 'struct' && value !== null && value !== undefined) return structToText(schema, value);
-  return stringify(connectToJson(schema, value));
+function envelopeOf(schema: Schema | null | undefined): Uint8Array {
+  if (!schema) return SCHEMALESS_ENVELOPE;
+  let head = envelopes.get(schema);
+  if (head === undefined) {
+    head = Buffer.from(`{"schema":${stringify(schemaToJson(schema, connectToJson))},"payload":`, 'utf8');
+    envelopes.set(schema, head);
+  }
+  return head;
 }
 
 const ENVELOPE_REQUIRED =
@@ -313,10 +263,7 @@ export class JsonConverter implements Converter {
 
   fromConnectData(_topic: string, schema: Schema | null | undefined, value: unknown): Buffer | null {
     if (!schema && (value === null || value === undefined)) return null;
-    const payload = payloadText(schema, value);
-    if (!this.schemasEnable) return Buffer.from(payload, 'utf8');
-    const envelope = stringify(schema ? schemaToJson(schema, connectToJson) : null);
-    return Buffer.from(`{"schema":${envelope},"payload":${payload}}`, 'utf8');
+    return encodeJson(this.schemasEnable ? envelopeOf(schema) : null, schema, value, textOf);
   }
 
   toConnectData(_topic: string, bytes: Buffer | null): SchemaAndValue {
