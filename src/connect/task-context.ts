@@ -30,6 +30,12 @@ export interface OffsetReader {
 
 export interface SourceTaskContext extends TaskContext {
   offsetReader: OffsetReader;
+  /**
+   * Asks the runtime to commit offsets as soon as the records handed out so far are durable, rather than at the
+   * next `offset.flush.interval.ms`; `commit()` follows. For a source that acts on its committed offsets: the CSV
+   * source cleans up a file once the offset of its last row is committed.
+   */
+  requestCommit(): void;
 }
 
 export interface SinkTaskContext extends TaskContext {

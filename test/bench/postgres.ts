@@ -34,6 +34,7 @@ function sourceContext(): SourceTaskContext {
     logger: quiet,
     signal: new AbortController().signal,
     offsetReader: { offset: async () => null },
+    requestCommit() {},
   };
 }
 

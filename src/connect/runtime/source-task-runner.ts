@@ -39,6 +39,8 @@ export class SourceTaskRunner extends TaskRunner {
   /** Offsets whose records are durable, not yet written to the offset topic. */
   private readonly committable = new Map<string, SourceOffsetEntry>();
   private lastCommit = Date.now();
+  /** Set by the task through its context: commit once everything sent is durable. */
+  private commitRequested = false;
 
   constructor(
     deps: TaskRunnerDeps,
@@ -56,6 +58,9 @@ export class SourceTaskRunner extends TaskRunner {
       logger: this.deps.logger,
       signal: this.controller.signal,
       offsetReader: { offset: async (partition) => this.offsets.get(connector, partition) },
+      requestCommit: () => {
+        this.commitRequested = true;
+      },
     };
     const producer = client.producer({
       acks: 'all',
@@ -90,8 +95,13 @@ export class SourceTaskRunner extends TaskRunner {
           await this.send(producer, records, task.commitRecord !== undefined);
         }
         // Idle: let everything sent become committable. Busy: keep a few sends in flight.
-        await this.settle(task, records.length === 0 ? 0 : MAX_IN_FLIGHT);
-        if (Date.now() - this.lastCommit >= worker['offset.flush.interval.ms']) await this.commit(task);
+        await this.settle(task, records.length === 0 || this.commitRequested ? 0 : MAX_IN_FLIGHT);
+        if (this.commitRequested) {
+          // What the task waits for may have been committed already: it hears of the commit either way.
+          this.commitRequested = false;
+          await this.commit(task, true);
+        } else if (Date.now() - this.lastCommit >= worker['offset.flush.interval.ms'])
+          await this.commit(task);
       }
     } finally {
       // Graceful end: everything sent becomes durable and its offsets committed before the task stops.
@@ -223,12 +233,14 @@ export class SourceTaskRunner extends TaskRunner {
     }
   }
 
-  private async commit(task: SourceTask<unknown>): Promise<void> {
+  private async commit(task: SourceTask<unknown>, requested = false): Promise<void> {
     this.lastCommit = Date.now();
-    if (this.committable.size === 0) return;
-    const entries = [...this.committable.values()];
-    this.committable.clear();
-    await this.offsets.write(this.deps.connector, entries);
+    if (this.committable.size === 0 && !requested) return;
+    if (this.committable.size > 0) {
+      const entries = [...this.committable.values()];
+      this.committable.clear();
+      await this.offsets.write(this.deps.connector, entries);
+    }
     await task.commit?.();
   }
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CsvSourceTaskConfig } from '../../../connectors/csv/config.js';
-import { type CsvSourceTask, csvSource } from '../../../connectors/csv/index.js';
+import { csvSource } from '../../../connectors/csv/index.js';
 import { parseConfig } from '../../../src/config/index.js';
 import {
   DataError,
@@ -31,7 +31,7 @@ function taskConfig(extra: Record<string, unknown> = {}, taskId = 0, taskCount =
   return csvSource.taskConfigs(config, taskCount)[taskId];
 }
 
-/** Polls until end of input, committing each batch as the runtime would once it is durable. */
+/** Polls until end of input, committing the offsets of each batch as the runtime would once it is durable. */
 async function drain(
   task: SourceTask<CsvSourceTaskConfig>,
   offsets: MemoryOffsets,
@@ -50,8 +50,8 @@ async function drain(
       if (out.length >= limit) return out;
       out.push(r);
       offsets.commit([r]);
-      await task.commitRecord?.(r, null);
     }
+    await task.commit?.();
   }
 }
 
@@ -158,16 +158,24 @@ describe('connectors › csv › source', () => {
     expect(existsSync(join(dir, '.finished', 'big.csv'))).toBe(true);
   });
 
-  it('does not clean a file up before its last rows are durable', async () => {
+  it('does not clean a file up before the offset of its last row is committed, and asks for that commit', async () => {
     await writeFile(join(dir, 'e.csv'), 'id\n1\n2\n');
     const task = csvSource.createTask();
     const offsets = new MemoryOffsets();
-    await task.start(taskConfig(), sourceContext(offsets));
+    const context = sourceContext(offsets);
+    await task.start(taskConfig(), context);
     const batch = await task.poll();
     expect(batch).toHaveLength(2);
-    expect(existsSync(join(dir, '.processing', '0', 'e.csv'))).toBe(true);
-    await task.commitRecord?.(batch[0], null);
-    await task.commitRecord?.(batch[1], null);
+    expect(context.commitRequests).toBe(1);
+    const claimed = join(dir, '.processing', '0', 'e.csv');
+    await task.commit?.();
+    expect(existsSync(claimed)).toBe(true);
+    offsets.commit([batch[0]]);
+    await task.commit?.();
+    expect(existsSync(claimed)).toBe(true);
+    offsets.commit([batch[1]]);
+    await task.commit?.();
+    expect(existsSync(claimed)).toBe(false);
     expect(existsSync(join(dir, '.finished', 'e.csv'))).toBe(true);
     await task.stop();
   });
@@ -191,8 +199,8 @@ describe('connectors › csv › source', () => {
       for (const r of batch) {
         ids.push((r.value as { id: number }).id);
         offsets.commit([r]);
-        await task.commitRecord?.(r, null);
       }
+      await task.commit?.();
     }
     await task.stop();
     expect(ids).toEqual(Array.from({ length: 40 }, (_, i) => i));

@@ -13,7 +13,22 @@ export class MemoryOffsets {
 
 export const quietLogger: TaskLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
-export function sourceContext(offsets: MemoryOffsets, taskId = 0): SourceTaskContext {
+/** A task's context; `commitRequests` counts the task's calls of `requestCommit`. */
+export function sourceContext(
+  offsets: MemoryOffsets,
+  taskId = 0,
+): SourceTaskContext & { commitRequests: number } {
   const signal: AbortSignal = new AbortController().signal;
-  return { connectorName: 'csv-test', taskId, logger: quietLogger, signal, offsetReader: offsets.reader() };
+  const context = {
+    connectorName: 'csv-test',
+    taskId,
+    logger: quietLogger,
+    signal,
+    offsetReader: offsets.reader(),
+    commitRequests: 0,
+    requestCommit() {
+      context.commitRequests++;
+    },
+  };
+  return context;
 }

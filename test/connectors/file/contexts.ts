@@ -18,6 +18,7 @@ export function sourceContext(
     logger: quietLogger,
     signal: controller.signal,
     offsetReader: { offset: async (partition) => offsets.get(JSON.stringify(partition)) ?? null },
+    requestCommit() {},
   };
 }
 

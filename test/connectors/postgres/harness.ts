@@ -46,6 +46,7 @@ export function sourceContext(offsets = new MemoryOffsets(), name = 'test'): Sou
     logger: quietLogger,
     signal: new AbortController().signal,
     offsetReader: offsets.reader(),
+    requestCommit() {},
   };
 }
 
