@@ -25,6 +25,10 @@ export const CsvHeaders = {
 export interface OpenFile {
   file: ClaimedFile;
   fields: FieldSpec[];
+  /** Makes a row's value from its converted cells, in field order (see {@link objectBuilder}). */
+  build: (values: ArrayLike<CellValue>) => Record<string, CellValue>;
+  /** The converted cells of the row being made, reused from row to row. */
+  values: CellValue[];
   schema: Schema;
   /** The source partition of every record of the file: one object, which the runtime keys by identity. */
   partition: { file: string };
@@ -78,13 +82,14 @@ export function rowToRecord(
   if (row.ok) {
     const fields = open.fields;
     const cells = row.cells;
+    const values = open.values;
     try {
-      value = {};
       for (let i = 0; i < fields.length; i++) {
         const f = fields[i]!;
         const text = cells[i] ?? null;
-        value[f.name] = f.type === 'string' && text !== null ? text : convertCell(f, text);
+        values[i] = f.type === 'string' && text !== null ? text : convertCell(f, text);
       }
+      value = open.build(values);
     } catch (err) {
       if (!(err instanceof CellError)) throw err;
       reason = err.message;

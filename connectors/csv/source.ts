@@ -13,6 +13,7 @@ import {
 import { type CsvSourceTaskConfig, csvSourceConfig } from './config.js';
 import { type CsvFormat, type CsvPosition, type CsvRow, readHeader, readRows } from './csv-reader.js';
 import { type FieldSpec, inferField, parseFieldType } from './field-types.js';
+import { objectBuilder } from './object-builder.js';
 import { CsvHeaders, type OpenFile, rowToRecord, schemaOf } from './row-to-record.js';
 import { type ClaimedFile, SpoolDirectory } from './spool-directory.js';
 import { readRowsThreaded } from './threaded-reader.js';
@@ -217,6 +218,8 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
     return {
       file,
       fields,
+      build: objectBuilder(fields.map((f) => f.name)),
+      values: new Array(fields.length).fill(null),
       schema,
       partition: { file: file.name },
       fileHeaders: [
