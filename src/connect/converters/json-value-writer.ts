@@ -7,9 +7,12 @@
 import { LogicalType, type Schema } from '../data/schema.js';
 import { quoteKey } from './java-json.js';
 import {
+  bytesNeeded,
   currentSlab,
   FULL,
+  forgetLongString,
   nextSlab,
+  SLAB_BYTES,
   slabStart,
   takeRecord,
   writeBoolean,
@@ -98,6 +101,8 @@ function planOf(schema: Schema): FieldPlan[] {
 /**
  * The JSON bytes of a value, after `head` (the converter's envelope, whose closing brace is added) when given:
  * structs field by field, schemaless values as {@link writeInferred}, everything else through `fallback`.
+ * A record goes into the current slab, or a fresh one when the rest is too short; one larger than a slab gets a
+ * Buffer of its own size.
  */
 export function encodeJson(
   head: Uint8Array | null,
@@ -105,20 +110,58 @@ export function encodeJson(
   value: unknown,
   fallback: JsonFallback,
 ): Buffer {
-  for (;;) {
-    const b = currentSlab();
-    let p = slabStart();
-    if (head !== null) p = writeBytes(b, p, head);
-    if (p !== FULL) {
-      if (value === null || value === undefined) p = writeText(b, p, fallback(schema ?? null, value));
-      else if (!schema) p = writeInferred(b, p, value, fallback);
-      else if (schema.type === 'struct') p = writeStruct(b, p, schema, value, fallback);
-      else p = writeText(b, p, fallback(schema, value));
-    }
-    if (head !== null && p !== FULL) p = writeBytes(b, p, CLOSE);
-    if (p !== FULL) return takeRecord(p);
+  const start = slabStart();
+  let p = writeRecord(currentSlab(), start, head, schema, value, fallback);
+  if (p !== FULL) return takeRecord(p);
+  let need = bytesNeeded(start);
+  if (start > 0 && need <= SLAB_BYTES) {
     nextSlab();
+    p = writeRecord(currentSlab(), 0, head, schema, value, fallback);
+    if (p !== FULL) return takeRecord(p);
+    need = bytesNeeded(0);
   }
+  try {
+    return writeAlone(need, head, schema, value, fallback);
+  } finally {
+    forgetLongString();
+  }
+}
+
+/**
+ * A record larger than a slab, in a buffer of its own: sized by what the attempt in the slab needed plus a slab
+ * for the rest (grown if that is short), and copied out at its size only when that would leave much unused.
+ */
+function writeAlone(
+  need: number,
+  head: Uint8Array | null,
+  schema: Schema | null | undefined,
+  value: unknown,
+  fallback: JsonFallback,
+): Buffer {
+  let size = need + SLAB_BYTES;
+  for (;;) {
+    const b = Buffer.allocUnsafe(size);
+    const p = writeRecord(b, 0, head, schema, value, fallback);
+    if (p !== FULL) return size - p <= SLAB_BYTES ? b.subarray(0, p) : Buffer.copyBytesFrom(b, 0, p);
+    size = 2 * Math.max(size, bytesNeeded(0));
+  }
+}
+
+function writeRecord(
+  b: Buffer,
+  p: number,
+  head: Uint8Array | null,
+  schema: Schema | null | undefined,
+  value: unknown,
+  fallback: JsonFallback,
+): number {
+  if (head !== null) p = writeBytes(b, p, head);
+  if (p === FULL) return FULL;
+  if (value === null || value === undefined) p = writeText(b, p, fallback(schema ?? null, value));
+  else if (!schema) p = writeInferred(b, p, value, fallback);
+  else if (schema.type === 'struct') p = writeStruct(b, p, schema, value, fallback);
+  else p = writeText(b, p, fallback(schema, value));
+  return head === null || p === FULL ? p : writeBytes(b, p, CLOSE);
 }
 
 const CLOSE = Uint8Array.of(0x7d); // }

@@ -19,10 +19,17 @@ export const FULL = -1;
  * A slab holds the bytes of many records; a record's Buffer is a view of it, so the slab lives as long as any of
  * its records. Node's own pool for small Buffers works the same way with 8 KiB.
  */
-const SLAB_BYTES = 32 * 1024;
+export const SLAB_BYTES = 8 * 1024;
 
 let slab = Buffer.allocUnsafe(SLAB_BYTES);
 let used = 0;
+/** Where the last write that did not fit would have ended, in the buffer it was given. */
+let neededEnd = 0;
+
+function full(end: number): number {
+  neededEnd = end;
+  return FULL;
+}
 
 /** The slab to write the next record into, from {@link slabStart} on. */
 export function currentSlab(): Buffer {
@@ -33,6 +40,11 @@ export function slabStart(): number {
   return used;
 }
 
+/** How many bytes past `start` the record that did not fit needed at least. */
+export function bytesNeeded(start: number): number {
+  return neededEnd - start;
+}
+
 /** The record written from {@link slabStart} to `end`, as a Buffer of its own (a view of the slab). */
 export function takeRecord(end: number): Buffer {
   const out = Buffer.from(slab.buffer, slab.byteOffset + used, end - used);
@@ -40,33 +52,32 @@ export function takeRecord(end: number): Buffer {
   return out;
 }
 
-/**
- * A fresh slab after a record did not fit: one of the usual size, or twice the size of a slab that the record
- * did not fit even when empty.
- */
+/** A fresh slab after a record did not fit in the rest of the current one. */
 export function nextSlab(): void {
-  slab = Buffer.allocUnsafe(used === 0 ? 2 * slab.length : SLAB_BYTES);
+  slab = Buffer.allocUnsafe(SLAB_BYTES);
   used = 0;
 }
 
 /** Bytes prepared in advance (a quoted key, punctuation). */
 export function writeBytes(b: Buffer, p: number, bytes: Uint8Array): number {
   const n = bytes.length;
-  if (p + n > b.length) return FULL;
+  if (p + n > b.length) return full(p + n);
   for (let i = 0; i < n; i++) b[p++] = bytes[i]!;
   return p;
 }
 
-/** Text copied in as UTF-8: at most 3 bytes per UTF-16 unit. */
+/** Text copied in as UTF-8: at most 3 bytes per UTF-16 unit, counted exactly for long text. */
 export function writeText(b: Buffer, p: number, text: string): number {
-  if (p + 3 * text.length > b.length) return FULL;
+  const n = text.length;
+  const end = p + (n <= SHORT_STRING ? 3 * n : Buffer.byteLength(text, 'utf8'));
+  if (end > b.length) return full(end);
   return p + b.write(text, p, 'utf8');
 }
 
 /** Text known to be ASCII (a number as javaDouble spells it, a literal). */
 function writeAscii(b: Buffer, p: number, text: string): number {
   const n = text.length;
-  if (p + n > b.length) return FULL;
+  if (p + n > b.length) return full(p + n);
   for (let i = 0; i < n; i++) b[p++] = text.charCodeAt(i);
   return p;
 }
@@ -78,7 +89,7 @@ const SHORT_STRING = 256;
 export function writeString(b: Buffer, p: number, s: string): number {
   const n = s.length;
   if (n <= SHORT_STRING) {
-    if (p + n + 2 > b.length) return FULL;
+    if (p + n + 2 > b.length) return full(p + n + 2);
     let q = p;
     b[q++] = 0x22; // "
     let i = 0;
@@ -92,7 +103,21 @@ export function writeString(b: Buffer, p: number, s: string): number {
       return q;
     }
   }
-  return writeText(b, p, quote(s));
+  // A long string of a record that did not fit is written again into a larger buffer: it is quoted once.
+  if (s !== lastLong) {
+    lastLong = s;
+    lastQuoted = quote(s);
+  }
+  return writeText(b, p, lastQuoted);
+}
+
+let lastLong = '';
+let lastQuoted = '""';
+
+/** Drops the long string kept for a record written again, once that record is done. */
+export function forgetLongString(): void {
+  lastLong = '';
+  lastQuoted = '""';
 }
 
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
@@ -125,7 +150,7 @@ function writeDigits(b: Buffer, p: number, value: number, minDigits: number): nu
 
 /** A safe integer as `String(value)` spells it. */
 export function writeLong(b: Buffer, p: number, value: number): number {
-  if (p + 17 > b.length) return FULL;
+  if (p + 17 > b.length) return full(p + 17);
   if (value < 0) {
     b[p++] = 0x2d; // -
     value = -value;
@@ -141,7 +166,7 @@ export function writeLong(b: Buffer, p: number, value: number): number {
  * decimal that does, which is what JS and Java print.
  */
 export function writeDouble(b: Buffer, p: number, value: number): number {
-  if (p + 26 > b.length) return FULL;
+  if (p + 26 > b.length) return full(p + 26);
   const abs = Math.abs(value);
   if (abs >= 1e-3 && abs < 1e7) {
     if (Number.isInteger(value)) {

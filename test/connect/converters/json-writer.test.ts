@@ -62,10 +62,15 @@ describe('connect › converters › json › bytes written directly', () => {
       ['text', Schemas.STRING],
     ]);
     const first = plain.fromConnectData('t', s, { id: 1, text: 'first' })!;
-    const sizes = [10, 40_000, 100, 200_000, 5, 70_000];
-    const written = sizes.map((n, i) => plain.fromConnectData('t', s, { id: i, text: 'x'.repeat(n) })!);
+    const texts = [10, 40_000, 100, 200_000, 5, 70_000, 8000, 3000].flatMap((n) => [
+      'x'.repeat(n),
+      'a "quoted" é\n'.repeat(Math.ceil(n / 14)),
+    ]);
+    const written = texts.map((t, i) => withSchemas.fromConnectData('t', s, { id: i, text: t })!);
     for (const [i, b] of written.entries()) {
-      expect(text(b)).toBe(`{"id":${i},"text":"${'x'.repeat(sizes[i]!)}"}`);
+      const tree = stringify(connectToJson(s, { id: i, text: texts[i] }));
+      expect(JSON.parse(text(b)!).payload).toEqual(JSON.parse(tree));
+      expect(text(b)!.endsWith(`"payload":${tree}}`)).toBe(true);
     }
     expect(text(first)).toBe('{"id":1,"text":"first"}');
   });
