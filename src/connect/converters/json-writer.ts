@@ -158,6 +158,16 @@ export function writeLong(b: Buffer, p: number, value: number): number {
   return writeDigits(b, p, value, 1);
 }
 
+/** A safe integer's digits (as `String(value)` spells them) as a Buffer of their own, a view of the slab. */
+export function longText(value: number): Buffer {
+  let p = writeLong(slab, used, value);
+  if (p === FULL) {
+    nextSlab();
+    p = writeLong(slab, 0, value);
+  }
+  return takeRecord(p);
+}
+
 /**
  * A finite double as Java's `Double.toString` spells it ({@link javaDouble}). Between 1e-3 and 1e7 a value with
  * at most six decimals is written with integer arithmetic: when r = round(|value|·10^6) gives back the value as

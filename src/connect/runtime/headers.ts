@@ -1,5 +1,6 @@
 import type { Header } from '../../client/index.js';
 import { asText } from '../converters/index.js';
+import { longText } from '../converters/json-writer.js';
 import type { ConnectHeader } from '../data/connect-record.js';
 import { Schemas } from '../data/schema.js';
 
@@ -32,6 +33,8 @@ function headerToBytes(h: ConnectHeader): Header {
   const value = h.value;
   if (value === null || value === undefined) return { key: h.key, value: null };
   if (Buffer.isBuffer(value)) return { key: h.key, value };
+  // A number per record (a line number, a sequence): its digits, without a string in between.
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return { key: h.key, value: longText(value) };
   if (typeof value !== 'string' && !(value instanceof Date))
     return { key: h.key, value: Buffer.from(asText(value), 'utf8') };
   const time = value instanceof Date ? value.getTime() : 0;

@@ -48,11 +48,27 @@ function sharedBuffer(size: number): Buffer {
   return shared.subarray(0, size);
 }
 
+/**
+ * Header keys as UTF-8. Records repeat the same few keys, and encoding a short string into the batch costs more
+ * than copying its bytes, so each key is encoded once (the cache is bounded).
+ */
+const keyBytes = new Map<string, Buffer>();
+
+function keyBytesOf(key: string): Buffer {
+  let bytes = keyBytes.get(key);
+  if (bytes === undefined) {
+    if (keyBytes.size >= 1024) keyBytes.clear();
+    bytes = Buffer.from(key, 'utf8');
+    keyBytes.set(key, bytes);
+  }
+  return bytes;
+}
+
 function headersSize(headers: readonly Header[]): number {
   let size = varintSize(headers.length);
   for (let i = 0; i < headers.length; i++) {
     const header = headers[i];
-    const keyLength = Buffer.byteLength(header.key, 'utf8');
+    const keyLength = keyBytesOf(header.key).length;
     size += varintSize(keyLength) + keyLength;
     const value = header.value;
     size += value === null ? 1 : varintSize(value.length) + value.length;
@@ -64,9 +80,10 @@ function writeHeaders(out: Buffer, pos: number, headers: readonly Header[]): num
   pos = writeVarint(out, pos, headers.length);
   for (let i = 0; i < headers.length; i++) {
     const header = headers[i];
-    const keyLength = Buffer.byteLength(header.key, 'utf8');
-    pos = writeVarint(out, pos, keyLength);
-    pos += out.write(header.key, pos, keyLength, 'utf8');
+    const key = keyBytesOf(header.key);
+    pos = writeVarint(out, pos, key.length);
+    out.set(key, pos);
+    pos += key.length;
     const value = header.value;
     if (value === null) {
       out[pos++] = 1; // zigzag(-1): a null header value

@@ -27,6 +27,26 @@ describe('connect › runtime › headers to bytes', () => {
     expect(headersToBytes([])).toBeUndefined();
   });
 
+  it('writes a number as String() spells it, integers of any size and sign and other numbers alike', () => {
+    const numbers = [
+      0,
+      -0,
+      7,
+      -42,
+      1234567890,
+      2 ** 31,
+      -(2 ** 31) - 1,
+      2 ** 53 - 1,
+      -(2 ** 53) + 1,
+      2 ** 53,
+      1.5,
+      1e21,
+      Number.NaN,
+    ];
+    for (const n of numbers)
+      expect(text([{ key: 'n', value: n, schema: Schemas.INT64 }])).toEqual([['n', String(n)]]);
+  });
+
   it('encodes a header object shared by many records anew whenever its value changed, also a date in place', () => {
     const file: ConnectHeader = { key: 'file', value: 'a.csv', schema: Schemas.STRING };
     const mtime = new Date(0);
