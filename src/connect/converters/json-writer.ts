@@ -200,6 +200,8 @@ export function writeDouble(b: Buffer, p: number, value: number): number {
       b[p++] = 0x2e; // .
       return writeDigits(b, p, fraction, decimals);
     }
+    // Not an integer, in the plain range: JS prints what Java does (javaDouble).
+    return writeAscii(b, p, String(value));
   }
   return writeAscii(b, p, javaDouble(value));
 }

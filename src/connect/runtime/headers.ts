@@ -17,6 +17,7 @@ export function headersToBytes(headers: ConnectHeader[] | undefined): Header[] |
 
 /** A string or date header as last encoded, by the header object it came from. */
 interface Encoded {
+  source: ConnectHeader;
   value: unknown;
   /** The date's time when it was encoded: a Date can change in place. */
   time: number;
@@ -28,6 +29,24 @@ interface Encoded {
  * every row of a file): such a header is encoded once and its bytes shared, as long as its value is unchanged.
  */
 const encoded = new WeakMap<ConnectHeader, Encoded>();
+/** The last few found or encoded, looked at before the WeakMap: the shared headers of a record are among them. */
+const recent: (Encoded | undefined)[] = [undefined, undefined, undefined, undefined];
+let nextRecent = 0;
+
+function remember(e: Encoded): void {
+  recent[nextRecent] = e;
+  nextRecent = (nextRecent + 1) % recent.length;
+}
+
+function cachedFor(h: ConnectHeader): Encoded | undefined {
+  for (let i = 0; i < recent.length; i++) {
+    const e = recent[i];
+    if (e !== undefined && e.source === h) return e;
+  }
+  const e = encoded.get(h);
+  if (e !== undefined) remember(e);
+  return e;
+}
 
 function headerToBytes(h: ConnectHeader): Header {
   const value = h.value;
@@ -38,11 +57,16 @@ function headerToBytes(h: ConnectHeader): Header {
   if (typeof value !== 'string' && !(value instanceof Date))
     return { key: h.key, value: Buffer.from(asText(value), 'utf8') };
   const time = value instanceof Date ? value.getTime() : 0;
-  const cached = encoded.get(h);
+  const cached = cachedFor(h);
   if (cached !== undefined && cached.value === value && cached.time === time && cached.header.key === h.key)
     return cached.header;
   const header = { key: h.key, value: Buffer.from(asText(value), 'utf8') };
-  encoded.set(h, { value, time, header });
+  const entry = { source: h, value, time, header };
+  encoded.set(h, entry);
+  // A stale entry for `h` among the recent ones would be found first: replace it there too.
+  const stale = recent.indexOf(cached);
+  if (cached !== undefined && stale >= 0) recent[stale] = entry;
+  else remember(entry);
   return header;
 }
 

@@ -161,11 +161,15 @@ export class SourceTaskRunner extends TaskRunner {
         );
       }
       if (value === SKIPPED) continue;
-      // A null key is left out rather than passed: the producer's unkeyed path is its fast one.
-      const out: ProducerRecord<Buffer | null, Buffer | null> = key === null ? { value } : { key, value };
-      if (t.headers !== undefined && t.headers.length > 0) out.headers = headersToBytes(t.headers);
-      if (t.timestamp != null) out.timestamp = t.timestamp;
-      if (t.kafkaPartition != null) out.partition = t.kafkaPartition;
+      // One literal with every field (unset ones undefined) is one allocation of one shape. A null key is passed
+      // as undefined: the producer's unkeyed path is its fast one.
+      const out: ProducerRecord<Buffer | null, Buffer | null> = {
+        key: key === null ? undefined : key,
+        value,
+        headers: t.headers !== undefined && t.headers.length > 0 ? headersToBytes(t.headers) : undefined,
+        timestamp: t.timestamp ?? undefined,
+        partition: t.kafkaPartition ?? undefined,
+      };
       let list = byTopic.get(t.topic);
       if (!list) byTopic.set(t.topic, (list = []));
       list.push(out);
