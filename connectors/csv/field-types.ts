@@ -69,6 +69,27 @@ function notA(field: FieldSpec, text: string, what: string): CellError {
   );
 }
 
+/**
+ * The value of a cell of at most 15 digits with an optional sign, read digit by digit; undefined for anything else
+ * (spaces, more digits, other characters), which the general path then checks. Most integer cells are this, and
+ * this is about twice as fast as a regular expression and Number together.
+ */
+function plainInteger(text: string): number | undefined {
+  const length = text.length;
+  let i = 0;
+  const first = text.charCodeAt(0);
+  if (first === 0x2d || first === 0x2b) i = 1; // - or +
+  if (length === i || length - i > 15) return undefined;
+  let n = 0;
+  for (; i < length; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    n = n * 10 + digit;
+  }
+  // -0 is 0 as a long.
+  return first === 0x2d && n !== 0 ? -n : n;
+}
+
 /** Converts one cell. `null` (the null marker or an empty cell) is allowed only for nullable fields. */
 export function convertCell(field: FieldSpec, text: string | null): CellValue {
   if (text === null) {
@@ -85,6 +106,8 @@ export function convertCell(field: FieldSpec, text: string | null): CellValue {
       return n;
     }
     case 'long': {
+      const plain = plainInteger(text);
+      if (plain !== undefined) return plain;
       const t = text.trim();
       const n = Number(t);
       if (!INTEGER.test(t)) throw notA(field, text, 'a long');
@@ -99,6 +122,8 @@ export function convertCell(field: FieldSpec, text: string | null): CellValue {
       return field.type === 'float' ? Math.fround(Number(t)) : Number(t);
     }
     case 'boolean': {
+      if (text === 'true') return true;
+      if (text === 'false') return false;
       const t = text.trim().toLowerCase();
       if (TRUE.has(t)) return true;
       if (FALSE.has(t)) return false;
