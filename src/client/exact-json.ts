@@ -4,13 +4,17 @@ import {
   parse as parseLossless,
   stringify as stringifyLossless,
 } from 'lossless-json';
+import { parseFlatJson } from './flat-json.js';
 
 /**
  * JSON.parse, except that integers a number cannot hold exactly (a PostgreSQL bigint id beyond 2^53, a snowflake
  * id) become bigints rather than silently rounded numbers. The text is parsed as usual first; only when that gives
  * an integer-valued number of 2^53 or more, which may have lost digits, is it parsed again with lossless-json.
+ * A flat object, the common record, takes a faster path that gives the same value (see parseFlatJson).
  */
 export function parseJson(text: string): unknown {
+  const flat = parseFlatJson(text);
+  if (flat !== undefined) return flat;
   const value = JSON.parse(text);
   if (!mayHaveLostDigits(value)) return value;
   return parseLossless(text, null, (digits) =>
