@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { type Options as ParseOptions, parse } from 'csv-parse';
+import type { CellValue } from './field-types.js';
 
 /** How a file is parsed; the subset of csv-parse's options the connector exposes, with Kafka-style names mapped in. */
 export interface CsvFormat {
@@ -28,11 +29,13 @@ export type CsvPosition = {
 };
 
 /**
- * One record of a file: its cells by column index (null for an empty cell or the null marker), or why it is bad.
- * `end` is where reading resumes after it, and doubles as the record's source offset.
+ * One record of a file: its cells by column index (null for an empty cell or the null marker), or, typed by the
+ * thread that parsed it, its value (then `cells` is null), or why it is bad. `end` is where reading resumes after
+ * it, and doubles as the record's source offset.
  */
 export type CsvRow =
-  | { ok: true; line: number; row: number; end: CsvPosition; cells: (string | null)[] }
+  | { ok: true; line: number; row: number; end: CsvPosition; cells: (string | null)[]; value?: undefined }
+  | { ok: true; line: number; row: number; end: CsvPosition; cells: null; value: Record<string, CellValue> }
   | { ok: false; line: number; row: number; end: CsvPosition; reason: string; raw: string };
 
 /**

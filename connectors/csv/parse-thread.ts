@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { type CsvFormat, type CsvPosition, readRows } from './csv-reader.js';
+import type { FieldSpec } from './field-types.js';
 import { encodeRows, transferList } from './row-transfer.js';
 
 export interface ParseThreadInput {
@@ -14,6 +15,8 @@ export interface ParseThreadInput {
   from: CsvPosition;
   /** Batches it may post before the task takes one. */
   credits: number;
+  /** The file's fields, to type the rows with. */
+  fields?: FieldSpec[];
 }
 
 /** What the thread posts besides batches: the end of the file, or the error that stopped reading it. */
@@ -30,7 +33,7 @@ port.on('message', (n: number) => {
 
 try {
   for await (const batch of readRows(input.file, input.format, input.columns, input.from)) {
-    const transfer = encodeRows(batch);
+    const transfer = encodeRows(batch, input.fields);
     while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve));
     credits--;
     port.postMessage(transfer, transferList(transfer));

@@ -79,7 +79,10 @@ export function rowToRecord(
   ];
   let reason: string | undefined;
   let value: Record<string, CellValue> | undefined;
-  if (row.ok) {
+  if (row.ok && row.cells === null) {
+    // Typed by the thread that parsed it.
+    value = row.value;
+  } else if (row.ok) {
     const fields = open.fields;
     const cells = row.cells;
     const values = open.values;
@@ -106,7 +109,8 @@ export function rowToRecord(
     return {
       topic: c['errors.deadletterqueue.topic.name'] ?? `${c.topic}-dlq`,
       key: null,
-      value: row.ok ? row.cells.map((v) => v ?? '').join(c['csv.separator.char']) : row.raw,
+      // A typed row always has a value: a row reaching here has its cells.
+      value: row.ok ? row.cells!.map((v) => v ?? '').join(c['csv.separator.char']) : row.raw,
       valueSchema: Schemas.STRING,
       headers: [...headers, { key: CsvHeaders.reason, value: reason ?? 'unknown', schema: Schemas.STRING }],
       sourcePartition: open.partition,

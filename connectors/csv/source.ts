@@ -12,7 +12,7 @@ import {
 } from '../../src/connect/index.js';
 import { type CsvSourceTaskConfig, csvSourceConfig } from './config.js';
 import { type CsvFormat, type CsvPosition, type CsvRow, readHeader, readRows } from './csv-reader.js';
-import { type FieldSpec, inferField, parseFieldType } from './field-types.js';
+import { type CellValue, type FieldSpec, inferField, parseFieldType } from './field-types.js';
 import { objectBuilder } from './object-builder.js';
 import { CsvHeaders, type OpenFile, rowToRecord, schemaOf } from './row-to-record.js';
 import { type ClaimedFile, SpoolDirectory } from './spool-directory.js';
@@ -214,11 +214,12 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
         'resuming file after its last committed row',
       );
     const keyFields = this.config['key.fields'];
+    const build = objectBuilder<CellValue>(fields.map((f) => f.name));
     const schemaOfField = (k: string) => schema.fields?.find((f) => f.name === k)?.schema ?? null;
     return {
       file,
       fields,
-      build: objectBuilder(fields.map((f) => f.name)),
+      build,
       values: new Array(fields.length).fill(null),
       schema,
       partition: { file: file.name },
@@ -234,7 +235,7 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
             : struct(keyFields.map((k) => [k, schemaOfField(k)!] as const)),
       rows:
         file.size >= this.config['csv.parse.thread.min.bytes']
-          ? readRowsThreaded(file.path, this.format, columns, from)
+          ? readRowsThreaded(file.path, this.format, columns, from, { fields, build })
           : readRows(file.path, this.format, columns, from),
       pending: [],
       next: 0,
@@ -265,7 +266,8 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
     try {
       sampling: for await (const batch of rows) {
         for (const row of batch) {
-          if (!row.ok) continue;
+          // The rows of the reader in this thread always have their cells.
+          if (!row.ok || row.cells === null) continue;
           for (let i = 0; i < columns.length; i++) samples[i]!.push(row.cells[i] ?? null);
           if (++n >= limit) break sampling;
         }

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { CsvFormat, CsvPosition, CsvRow } from './csv-reader.js';
 import type { ParseThreadEnd, ParseThreadInput } from './parse-thread.js';
-import { decodeRows, type RowTransfer } from './row-transfer.js';
+import { decodeRows, type RowTransfer, type RowTyping } from './row-transfer.js';
 
 /** Batches (of about 64 KiB of the file each) the parsing thread may run ahead of the task. */
 const CREDITS = 16;
@@ -27,16 +27,25 @@ function startThread(input: ParseThreadInput): Worker {
 
 /**
  * {@link readRows} with the parsing on a thread of its own: the same batches, the same errors, while this thread
- * types, converts and sends the rows before. csv-parse is about half of a row's cost, so this nearly doubles what
- * one task reads on a machine with a core to spare.
+ * converts and sends the rows before. csv-parse is about half of a row's cost, so this nearly doubles what one task
+ * reads on a machine with a core to spare. Given the file's `typing`, the parsing thread also types each row that
+ * fits its fields, which then comes with its value instead of its cells.
  */
 export async function* readRowsThreaded(
   file: string,
   format: CsvFormat,
   columns: readonly string[],
   from: CsvPosition,
+  typing?: RowTyping,
 ): AsyncGenerator<CsvRow[]> {
-  const worker = startThread({ file, format, columns: [...columns], from, credits: CREDITS });
+  const worker = startThread({
+    file,
+    format,
+    columns: [...columns],
+    from,
+    credits: CREDITS,
+    ...(typing ? { fields: [...typing.fields] } : {}),
+  });
   const queue: (RowTransfer | ParseThreadEnd)[] = [];
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
@@ -65,7 +74,7 @@ export async function* readRowsThreaded(
       if ('end' in m) return;
       if ('error' in m) throw Object.assign(new Error(m.error.message), { code: m.error.code });
       worker.postMessage(1);
-      yield decodeRows(m);
+      yield decodeRows(m, typing);
     }
   } finally {
     worker.removeAllListeners('exit');

@@ -162,7 +162,7 @@ describe('connectors › csv › reader › parsing thread', () => {
     const { columns, start } = await readHeader(file, format);
     let ids: number[] = [];
     for await (const batch of readRowsThreaded(file, format, columns, start))
-      for (const r of batch) ids.push(r.ok ? Number(r.cells[0]) : -1);
+      for (const r of batch) ids.push(r.ok ? Number(r.cells?.[0]) : -1);
     expect(ids).toEqual(Array.from({ length: n }, (_, i) => i));
     ids = [];
     const rows = readRowsThreaded(file, format, columns, start);

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CsvRow } from '../../../connectors/csv/csv-reader.js';
+import {
+  CellError,
+  type CellValue,
+  convertCell,
+  type FieldSpec,
+} from '../../../connectors/csv/field-types.js';
+import { objectBuilder } from '../../../connectors/csv/object-builder.js';
 import { decodeRows, encodeRows, transferList } from '../../../connectors/csv/row-transfer.js';
 
 /** Rows as the reader hands them out: cells never empty (an empty cell is null), bad rows with their text. */
@@ -53,5 +60,61 @@ describe('connectors › csv › row transfer', () => {
     const t = encodeRows(rows);
     expect(t.cells).toBeUndefined();
     expect(Buffer.from(t.text!).toString()).toBe('1\x1f\x1fx');
+  });
+});
+
+describe('connectors › csv › row transfer › typed on the parsing thread', () => {
+  const types = [
+    'string',
+    'long',
+    'int',
+    'double',
+    'float',
+    'boolean',
+    'date',
+    'timestamp',
+    'decimal',
+  ] as const;
+  const field = fc.record({ type: fc.constantFrom(...types), nullable: fc.boolean() });
+  /** Cells that fit some type, and some that fit none. */
+  const text = fc.oneof(
+    fc.integer().map(String),
+    fc.double({ noNaN: true }).map(String),
+    fc.constantFrom('true', 'no', '2026-02-03', '2026-02-03T04:05:06Z', '1.50', 'x\x1fy', 'é', '-0', 'NaN'),
+    fc.string({ minLength: 1, maxLength: 4 }),
+  );
+
+  it('types a row whose cells fit their fields as converting them would, and sends any other row as text', () => {
+    fc.assert(
+      fc.property(
+        fc.array(field, { minLength: 1, maxLength: 5 }),
+        fc.array(fc.array(fc.option(text, { nil: null }), { minLength: 5, maxLength: 5 }), { maxLength: 8 }),
+        (specs, table) => {
+          const fields: FieldSpec[] = specs.map((f, i) => ({ name: `c${i}`, ...f }));
+          const build = objectBuilder<CellValue>(fields.map((f) => f.name));
+          const rows: Extract<CsvRow, { cells: (string | null)[] }>[] = table.map((cells, i) => ({
+            ok: true as const,
+            line: i + 2,
+            row: i + 1,
+            end: { position: 10 * i, line: i + 2, row: i + 1 },
+            cells: cells.slice(0, fields.length),
+          }));
+          const t = encodeRows(rows, fields);
+          const decoded = decodeRows(structuredClone(t, { transfer: transferList(t) }), { fields, build });
+          const separator = rows.some((r) => r.cells.some((c) => c?.includes('\x1f')));
+          decoded.forEach((row, i) => {
+            const input = rows[i]!;
+            let expected: Record<string, CellValue> | undefined;
+            try {
+              expected = build(fields.map((f, j) => convertCell(f, input.cells[j] ?? null)));
+            } catch (err) {
+              if (!(err instanceof CellError)) throw err;
+            }
+            if (expected === undefined || separator) expect(row).toEqual(input);
+            else expect(row).toEqual({ ...input, cells: null, value: expected });
+          });
+        },
+      ),
+    );
   });
 });

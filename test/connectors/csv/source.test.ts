@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CsvSourceTaskConfig } from '../../../connectors/csv/config.js';
 import { csvSource } from '../../../connectors/csv/index.js';
 import { parseConfig } from '../../../src/config/index.js';
@@ -22,10 +22,13 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** How the describe block running parses files: in the task's thread, or on a thread that also types the rows. */
+let parsing: Record<string, unknown> = {};
+
 function taskConfig(extra: Record<string, unknown> = {}, taskId = 0, taskCount = 1) {
   const config = parseConfig(
     csvSource.config,
-    { topic: 'orders', 'input.path': dir, 'input.finite': true, ...extra },
+    { topic: 'orders', 'input.path': dir, 'input.finite': true, ...parsing, ...extra },
     'csv',
   );
   return csvSource.taskConfigs(config, taskCount)[taskId];
@@ -57,7 +60,15 @@ async function drain(
 
 const header = (r: SourceRecord, key: string) => r.headers?.find((h) => h.key === key)?.value;
 
-describe('connectors › csv › source', () => {
+/** Every test runs with both ways of parsing: their records must be the same. */
+describe.each([
+  ['in the task thread', { 'csv.parse.thread.min.bytes': 1 << 30 }],
+  ['on a parsing thread', { 'csv.parse.thread.min.bytes': 0 }],
+])('connectors › csv › source, parsing %s', (_, mode) => {
+  beforeAll(() => {
+    parsing = mode;
+  });
+
   it('reads typed rows with file and line headers, keyed by key.fields, and moves finished files', async () => {
     await writeFile(
       join(dir, 'a.csv'),
