@@ -38,6 +38,10 @@ const enum Char {
 /** The keys of the last object parsed, by position: records of a topic mostly repeat them. */
 const lastKeys: string[] = [];
 
+/**
+ * The index of the first character from `i` on that is not whitespace. Callers check the character at `i` first
+ * (`<= Char.Space`): records rarely hold whitespace, and the call would cost more than the check.
+ */
 function skipSpace(text: string, i: number): number {
   for (;;) {
     const c = text.charCodeAt(i);
@@ -92,10 +96,11 @@ function numberEnd(text: string, start: number): number {
 
 /** One flat JSON object's value, or undefined when `text` is not one (see the file's header). */
 export function parseFlatJson(text: string): Record<string, unknown> | undefined {
-  let i = skipSpace(text, 0);
+  let i = text.charCodeAt(0) <= Char.Space ? skipSpace(text, 0) : 0;
   if (text.charCodeAt(i) !== Char.OpenBrace) return undefined;
   const obj: Record<string, unknown> = {};
-  i = skipSpace(text, i + 1);
+  i += 1;
+  if (text.charCodeAt(i) <= Char.Space) i = skipSpace(text, i);
   if (text.charCodeAt(i) === Char.CloseBrace) return skipSpace(text, i + 1) === text.length ? obj : undefined;
   for (let k = 0; ; k++) {
     if (text.charCodeAt(i) !== Char.Quote) return undefined;
@@ -114,9 +119,11 @@ export function parseFlatJson(text: string): Record<string, unknown> | undefined
       if (key === '__proto__') return undefined;
       lastKeys[k] = key;
     }
-    i = skipSpace(text, keyEnd + 1);
+    i = keyEnd + 1;
+    if (text.charCodeAt(i) <= Char.Space) i = skipSpace(text, i);
     if (text.charCodeAt(i) !== Char.Colon) return undefined;
-    i = skipSpace(text, i + 1);
+    i += 1;
+    if (text.charCodeAt(i) <= Char.Space) i = skipSpace(text, i);
     const c = text.charCodeAt(i);
     if (c === Char.Quote) {
       const end = stringEnd(text, i);
@@ -141,10 +148,11 @@ export function parseFlatJson(text: string): Record<string, unknown> | undefined
       obj[key] = n;
       i = end;
     }
-    i = skipSpace(text, i);
+    if (text.charCodeAt(i) <= Char.Space) i = skipSpace(text, i);
     const next = text.charCodeAt(i);
     if (next === Char.Comma) {
-      i = skipSpace(text, i + 1);
+      i += 1;
+      if (text.charCodeAt(i) <= Char.Space) i = skipSpace(text, i);
       continue;
     }
     if (next === Char.CloseBrace && skipSpace(text, i + 1) === text.length) return obj;
