@@ -79,8 +79,16 @@ export class CsvSinkTask implements SinkTask<CsvSinkConfig> {
     const c = this.config;
     // The text of each file's new rows, written in one piece per file and put.
     const byFile = new Map<string, { file: OpenCsvFile; text: string }>();
+    // A batch mostly holds one partition: its key is built once, not per record.
+    let tp = '';
+    let topic: string | undefined;
+    let partition = -1;
     for (const record of records) {
-      const tp = `${record.topic}\u0000${record.kafkaPartition}`;
+      if (record.topic !== topic || record.kafkaPartition !== partition) {
+        topic = record.topic;
+        partition = record.kafkaPartition;
+        tp = `${topic}\u0000${partition}`;
+      }
       let file = this.files.get(tp);
       if (file && this.due(file)) {
         await this.flushPending(byFile, tp);

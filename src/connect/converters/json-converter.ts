@@ -257,6 +257,9 @@ const ENVELOPE_REQUIRED =
   'JsonConverter with schemas.enable requires "schema" and "payload" fields and may not contain additional fields. ' +
   'If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration.';
 
+/** What null bytes (a record without a key, a tombstone) read as: one shared object, read and never changed. */
+const NO_DATA: SchemaAndValue = Object.freeze({ schema: null, value: null });
+
 /** Kafka's JsonConverter: JSON text, with the `{schema, payload}` envelope when `schemas.enable` is true. */
 export class JsonConverter implements Converter {
   constructor(private readonly schemasEnable: boolean) {}
@@ -267,7 +270,7 @@ export class JsonConverter implements Converter {
   }
 
   toConnectData(_topic: string, bytes: Buffer | null): SchemaAndValue {
-    if (bytes === null) return { schema: null, value: null };
+    if (bytes === null) return NO_DATA;
     let node: unknown;
     try {
       const text = bytes.toString('utf8');
