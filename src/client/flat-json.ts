@@ -37,6 +37,8 @@ const enum Char {
 
 /** The keys of the last object parsed, by position: records of a topic mostly repeat them. */
 const lastKeys: string[] = [];
+/** Keys kept past this position would only hold on to the keys of one unusually wide object. */
+const MAX_KEPT_KEYS = 256;
 
 /**
  * The index of the first character from `i` on that is not whitespace. Callers check the character at `i` first
@@ -125,7 +127,7 @@ export function parseFlatJson(text: string): Record<string, unknown> | undefined
       if (keyEnd < 0) return undefined;
       key = text.slice(i + 1, keyEnd);
       if (key === '__proto__') return undefined;
-      lastKeys[k] = key;
+      if (k < MAX_KEPT_KEYS) lastKeys[k] = key;
     }
     i = keyEnd + 1;
     if (text.charCodeAt(i) <= Char.Space) i = skipSpace(text, i);

@@ -114,6 +114,14 @@ describe('client › flat-json', () => {
     }
   });
 
+  it('parses objects wider than the keys it keeps from the last one', () => {
+    const wide = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`k${i}`, i % 2 ? `v${i}` : i]));
+    const text = JSON.stringify(wide);
+    expect(parseFlatJson(text)).toStrictEqual(wide);
+    expect(parseFlatJson(text)).toStrictEqual(wide);
+    expectAgrees(JSON.stringify({ k0: 'a', k1: 'b' }));
+  });
+
   it('leaves a __proto__ key to JSON.parse, which makes it an own property', () => {
     const text = '{"__proto__":"x","a":1}';
     expect(parseFlatJson(text)).toBeUndefined();
