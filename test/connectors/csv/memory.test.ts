@@ -40,6 +40,7 @@ async function writeLongRows(file: string, bytes: number): Promise<number> {
 }
 
 describe('connectors › csv › memory', () => {
+  // The 2 GiB file takes about a minute on a quiet machine, and 142 s was seen on a throttled one: a long timeout.
   it(`streams a 2 GiB file through sluice run: every row reaches the topic, peak RSS under 200 MB`, async () => {
     const input = path.join(dir, 'input');
     await mkdir(input);
@@ -87,5 +88,5 @@ describe('connectors › csv › memory', () => {
     const peak = Number(await readFile(peakFile, 'utf8'));
     expect(peak).toBeGreaterThan(0);
     expect(peak, `peak RSS ${(peak / MiB).toFixed(0)} MiB`).toBeLessThan(PEAK_RSS_LIMIT);
-  }, 300_000);
+  }, 600_000);
 });
