@@ -164,6 +164,22 @@ export function convertCell(field: FieldSpec, text: string | null): CellValue {
 }
 
 /**
+ * Converts a row's cells into `values`, by position (a string cell is its own value); throws {@link CellError} at
+ * the first cell that does not fit its field.
+ */
+export function convertCells(
+  fields: readonly FieldSpec[],
+  cells: readonly (string | null)[],
+  values: CellValue[],
+): void {
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    const text = cells[i] ?? null;
+    values[i] = f.type === 'string' && text !== null ? text : convertCell(f, text);
+  }
+}
+
+/**
  * The narrowest type that every non-null sample of a column parses as: boolean, long, double, date, timestamp,
  * else string. A column with any null sample (or none at all) is nullable.
  */

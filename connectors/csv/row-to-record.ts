@@ -10,7 +10,7 @@ import {
 } from '../../src/connect/index.js';
 import type { CsvSourceTaskConfig } from './config.js';
 import type { CsvPosition, CsvRow } from './csv-reader.js';
-import { CellError, type CellValue, convertCell, type FieldSpec } from './field-types.js';
+import { CellError, type CellValue, convertCells, type FieldSpec } from './field-types.js';
 import type { ClaimedFile } from './spool-directory.js';
 
 /** Headers every row carries, so a consumer can trace a record to its file and line. */
@@ -83,16 +83,9 @@ export function rowToRecord(
     // Typed by the thread that parsed it.
     value = row.value;
   } else if (row.ok) {
-    const fields = open.fields;
-    const cells = row.cells;
-    const values = open.values;
     try {
-      for (let i = 0; i < fields.length; i++) {
-        const f = fields[i]!;
-        const text = cells[i] ?? null;
-        values[i] = f.type === 'string' && text !== null ? text : convertCell(f, text);
-      }
-      value = open.build(values);
+      convertCells(open.fields, row.cells, open.values);
+      value = open.build(open.values);
     } catch (err) {
       if (!(err instanceof CellError)) throw err;
       reason = err.message;

@@ -1,5 +1,5 @@
 import type { CsvRow } from './csv-reader.js';
-import { CellError, type CellValue, convertCell, type FieldSpec } from './field-types.js';
+import { CellError, type CellValue, convertCells, type FieldSpec } from './field-types.js';
 
 /**
  * A batch of rows as it crosses from the parsing thread to the task's thread, in a form that crosses cheaply: flat
@@ -62,6 +62,7 @@ export function encodeRows(rows: readonly CsvRow[], fields?: readonly FieldSpec[
   let used = 0;
   const bad: RowTransfer['bad'] = [];
   let plain = true;
+  const rowValues: CellValue[] = [];
   const rowText: string[] = [];
   const rowNumbers: number[] = [];
   for (let i = 0; i < rows.length; i++) {
@@ -78,7 +79,7 @@ export function encodeRows(rows: readonly CsvRow[], fields?: readonly FieldSpec[
     }
     const cells = r.cells!;
     if (fields && cells.length === fields.length) {
-      const nulls = typeRow(fields, cells, rowText, rowNumbers);
+      const nulls = typeRow(fields, cells, rowValues, rowText, rowNumbers);
       if (nulls !== undefined) {
         meta[m + 4] = TYPED;
         meta[m + 5] = nulls;
@@ -101,46 +102,34 @@ export function encodeRows(rows: readonly CsvRow[], fields?: readonly FieldSpec[
   }
   if (plain) return { meta, text: utf8.encode(flat.join(SEPARATOR)), ...(numbers ? { numbers } : {}), bad };
   // Rare enough to send as arrays, untyped: the rows as text, which the task's thread converts itself.
-  if (fields) return encodeRowsAsCells(rows, meta);
-  return { meta, cells: rows.flatMap((r) => (r.ok ? [r.cells!] : [])), bad };
-}
-
-function encodeRowsAsCells(rows: readonly CsvRow[], meta: Float64Array): RowTransfer {
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    if (r.ok) {
-      meta[i * FIELDS + 4] = r.cells!.length;
-      meta[i * FIELDS + 5] = 0;
-    }
-  }
-  const bad = rows.flatMap((r, i): RowTransfer['bad'] => (r.ok ? [] : [[i, r.reason, r.raw]]));
+  if (fields) return encodeRows(rows);
   return { meta, cells: rows.flatMap((r) => (r.ok ? [r.cells!] : [])), bad };
 }
 
 /**
- * Converts a row's cells into `text` (string and decimal fields; a null one as '') and `numbers` (the others,
- * unless null), and returns its null bits; undefined when a cell does not fit its field, or is a null beyond the
+ * Converts a row's cells (into `values`, then `text` for string and decimal fields, a null one as '', and
+ * `numbers` for the others unless null), and returns its null bits; undefined when a cell does not fit its field, or is a null beyond the
  * bits.
  */
 function typeRow(
   fields: readonly FieldSpec[],
   cells: readonly (string | null)[],
+  values: CellValue[],
   text: string[],
   numbers: number[],
 ): number | undefined {
+  try {
+    convertCells(fields, cells, values);
+  } catch (err) {
+    if (err instanceof CellError) return undefined;
+    throw err;
+  }
   text.length = 0;
   numbers.length = 0;
   let nulls = 0;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;
-    const cell = cells[i] ?? null;
-    let v: CellValue;
-    try {
-      v = f.type === 'string' && cell !== null ? cell : convertCell(f, cell);
-    } catch (err) {
-      if (err instanceof CellError) return undefined;
-      throw err;
-    }
+    const v = values[i] ?? null;
     if (v === null) {
       if (i >= NULL_BITS) return undefined;
       nulls |= 1 << i;
@@ -183,8 +172,9 @@ export function decodeRows(t: RowTransfer, typing?: RowTyping): CsvRow[] {
       const { fields, build } = typing!;
       const nulls = meta[m + 5]!;
       for (let f = 0; f < fields.length; f++) {
-        const type = fields[f]!.type;
-        if (type === 'string' || type === 'decimal') {
+        const field = fields[f]!;
+        const type = field.type;
+        if (textual(field)) {
           const s = flat[next++]!;
           values[f] = s === '' ? null : s;
         } else if (nulls !== 0 && (nulls & (1 << f)) !== 0) values[f] = null;

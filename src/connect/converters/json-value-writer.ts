@@ -5,7 +5,7 @@
  * is byte for byte that text for the whole value. Writes return the position after them, or FULL (json-writer.ts).
  */
 import { LogicalType, type Schema } from '../data/schema.js';
-import { quoteKey } from './java-json.js';
+import { quote } from './java-json.js';
 import {
   bytesNeeded,
   currentSlab,
@@ -90,7 +90,7 @@ function planOf(schema: Schema): FieldPlan[] {
   if (plan === undefined) {
     plan = (schema.fields ?? []).map((f, i) => {
       const [min, max] = INT_RANGES[f.schema.type] ?? [0, 0];
-      const prefix = Buffer.from(`${i === 0 ? '' : ','}${quoteKey(f.name)}:`, 'utf8');
+      const prefix = Buffer.from(`${i === 0 ? '' : ','}${quote(f.name)}:`, 'utf8');
       return { name: f.name, schema: f.schema, prefix, direct: directOf(f.schema), min, max };
     });
     plans.set(schema, plan);
@@ -236,7 +236,7 @@ function keyOf(key: string): Uint8Array {
   let bytes = keyBytes.get(key);
   if (bytes === undefined) {
     if (keyBytes.size >= 4096) keyBytes.clear();
-    bytes = Buffer.from(`${quoteKey(key)}:`, 'utf8');
+    bytes = Buffer.from(`${quote(key)}:`, 'utf8');
     keyBytes.set(key, bytes);
   }
   return bytes;
