@@ -46,11 +46,15 @@ export class LiveView {
   }
 }
 
-export function formatSummary(s: PipelineSummary): string {
-  return (
-    `done in ${(s.durationMs / 1000).toFixed(2)} s: ${s.recordsIn} records in, ${s.recordsOut} out, ${s.deadLettered} dead-lettered\n` +
-    s.components
-      .map((c) => `  ${c.kind.padEnd(6)} ${c.name.padEnd(24)} ${String(c.records).padStart(10)} records`)
-      .join('\n')
-  );
+/** The closing summary: how the run ended, totals, and one line per component with its state. */
+export function formatSummary(s: PipelineSummary, problems: readonly string[] = s.problems): string {
+  const seconds = (s.durationMs / 1000).toFixed(2);
+  const head = problems.length === 0 ? `done in ${seconds} s` : `FAILED after ${seconds} s`;
+  return [
+    `${head}: ${s.recordsIn} records in, ${s.recordsOut} out, ${s.deadLettered} dead-lettered`,
+    ...s.components.map(
+      (c) =>
+        `  ${c.kind.padEnd(6)} ${c.name.padEnd(24)} ${String(c.records).padStart(10)} records  ${c.state}`,
+    ),
+  ].join('\n');
 }

@@ -1,4 +1,5 @@
-import { basename, dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, resolve, sep } from 'node:path';
 import { builtinConnectors } from '../../connectors/index.js';
 import { connect } from '../client/connect.js';
 import type { Admin, Client } from '../client/index.js';
@@ -19,6 +20,8 @@ export interface ComponentProgress {
   /** Records waiting to be read by this component's consumer group; 0 for sources. */
   lag: number;
   state: string;
+  /** Why it failed (the first line of the error), for a failed or restarting component. */
+  error?: string;
 }
 
 export interface PipelineSummary {
@@ -27,6 +30,11 @@ export interface PipelineSummary {
   deadLettered: number;
   durationMs: number;
   components: ComponentProgress[];
+  /**
+   * What went wrong, one sentence each: a component that ended failed or was still restarting after a failure, and
+   * (for a batch run) a source that read nothing because the path it names does not exist. Empty when all is well.
+   */
+  problems: string[];
 }
 
 export interface PipelineRunOptions {
@@ -47,6 +55,8 @@ export class PipelineRun {
   private readonly started = performance.now();
   private readonly deadLetterStart = new Map<string, number>();
   private readonly apps = new Map<string, StreamsApp>();
+  /** Why a stream's app failed, by stream name. */
+  private readonly streamFailures = new Map<string, string>();
 
   private constructor(
     private current: PipelineSpec,
@@ -145,10 +155,14 @@ export class PipelineRun {
         dirname(resolve(this.options.file)),
       );
       await app.start(pipeline);
+      app.done().catch((err: unknown) => {
+        if (this.apps.get(stream.name) === app) this.streamFailures.set(stream.name, messageOf(err));
+      });
     } catch (err) {
       await app.close().catch(() => undefined);
       throw err;
     }
+    this.streamFailures.delete(stream.name);
     this.apps.set(stream.name, app);
   }
 
@@ -228,17 +242,23 @@ export class PipelineRun {
         name: s.name,
         records: sum('sluice_connect_source_records_written_total', s.name),
         lag: 0,
-        state:
-          this.worker
-            .status(s.name)
-            .tasks.map((t) => t.state)
-            .join(',') || 'UNASSIGNED',
+        ...this.connectorState(s.name),
       });
     }
-    const groups = await this.admin.describeGroups([
-      ...[...this.apps.values()].map((a) => a.applicationId),
-      ...this.spec.sinks.map((s) => `connect-${s.name}`),
-    ]);
+    // A group that does not exist yet (a sink whose task has not joined) is behind by everything: lagOrEnd says so.
+    const groups = (
+      await Promise.all(
+        [
+          ...[...this.apps.values()].map((a) => a.applicationId),
+          ...this.spec.sinks.map((s) => `connect-${s.name}`),
+        ].map((id) =>
+          this.admin.describeGroups([id]).catch((err: { code?: string }) => {
+            if (err?.code === 'GROUP_ID_NOT_FOUND') return [];
+            throw err;
+          }),
+        ),
+      )
+    ).flat();
     const lagOf = (group: string, topics: string[]) =>
       groups
         .find((g) => g.groupId === group)
@@ -258,6 +278,7 @@ export class PipelineRun {
         records: committedOf(group, s.from),
         lag: await this.lagOrEnd(lagOf(group, s.from), s.from, group, groups),
         state: app ? app.state.toUpperCase() : 'STOPPED',
+        ...(this.streamFailures.has(s.name) ? { error: this.streamFailures.get(s.name) } : {}),
       });
     }
     for (const s of this.spec.sinks) {
@@ -267,14 +288,20 @@ export class PipelineRun {
         name: s.name,
         records: sum('sluice_connect_sink_records_written_total', s.name),
         lag: await this.lagOrEnd(lagOf(group, s.topics), s.topics, group, groups),
-        state:
-          this.worker
-            .status(s.name)
-            .tasks.map((t) => t.state)
-            .join(',') || 'UNASSIGNED',
+        ...this.connectorState(s.name),
       });
     }
     return out;
+  }
+
+  /** The states of a connector's tasks, and the first line of the last error of a failed or restarting one. */
+  private connectorState(name: string): { state: string; error?: string } {
+    const tasks = this.worker.status(name).tasks;
+    const trace = tasks.find((t) => t.trace && (t.state === 'FAILED' || t.state === 'RESTARTING'))?.trace;
+    return {
+      state: tasks.map((t) => t.state).join(',') || 'UNASSIGNED',
+      ...(trace ? { error: firstLine(trace) } : {}),
+    };
   }
 
   /** A group that has not committed anything for a topic yet is behind by everything in it. */
@@ -298,14 +325,27 @@ export class PipelineRun {
 
   /**
    * Resolves once every source has reported the end of its input and every stream and sink has committed all of
-   * it (two consecutive checks with no lag, since a stream's output is a sink's input). Rejects when a source fails.
+   * it (two consecutive checks with no lag, since a stream's output is a sink's input). A task that failed and is
+   * waiting for its automatic restart has not finished: this waits for the restart, and rejects once a source has
+   * failed for good (or a stream or sink has failed).
    */
   async untilDone(signal?: AbortSignal): Promise<void> {
     for (const s of this.spec.sources) {
-      await this.worker.finished(s.name);
-      const failed = this.worker.status(s.name).tasks.find((t) => t.state === 'FAILED');
-      if (failed)
-        throw new Error(`source ${s.name} failed: ${failed.trace?.split('\n')[0] ?? 'unknown error'}`);
+      for (;;) {
+        await this.worker.finished(s.name);
+        if (signal?.aborted) return;
+        const tasks = this.worker.status(s.name).tasks;
+        if (tasks.some((t) => t.state === 'RESTARTING')) {
+          await new Promise((r) => setTimeout(r, 100));
+          continue;
+        }
+        const failed = tasks.find((t) => t.state === 'FAILED');
+        if (failed)
+          throw new Error(
+            `source ${s.name} failed: ${failed.trace ? firstLine(failed.trace) : 'unknown error'}`,
+          );
+        break;
+      }
     }
     let quiet = 0;
     while (quiet < 2) {
@@ -313,27 +353,74 @@ export class PipelineRun {
       await new Promise((r) => setTimeout(r, 100));
       const progress = await this.progress();
       const failed = progress.find((c) => c.state.includes('FAILED'));
-      if (failed) throw new Error(`${failed.kind} ${failed.name} failed`);
+      if (failed)
+        throw new Error(`${failed.kind} ${failed.name} failed${failed.error ? `: ${failed.error}` : ''}`);
       quiet = progress.every((c) => c.lag === 0) ? quiet + 1 : 0;
     }
   }
 
-  /** Stops gracefully: sources stop, streams and sinks flush and commit, then the log is closed. */
-  async stop(): Promise<PipelineSummary> {
+  /**
+   * Stops gracefully: sources stop, streams and sinks flush and commit, then the log is closed. With `batch`, a
+   * source that read nothing because the path it names does not exist counts as a problem of the summary.
+   */
+  async stop(options: { batch?: boolean } = {}): Promise<PipelineSummary> {
     const components = await this.progress().catch(() => [] as ComponentProgress[]);
     let deadLettered = 0;
     for (const [topic, start] of this.deadLetterStart) deadLettered += (await this.endOffsets(topic)) - start;
     await this.worker.close();
     for (const app of this.apps.values()) await app.close();
     await this.client.close();
+    const problems: string[] = [];
+    for (const c of components) {
+      const why = c.error ? `: ${c.error}` : '';
+      if (c.state.includes('FAILED')) problems.push(`${c.kind} ${c.name} failed${why}`);
+      else if (c.state.includes('RESTARTING'))
+        problems.push(`${c.kind} ${c.name} was still restarting after a failure${why}`);
+    }
+    if (options.batch) {
+      for (const s of this.spec.sources) {
+        const read = components.find((c) => c.kind === 'source' && c.name === s.name)?.records ?? 0;
+        const missing = read === 0 ? missingInputPath(s) : undefined;
+        if (missing) problems.push(`source ${s.name} read nothing: ${missing} does not exist`);
+      }
+    }
     return {
       recordsIn: components.filter((c) => c.kind === 'source').reduce((n, c) => n + c.records, 0),
       recordsOut: components.filter((c) => c.kind === 'sink').reduce((n, c) => n + c.records, 0),
       deadLettered,
       durationMs: performance.now() - this.started,
       components,
+      problems,
     };
   }
+}
+
+/** The source config keys that name where its input is read from: the CSV source's folder, the file source's file. */
+const INPUT_PATH_KEYS = ['input.path', 'file'];
+
+/**
+ * The input path a source names, as `key path`, when it does not exist; for a glob, its leading folder without
+ * wildcards. Relative paths are taken from the working directory, as the connectors take them.
+ */
+function missingInputPath(source: SourceSpec): string | undefined {
+  for (const key of INPUT_PATH_KEYS) {
+    const value = source.config[key];
+    if (typeof value !== 'string' || value === '') continue;
+    const parts = resolve(value).split(sep);
+    const glob = parts.findIndex((p) => /[*?{[]/.test(p));
+    const fixed = glob < 0 ? parts.join(sep) : parts.slice(0, glob).join(sep) || sep;
+    if (!existsSync(fixed)) return `${key} ${glob < 0 ? value : fixed}`;
+  }
+  return undefined;
+}
+
+/** The first line of an error's trace, without the class name a stack starts with. */
+function firstLine(text: string): string {
+  return text.split('\n')[0]!.replace(/^\w*Error: /, '');
+}
+
+function messageOf(err: unknown): string {
+  return firstLine(err instanceof Error ? err.message : String(err));
 }
 
 function deadLetterTopics(spec: PipelineSpec): string[] {

@@ -96,9 +96,12 @@ describe('pipeline › run › Ctrl-C', () => {
     await waitFor('the first rows in the sink', () => ids(out).length > 0);
     first.child.kill('SIGINT');
     const stopped = await first.exited;
-    expect(stopped, first.output().stderr).toEqual({ code: 0, signal: null });
+    // A batch run interrupted before the end did not succeed: 130, as a shell reports Ctrl-C, and the reason.
+    expect(stopped, first.output().stderr).toEqual({ code: 130, signal: null });
     expect(first.output().stderr).toContain('stopping: flushing and committing');
     const summary = JSON.parse(first.output().stdout.trim().split('\n').pop()!);
+    expect(summary.ok).toBe(false);
+    expect(summary.problems).toEqual(['interrupted before the input was drained (Ctrl-C or SIGTERM)']);
     // Interrupted, so not everything was through yet.
     expect(summary.recordsOut).toBeLessThan(ROWS);
 

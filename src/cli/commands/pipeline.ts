@@ -161,10 +161,10 @@ export function registerPipelineCommands(program: Command): void {
         },
         view.interactive ? 500 : 5000,
       );
+      const batch = !o.watch && (o.untilDone === true || spec['until-done'] === true);
       let failure: unknown;
       try {
-        if (!o.watch && (o.untilDone || spec['until-done']))
-          await Promise.race([started.untilDone(stopping.signal), abortion(stopping.signal)]);
+        if (batch) await Promise.race([started.untilDone(stopping.signal), abortion(stopping.signal)]);
         else await abortion(stopping.signal);
       } catch (err) {
         failure = err;
@@ -173,18 +173,21 @@ export function registerPipelineCommands(program: Command): void {
         await ticking;
       }
       await watch?.close();
-      const summary = await current().stop();
+      const summary = await current().stop({ batch });
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      // A batch run succeeds only when its input was drained: a failure, a component still restarting, a source
+      // whose path does not exist, or an interruption before the end each make it exit non-zero, saying why.
+      const problems = [...summary.problems];
+      if (failure !== undefined && !problems.includes((failure as Error).message))
+        problems.unshift((failure as Error).message);
+      const interrupted = batch && stopping.signal.aborted && failure === undefined;
+      if (interrupted) problems.push('interrupted before the input was drained (Ctrl-C or SIGTERM)');
       if (o.json)
-        process.stdout.write(
-          `${JSON.stringify({ ...summary, ok: failure === undefined, ...(failure ? { error: String((failure as Error).message) } : {}) })}\n`,
-        );
-      else process.stdout.write(`${formatSummary(summary)}\n`);
-      if (failure !== undefined) {
-        process.stderr.write(`sluice: pipeline failed: ${(failure as Error).message}\n`);
-        process.exitCode = 1;
-      }
+        process.stdout.write(`${JSON.stringify({ ...summary, problems, ok: problems.length === 0 })}\n`);
+      else process.stdout.write(`${formatSummary(summary, problems)}\n`);
+      for (const p of problems) process.stderr.write(`sluice: ${p}\n`);
+      if (problems.length > 0) process.exitCode = interrupted && problems.length === 1 ? 130 : 1;
       // Everything is flushed, committed and closed by now; a task that did not stop within its graceful timeout
       // must not keep the command from returning its exit code.
       process.exit(process.exitCode ?? 0);
