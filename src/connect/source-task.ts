@@ -33,7 +33,11 @@ export interface SourceTask<C = Record<string, unknown>> {
    * acknowledgement (a queue) sends it here. Optional.
    */
   commit?(): Promise<void>;
-  /** Called once for each record after the producer made it durable, with where it landed. Optional. */
+  /**
+   * Called once for each record `poll` returned, in poll order, once the producer made it durable, with where
+   * that record landed (Kafka's `commitRecord`): the record as the task handed it out, before transforms. A record
+   * a transform or the error policy dropped gets `null` metadata. Optional.
+   */
   commitRecord?(record: SourceRecord, metadata: RecordMetadata | null): Promise<void>;
   stop(): Promise<void>;
 }

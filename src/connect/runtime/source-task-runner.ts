@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Producer, ProducerRecord, RecordMetadata } from '../../client/index.js';
+import type { Producer, ProducerRecord, RecordMetadata, TopicMessages } from '../../client/index.js';
 import { SluiceError } from '../../errors.js';
 import type { SourceRecord } from '../data/connect-record.js';
 import { EndOfInputError, RetriableError } from '../errors.js';
@@ -26,8 +26,14 @@ interface InFlight {
   done: boolean;
   /** The last offset per source partition among this batch's records, processed in poll order. */
   offsets: Map<string, SourceOffsetEntry>;
-  /** The records sent, kept only when the task wants `commitRecord` calls. */
+  /** The records polled, as the task handed them out; kept only when the task wants `commitRecord` calls. */
   records: SourceRecord[];
+  /**
+   * Per record of `records`, the index of its own metadata in what `sent` resolves to, or -1 for a record a
+   * transform or the error policy dropped. The producer answers in the order of the batches, one per topic, so a
+   * poll that interleaves topics has its records' metadata in another order than the records.
+   */
+  slots: Int32Array;
 }
 
 /**
@@ -123,9 +129,13 @@ export class SourceTaskRunner extends TaskRunner {
     const { keyConverter, valueConverter } = parsed;
     // An empty chain hands every record on unchanged: it costs nothing per record.
     const transforms = parsed.transforms.steps.length > 0 ? parsed.transforms : null;
-    const byTopic = new Map<string, ProducerRecord<Buffer | null, Buffer | null>[]>();
+    const batches: TopicMessages<Buffer | null, Buffer | null>[] = [];
+    /** Topic → its batch's index in `batches`. */
+    const batchIndex = new Map<string, number>();
     const offsets = new Map<string, SourceOffsetEntry>();
-    const kept: SourceRecord[] = [];
+    // Per polled record (when kept): its index within its topic's batch, and which batch (topic) that is.
+    const slots = new Int32Array(keepRecords ? records.length : 0).fill(-1);
+    const batchOf = keepRecords ? new Int32Array(records.length) : slots;
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
       // Only the last offset of each run of one partition matters (tasks usually reuse one partition object).
@@ -170,14 +180,26 @@ export class SourceTaskRunner extends TaskRunner {
         timestamp: t.timestamp ?? undefined,
         partition: t.kafkaPartition ?? undefined,
       };
-      let list = byTopic.get(t.topic);
-      if (!list) byTopic.set(t.topic, (list = []));
-      list.push(out);
-      if (keepRecords) kept.push(t);
+      let b = batchIndex.get(t.topic);
+      if (b === undefined) {
+        b = batches.push({ topic: t.topic, messages: [] }) - 1;
+        batchIndex.set(t.topic, b);
+      }
+      const { messages } = batches[b]!;
+      if (keepRecords) {
+        slots[i] = messages.length;
+        batchOf[i] = b;
+      }
+      messages.push(out);
     }
-    const batches = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    if (keepRecords && batches.length > 1) {
+      // Metadata comes batch after batch: a record's index is its batch's start plus its index within the batch.
+      const starts = new Int32Array(batches.length);
+      for (let b = 1; b < batches.length; b++) starts[b] = starts[b - 1]! + batches[b - 1]!.messages.length;
+      for (let i = 0; i < slots.length; i++) if (slots[i]! >= 0) slots[i]! += starts[batchOf[i]!]!;
+    }
     const sent = batches.length > 0 ? producer.send(...batches) : Promise.resolve([]);
-    const entry: InFlight = { sent, done: false, offsets, records: kept };
+    const entry: InFlight = { sent, done: false, offsets, records: keepRecords ? records : [], slots };
     // Also keeps an unobserved rejection from crashing the process before settle() awaits it.
     sent.then(
       () => (entry.done = true),
@@ -231,9 +253,11 @@ export class SourceTaskRunner extends TaskRunner {
       for (const [k, v] of head.offsets) this.committable.set(k, v);
       this.deps.metrics.produced.inc(this.labels, metadata.length);
       if (task.commitRecord) {
-        // `records` and `metadata` are parallel: records dropped by a transform or the error policy are not in it.
-        for (let i = 0; i < head.records.length; i++)
-          await task.commitRecord(head.records[i]!, metadata[i] ?? null);
+        // As Kafka's WorkerSourceTask: each record as polled, with its own send result; null when it was dropped.
+        for (let i = 0; i < head.records.length; i++) {
+          const slot = head.slots[i]!;
+          await task.commitRecord(head.records[i]!, slot >= 0 ? metadata[slot]! : null);
+        }
       }
     }
   }
