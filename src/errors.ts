@@ -102,10 +102,16 @@ export class OffsetOutOfRangeError extends SluiceError {
 export class CorruptRecordError extends SluiceError {
   readonly file: string | undefined;
   readonly position: number | undefined;
-  constructor(message: string, context: { file?: string; position?: number; cause?: unknown } = {}) {
+  /** For damage met by a read: the first offset after the damage, where a reader may seek to go on. */
+  readonly nextOffset: number | undefined;
+  constructor(
+    message: string,
+    context: { file?: string; position?: number; nextOffset?: number; cause?: unknown } = {},
+  ) {
     super('CORRUPT_MESSAGE', message, { cause: context.cause });
     this.file = context.file;
     this.position = context.position;
+    this.nextOffset = context.nextOffset;
   }
 }
 

@@ -1,4 +1,4 @@
-import { LogClosedError, OffsetOutOfRangeError, RecordTooLargeError } from '../errors.js';
+import { CorruptRecordError, LogClosedError, OffsetOutOfRangeError, RecordTooLargeError } from '../errors.js';
 import { AppendWaiters } from './append-waiters.js';
 import { encodeRecordBatch } from './codec/record-batch.js';
 import { fsyncDir } from './fs-util.js';
@@ -9,7 +9,7 @@ import type { OpenState, PartitionContext, PartitionRead, PartitionReadOptions }
 import { segmentsToDelete } from './retention.js';
 import { offsetAfter, Segment } from './segment.js';
 import { SegmentList, shouldRoll } from './segment-list.js';
-import { loadPartitionDir } from './segment-loader.js';
+import { loadPartitionDir, type OffsetGap } from './segment-loader.js';
 import { PartitionTxnWriter } from './txn/partition-txn-writer.js';
 import type { PartitionTxns } from './txn/partition-txns.js';
 import { batchesBefore } from './txn/read-committed.js';
@@ -45,6 +45,8 @@ export class PartitionLog {
   private isClosed = false;
   private closing: Promise<void> | null = null;
   private failure: unknown = undefined;
+  /** Offsets no segment holds though the topic is not compacted (a deleted segment file): reads of them fail. */
+  private missing: readonly OffsetGap[] = [];
 
   private constructor(
     private readonly ctx: PartitionContext,
@@ -78,15 +80,19 @@ export class PartitionLog {
    * past the recovery point is re-validated; the first invalid byte ends the log, and later segments are deleted.
    */
   static open(ctx: PartitionContext, state: OpenState): PartitionLog {
-    const { segments, verified, created } = loadPartitionDir(ctx.dir, {
-      interval: ctx.config()['index.interval.bytes'],
+    const config = ctx.config();
+    const { segments, verified, created, repaired, gaps } = loadPartitionDir(ctx.dir, {
+      interval: config['index.interval.bytes'],
       recoveryPoint: state.recoveryPoint,
       logStartOffset: state.logStartOffset,
       clean: state.clean,
+      contiguous: !config['cleanup.policy'].includes('compact'),
       logger: ctx.logger,
     });
-    const partition = new PartitionLog(ctx, segments, state, verified || created);
+    const partition = new PartitionLog(ctx, segments, state, verified || created || repaired);
     partition.dirDirty = created;
+    // Compaction leaves holes below where it cleaned, even if the topic is no longer compacted.
+    partition.missing = gaps.filter((g) => g.from >= (state.cleanedUpTo ?? 0));
     return partition;
   }
 
@@ -214,6 +220,7 @@ export class PartitionLog {
     const deadline = Date.now() + maxWait;
     for (;;) {
       this.checkRange(offset);
+      if (this.missing.length > 0) this.checkMissing(offset);
       const end = options.committed ? this.lastStableOffset : this.nextOffset;
       let records =
         offset < end ? await this.segments.read(offset, maxBytes, () => this.checkRange(offset)) : EMPTY;
@@ -388,6 +395,15 @@ export class PartitionLog {
         this.nextOffset,
       );
     }
+  }
+
+  private checkMissing(offset: number): void {
+    const gap = this.missing.find((g) => offset >= g.from && offset <= g.to);
+    if (!gap) return;
+    throw new CorruptRecordError(
+      `offsets ${gap.from} to ${gap.to} of ${this.topic}-${this.partition} are missing: no segment in ${this.ctx.dir} holds them (a segment file was deleted?); the log goes on at offset ${gap.to + 1}`,
+      { file: this.ctx.dir, nextOffset: gap.to + 1 },
+    );
   }
 
   private ensureOpen(): void {

@@ -5,6 +5,7 @@ import { CorruptRecordError } from '../errors.js';
 import { scanBatchesSync } from './batch-scanner.js';
 import { BatchField, readInt64 } from './codec/batch-layout.js';
 import { verifyBatch } from './codec/record-batch.js';
+import { findResumePointSync } from './damaged-batch.js';
 import { readAtSync } from './fs-util.js';
 import { OffsetIndex } from './offset-index.js';
 import { lastOffsetAt, Segment } from './segment.js';
@@ -19,19 +20,28 @@ export interface LoadOptions {
    * offsets are checked and the indexes rebuilt. False trusts the batches and only completes the indexes.
    */
   verify: boolean;
+  /** True for the partition's last segment, the only one whose trusted tail may be cut (appends go there). */
+  last: boolean;
   logger: Logger;
 }
 
-/** A loaded segment, and how many bytes of a torn or corrupt tail were cut from its `.log`. */
+/**
+ * A loaded segment, how many bytes of a torn or corrupt tail were cut from its `.log`, and whether its indexes
+ * were rebuilt and written again.
+ */
 export interface LoadedSegment {
   segment: Segment;
   truncatedBytes: number;
+  rebuiltIndexes: boolean;
 }
 
 /**
- * Opens the segment at `baseOffset` in `dir`. Its valid batches end at the first bytes that are not a batch (a torn
- * write, a zero-filled tail, a bad CRC when verifying, an offset going backwards); anything after that is cut, with
- * a warning naming the file and the bytes removed. Missing or damaged indexes are rebuilt from the `.log`.
+ * Opens the segment at `baseOffset` in `dir`. When verifying (after an unclean stop), its valid batches end at the
+ * first bytes that are not a batch (a torn write, a zero-filled tail, a bad CRC, an offset going backwards); anything
+ * after that is cut, with a warning naming the file and the bytes removed. A trusted segment (flushed before the
+ * stop) is never cut but the last one: damage met in it is logged with its position and stepped over to the next
+ * sound batch, so that what follows stays readable; reads of the damaged batch fail, and `sluice log repair` fixes
+ * it. Missing or damaged indexes are rebuilt from the `.log` and written back to disk.
  */
 export function loadSegment(dir: string, baseOffset: number, options: LoadOptions): LoadedSegment {
   const logFile = segmentPath(dir, baseOffset, '.log');
@@ -62,7 +72,16 @@ export function loadSegment(dir: string, baseOffset: number, options: LoadOption
     if (first.length === 43) segment.firstTimestamp = readInt64(first, BatchField.MaxTimestamp);
   }
   segment.restartTracking();
-  const end = scan(segment, start, fileSize, options, logFile);
+  let end = scan(segment, start, fileSize, options, logFile);
+  while (!options.verify && end < fileSize) {
+    const resume = findResumePointSync(fd, end, fileSize, segment.nextOffset - 1, Number.MAX_SAFE_INTEGER);
+    if (resume.position >= fileSize) break;
+    options.logger.error(
+      { file: logFile, position: end, resumesAt: resume.position, nextSoundOffset: resume.offset },
+      `damage in ${logFile} at position ${end}: bytes up to position ${resume.position} are not a sound batch; reads of offsets ${segment.nextOffset} to ${resume.offset - 1} fail until \`sluice log repair\` fixes the segment`,
+    );
+    end = scan(segment, resume.position, fileSize, options, logFile);
+  }
   if (!rebuild && timeIndex!.lastOffset() >= segment.nextOffset) {
     // The time index points past the log: it is damaged after all. Redo with fresh indexes.
     fs.closeSync(fd);
@@ -72,14 +91,29 @@ export function loadSegment(dir: string, baseOffset: number, options: LoadOption
   segment.size = end;
   segment.flushedSize = end;
   const truncatedBytes = fileSize - end;
-  if (truncatedBytes > 0) {
+  if (truncatedBytes > 0 && (options.verify || options.last)) {
     segment.truncateTo(end);
     options.logger.warn(
       { file: logFile, position: end, truncatedBytes },
       `truncated ${truncatedBytes} bytes of a torn or corrupt tail from ${logFile} at position ${end}`,
     );
+  } else if (truncatedBytes > 0) {
+    options.logger.error(
+      { file: logFile, position: end, bytes: truncatedBytes },
+      `damage in ${logFile} at position ${end}: the last ${truncatedBytes} bytes are not a sound batch and are left for \`sluice log repair\``,
+    );
   }
-  return { segment, truncatedBytes };
+  if (rebuild) {
+    // Written back now (and fsynced with the next commit), so that damaged or missing files are fixed on disk too.
+    segment.index.write();
+    segment.timeIndex.write();
+    segment.indexesSynced = false;
+  }
+  return {
+    segment,
+    truncatedBytes: options.verify || options.last ? truncatedBytes : 0,
+    rebuiltIndexes: rebuild,
+  };
 }
 
 /** Walks batches from `start`, tracking them into the segment; returns where the valid batches end. */
@@ -110,6 +144,12 @@ function scan(segment: Segment, start: number, fileSize: number, options: LoadOp
     end = position + size;
   }
   return end;
+}
+
+/** Offsets between two segments that no segment holds. */
+export interface OffsetGap {
+  from: number;
+  to: number;
 }
 
 /** Files a crash can leave behind mid-write: removed when a partition opens. */
@@ -157,9 +197,11 @@ export function loadPartitionDir(
     recoveryPoint: number;
     logStartOffset: number;
     clean: boolean;
+    /** Offsets must run on from segment to segment (not a compacted topic): a hole is reported. */
+    contiguous: boolean;
     logger: Logger;
   },
-): { segments: Segment[]; verified: boolean; created: boolean } {
+): { segments: Segment[]; verified: boolean; created: boolean; repaired: boolean; gaps: OffsetGap[] } {
   fs.mkdirSync(dir, { recursive: true });
   for (const name of fs.readdirSync(dir)) {
     if (LEFTOVER.test(name)) fs.rmSync(path.join(dir, name), { force: true });
@@ -169,16 +211,29 @@ export function loadPartitionDir(
   const bases = segmentBaseOffsets(names);
   const segments: Segment[] = [];
   let verified = false;
+  let repaired = false;
+  const gaps: OffsetGap[] = [];
   for (let i = 0; i < bases.length; i++) {
     const verify = !options.clean && (i === bases.length - 1 || bases[i + 1]! > options.recoveryPoint);
     const loaded = loadSegment(dir, bases[i]!, {
       interval: options.interval,
       verify,
+      last: i === bases.length - 1,
       logger: options.logger,
     });
+    if (loaded.rebuiltIndexes) repaired = true;
     if (verify) {
       verified = true;
       loaded.segment.flushedSize = 0;
+    }
+    const previous = segments[segments.length - 1];
+    if (options.contiguous && previous && previous.nextOffset < loaded.segment.baseOffset) {
+      const gap = { from: previous.nextOffset, to: loaded.segment.baseOffset - 1 };
+      gaps.push(gap);
+      options.logger.error(
+        { dir, ...gap, after: previous.logFile, before: loaded.segment.logFile },
+        `offsets ${gap.from} to ${gap.to} are missing from ${dir}: no segment holds them (a segment file was deleted?); reads of them fail`,
+      );
     }
     segments.push(loaded.segment);
     if (loaded.truncatedBytes > 0 && i < bases.length - 1) {
@@ -194,5 +249,5 @@ export function loadPartitionDir(
   }
   const created = segments.length === 0;
   if (created) segments.push(Segment.create(dir, options.logStartOffset));
-  return { segments, verified, created };
+  return { segments, verified, created, repaired, gaps };
 }

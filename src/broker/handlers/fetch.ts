@@ -1,3 +1,4 @@
+import { CorruptRecordError } from '../../errors.js';
 import type { BrokerContext } from '../broker-context.js';
 import { ERROR_CODES, errorCodeOf } from '../protocol/error-codes.js';
 import { Fetch, type FetchRequest } from '../protocol/messages/index.js';
@@ -69,6 +70,19 @@ async function readOnce(ctx: BrokerContext, req: FetchRequest): Promise<Pass> {
       } catch (err) {
         response.errorCode = errorCodeOf(err);
         failed = true;
+        // Damage on disk: the client gets CORRUPT_MESSAGE for this partition; the operator gets where it is.
+        if (err instanceof CorruptRecordError) {
+          ctx.logger.error(
+            {
+              topic: t.topic,
+              partition: p.partition,
+              offset: p.fetchOffset,
+              file: err.file,
+              position: err.position,
+            },
+            err.message,
+          );
+        }
       }
     }
     responses.push({ topic: t.topic, partitions });
