@@ -121,7 +121,7 @@ export class LogLockedError extends SluiceError {
   constructor(dir: string, holder: string) {
     super(
       'LOG_DIR_LOCKED',
-      `log directory ${dir} is in use by another process (${holder}); stop it, or reach the log through \`sluice broker\``,
+      `log directory ${dir} is in use by another process (${holder}); stop it, or reach the log over the Kafka protocol with --bootstrap-server (served by \`sluice broker\`, or \`sluice run --serve\`)`,
     );
     this.dir = dir;
   }
