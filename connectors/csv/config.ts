@@ -130,6 +130,12 @@ export const csvSinkConfig = z.strictObject({
   'rotate.rows': field.int(0, 'Complete a file after this many rows (0: no limit)', 0),
   'rotate.bytes': field.int(0, 'Complete a file after this many bytes (0: no limit)', 0),
   'rotate.interval.ms': field.int(0, 'Complete a file this long after its first row (0: no limit)', 0),
+  'value.schema': z
+    .record(z.string(), columnType)
+    .optional()
+    .describe(
+      "Column types, as the CSV source's value.schema: date and timestamp columns arriving as numbers (what the JSON converter makes of them: days since the epoch for a date, epoch milliseconds for a timestamp) are written as dates again, in ISO 8601 or their format; the columns are written in this order when csv.columns is empty",
+    ),
 });
 
 export type CsvSinkConfig = z.output<typeof csvSinkConfig>;

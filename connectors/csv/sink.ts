@@ -12,6 +12,7 @@ import {
   type TopicPartitionOffset,
 } from '../../src/connect/index.js';
 import { type CsvSinkConfig, csvSinkConfig } from './config.js';
+import { type FieldSpec, formatTemporal, parseFieldType } from './field-types.js';
 import { RowFormatter } from './row-formatter.js';
 
 const TEMP_SUFFIX = '.csv.tmp';
@@ -21,6 +22,8 @@ interface OpenCsvFile {
   final: string;
   handle: FileHandle;
   columns: string[];
+  /** Per column, how a date or timestamp column's value becomes its text; undefined when the file has none. */
+  temporal: (FieldSpec | undefined)[] | undefined;
   rows: number;
   bytes: number;
   openedAt: number;
@@ -54,6 +57,8 @@ export class CsvSinkTask implements SinkTask<CsvSinkConfig> {
   private config!: CsvSinkConfig;
   private formatter!: RowFormatter;
   private files = new Map<string, OpenCsvFile>();
+  /** The date and timestamp columns of value.schema, by name. */
+  private temporal = new Map<string, FieldSpec>();
   /** Completions in order: each file is fsynced and renamed after the ones retired before it. */
   private completing: Promise<void> = Promise.resolve();
   private retiring: Retired[] = [];
@@ -68,6 +73,12 @@ export class CsvSinkTask implements SinkTask<CsvSinkConfig> {
       config['csv.quote.char'],
       config['csv.null.value'],
     );
+    this.temporal.clear();
+    for (const [name, text] of Object.entries(config['value.schema'] ?? {})) {
+      const spec = parseFieldType(name, text);
+      if (typeof spec === 'string') throw new DataError(`csv-sink value.schema: ${spec}`);
+      if (spec.type === 'date' || spec.type === 'timestamp') this.temporal.set(name, spec);
+    }
     await mkdir(config['output.path'], { recursive: true });
     // Temporary files of a previous run hold rows whose offsets were never committed: they will be redelivered.
     for (const name of await readdir(config['output.path'])) {
@@ -109,7 +120,9 @@ export class CsvSinkTask implements SinkTask<CsvSinkConfig> {
       }
       let pending = byFile.get(tp);
       if (!pending) byFile.set(tp, (pending = { file, text: '' }));
-      pending.text += this.formatter.fields(row, file.columns);
+      pending.text += file.temporal
+        ? this.formatter.row(temporalRow(row, file.columns, file.temporal))
+        : this.formatter.fields(row, file.columns);
       file.rows += 1;
       if (c['rotate.rows'] > 0 && file.rows >= c['rotate.rows']) {
         await this.flushPending(byFile, tp);
@@ -175,16 +188,29 @@ export class CsvSinkTask implements SinkTask<CsvSinkConfig> {
 
   private async openFile(record: SinkRecord, row: Record<string, unknown>): Promise<OpenCsvFile> {
     const c = this.config;
+    const declared = c['value.schema'] ? Object.keys(c['value.schema']) : undefined;
     const columns = c['csv.columns'].length
       ? c['csv.columns']
-      : (record.valueSchema?.fields?.map((f) => f.name) ?? Object.keys(row));
+      : (declared ?? record.valueSchema?.fields?.map((f) => f.name) ?? Object.keys(row));
+    const temporal = columns.some((col) => this.temporal.has(col))
+      ? columns.map((col) => this.temporal.get(col))
+      : undefined;
     const final = join(
       c['output.path'],
       csvFileName(record.topic, record.kafkaPartition, record.kafkaOffset),
     );
     const tmp = final.replace(/\.csv$/, TEMP_SUFFIX);
     const handle = await open(tmp, 'w');
-    const file: OpenCsvFile = { tmp, final, handle, columns, rows: 0, bytes: 0, openedAt: Date.now() };
+    const file: OpenCsvFile = {
+      tmp,
+      final,
+      handle,
+      columns,
+      temporal,
+      rows: 0,
+      bytes: 0,
+      openedAt: Date.now(),
+    };
     if (c['csv.header']) await this.write(file, this.formatter.row(columns));
     return file;
   }
@@ -234,6 +260,21 @@ export class CsvSinkTask implements SinkTask<CsvSinkConfig> {
       await dir.close();
     }
   }
+}
+
+/** A row's cells in column order, date and timestamp columns as the text of their declared type. */
+function temporalRow(
+  row: Readonly<Record<string, unknown>>,
+  columns: readonly string[],
+  temporal: readonly (FieldSpec | undefined)[],
+): unknown[] {
+  const cells = new Array<unknown>(columns.length);
+  for (let i = 0; i < columns.length; i++) {
+    const value = row[columns[i]!];
+    const spec = temporal[i];
+    cells[i] = spec ? formatTemporal(spec, value) : value;
+  }
+  return cells;
 }
 
 export const csvSink = defineSinkConnector({

@@ -57,6 +57,26 @@ describe('connectors › csv › sink', () => {
     await task.stop();
   });
 
+  it('writes date and timestamp columns of value.schema as dates again, also from epoch milliseconds', async () => {
+    const task = await started({
+      'value.schema': { id: 'long', ts: 'timestamp', day: 'date', local: 'timestamp(yyyy-MM-dd HH:mm:ss)' },
+    });
+    const ts = Date.parse('2026-01-01T09:30:00.250Z');
+    const local = new Date(2026, 0, 2, 3, 4, 5).getTime();
+    await task.put([
+      // As the JSON converter delivers Connect's Timestamp (epoch ms) and Date (days since the epoch); the columns
+      // are written in schema order.
+      rec(0, { day: Date.parse('2026-01-01T00:00:00Z') / 86_400_000, ts, id: 1, local }),
+      rec(1, { id: 2, ts: new Date(ts), day: null, local: null }),
+    ]);
+    await task.flush([{ topic: 'out', partition: 0, offset: 2 }]);
+    const text = await readFile(join(dir, csvFileName('out', 0, 0)), 'utf8');
+    expect(text).toBe(
+      'id,ts,day,local\n1,2026-01-01T09:30:00.250Z,2026-01-01,2026-01-02 03:04:05\n2,2026-01-01T09:30:00.250Z,,\n',
+    );
+    await task.stop();
+  });
+
   it('preCommit lets records flow into the next file and returns only offsets whose files are in place', async () => {
     const task = await started();
     await task.put([rec(0, { id: 1 }), rec(1, { id: 2 })]);
