@@ -47,6 +47,8 @@ export {
 } from './operators/index.js';
 export type { KStream, KTable, StreamRecord, Window, Windowed } from './record.js';
 export { derive, withKey, withValue } from './record.js';
+export type { Stage, StageHandler, StageOutput } from './record-stream.js';
+export { stageOperator } from './record-stream.js';
 export type { StreamsOptions, StreamsState } from './runtime/index.js';
 export { StreamsApp, streams } from './runtime/index.js';
 export type { KeyValueSerdes, Serde } from './serdes.js';

@@ -10,6 +10,7 @@ import {
   type Windowed,
   type Windows,
   windowedAggregate,
+  withValue,
 } from '../../streams/index.js';
 import { compileExpression, type RecordExpression } from '../expression.js';
 import { type AnyRecord, perRecord } from './dead-letter.js';
@@ -175,7 +176,7 @@ export function aggregateStep(spec: AggregateSpec, ctx: StepContext): CompiledSt
       if (Number.isNaN(ms)) throw new Error(`window.timestamp gave ${JSON.stringify(t)}, not a time`);
       values['\u0000ts'] = ms;
     }
-    emit({ ...record, value: values });
+    emit(withValue(record, values));
   });
 
   const init = () => initial(plan);

@@ -1,5 +1,11 @@
-import { Observable, type OperatorFunction } from 'rxjs';
-import { currentContext, type ProcessingContext, Serdes, type StreamRecord } from '../../streams/index.js';
+import type { OperatorFunction } from 'rxjs';
+import {
+  currentContext,
+  type ProcessingContext,
+  Serdes,
+  type StreamRecord,
+  stageOperator,
+} from '../../streams/index.js';
 
 export type AnyRecord = StreamRecord<unknown, unknown>;
 
@@ -22,41 +28,50 @@ export function perRecord(
   deadLetterTopic: string | undefined,
   apply: (record: AnyRecord, emit: (record: AnyRecord) => void, context: ProcessingContext) => void,
 ): OperatorFunction<AnyRecord, AnyRecord> {
-  return (source) =>
-    new Observable((subscriber) => {
-      const context = currentContext();
-      const json = Serdes.json<unknown>();
-      const emit = (r: AnyRecord) => subscriber.next(r);
-      return source.subscribe({
-        next: (record) => {
-          try {
-            apply(record, emit, context);
-          } catch (err) {
-            const reason = err instanceof Error ? err.message : String(err);
-            const where = `${record.topic}-${record.partition}@${record.offset}`;
-            if (deadLetterTopic === undefined) {
-              subscriber.error(
-                new Error(`step ${step} failed on record ${where}: ${reason}`, { cause: err }),
-              );
-              return;
-            }
-            context.send(deadLetterTopic, {
-              key: json.serialize(record.key, deadLetterTopic),
-              value: json.serialize(record.value, deadLetterTopic),
-              timestamp: record.timestamp,
-              headers: [
-                ...record.headers,
-                { key: DeadLetterHeaders.reason, value: Buffer.from(reason) },
-                { key: DeadLetterHeaders.step, value: Buffer.from(step) },
-                { key: DeadLetterHeaders.topic, value: Buffer.from(record.topic) },
-                { key: DeadLetterHeaders.partition, value: Buffer.from(String(record.partition)) },
-                { key: DeadLetterHeaders.offset, value: Buffer.from(String(record.offset)) },
-              ],
-            });
-          }
-        },
-        error: (error) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-    });
+  // A fused stage (see RecordStream): consecutive steps run as one chain of calls per record, with no RxJS
+  // subscriber, Observable or emit closure per step.
+  return stageOperator((output) => {
+    const context = currentContext();
+    const emit = output.next;
+    return {
+      next: (record: AnyRecord) => {
+        try {
+          apply(record, emit, context);
+        } catch (err) {
+          deadLetter(step, deadLetterTopic, context, record, err, output.error);
+        }
+      },
+    };
+  });
+}
+
+/** Sends `record` to the dead-letter topic with why `step` failed on it, or (without one) fails the stream. */
+function deadLetter(
+  step: string,
+  deadLetterTopic: string | undefined,
+  context: ProcessingContext,
+  record: AnyRecord,
+  err: unknown,
+  fail: (error: unknown) => void,
+): void {
+  const reason = err instanceof Error ? err.message : String(err);
+  const where = `${record.topic}-${record.partition}@${record.offset}`;
+  if (deadLetterTopic === undefined) {
+    fail(new Error(`step ${step} failed on record ${where}: ${reason}`, { cause: err }));
+    return;
+  }
+  const json = Serdes.json<unknown>();
+  context.send(deadLetterTopic, {
+    key: json.serialize(record.key, deadLetterTopic),
+    value: json.serialize(record.value, deadLetterTopic),
+    timestamp: record.timestamp,
+    headers: [
+      ...record.headers,
+      { key: DeadLetterHeaders.reason, value: Buffer.from(reason) },
+      { key: DeadLetterHeaders.step, value: Buffer.from(step) },
+      { key: DeadLetterHeaders.topic, value: Buffer.from(record.topic) },
+      { key: DeadLetterHeaders.partition, value: Buffer.from(String(record.partition)) },
+      { key: DeadLetterHeaders.offset, value: Buffer.from(String(record.offset)) },
+    ],
+  });
 }

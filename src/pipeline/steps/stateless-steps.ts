@@ -1,3 +1,4 @@
+import { withKey, withValue } from '../../streams/index.js';
 import { compileExpression, truthy } from '../expression.js';
 import { type AnyRecord, perRecord } from './dead-letter.js';
 import type { CompiledStep, StepContext } from './step-context.js';
@@ -26,7 +27,7 @@ export function keyStep(expr: string, ctx: StepContext): CompiledStep {
   const evaluate = compileExpression(expr, ctx.where);
   return perRecord(ctx.where, ctx.deadLetterTopic, (record, emit) => {
     const key = evaluate(record);
-    emit({ ...record, key: key === undefined ? null : plain(key) });
+    emit(withKey(record, key === undefined ? null : plain(key)));
   });
 }
 
@@ -38,10 +39,6 @@ export function flatMapStep(expr: string, ctx: StepContext): CompiledStep {
     if (result === undefined) return;
     for (const value of Array.isArray(result) ? result : [result]) emit(withValue(record, plain(value)));
   });
-}
-
-function withValue(record: AnyRecord, value: unknown): AnyRecord {
-  return { ...record, value };
 }
 
 /**
