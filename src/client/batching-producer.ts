@@ -1,10 +1,11 @@
 import { BadInputError, ClientStateError, ConfigError, UnknownPartitionError } from '../errors.js';
 import type { AppendRecord, AppendResult, Header } from '../log/types.js';
 import { RecordAccumulator } from './embedded/record-accumulator.js';
-import { SendState } from './embedded/send-state.js';
+import { BatchAck, SendState } from './embedded/send-state.js';
 import type { ResolvedProducerOptions } from './options.js';
 import type { Producer, TopicMessages, Transaction } from './producer.js';
 import type { ProducerRecord, RecordHeaders, RecordMetadata } from './records.js';
+import { type Serde, serdes } from './serde.js';
 
 // Bytes a record costs beyond its key, value and headers (the v2 record's length, attributes, deltas and counts).
 const RECORD_OVERHEAD = 21;
@@ -41,6 +42,8 @@ export class BatchingProducer<K, V> implements Producer<K, V> {
    */
   private placing: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Both serdes hand bytes through unchanged: a record of bytes needs no serializing. */
+  private readonly passthrough: boolean;
 
   constructor(
     private readonly backend: ProducerBackend,
@@ -57,55 +60,78 @@ export class BatchingProducer<K, V> implements Producer<K, V> {
       },
       backend.pipelined ?? false,
     );
+    this.passthrough = isPassthrough(options.keySerde) && isPassthrough(options.valueSerde);
   }
 
   send(topic: string, records: ProducerRecord<K, V> | ProducerRecord<K, V>[]): Promise<RecordMetadata[]>;
   send(...batches: TopicMessages<K, V>[]): Promise<RecordMetadata[]>;
   async send(...args: unknown[]): Promise<RecordMetadata[]> {
-    if (this.closed) throw new ClientStateError('CLIENT_CLOSED', 'the producer is closed; create a new one');
+    const state = new SendState();
+    await this.queue(args, state);
+    return this.options.acks === 0 ? state.unacknowledged() : state.done;
+  }
+
+  sendBatch(topic: string, records: ProducerRecord<K, V>[]): Promise<void>;
+  sendBatch(...batches: TopicMessages<K, V>[]): Promise<void>;
+  async sendBatch(...args: unknown[]): Promise<void> {
+    const ack = new BatchAck();
+    await this.queue(args, ack);
+    if (this.options.acks !== 0) await ack.done;
+  }
+
+  /** Places the records of one `send`/`sendBatch` call after those of the calls before it. */
+  private queue(args: unknown[], owner: SendState | BatchAck): Promise<void> {
+    if (this.closed) {
+      return Promise.reject(
+        new ClientStateError('CLIENT_CLOSED', 'the producer is closed; create a new one'),
+      );
+    }
     const batches: TopicMessages<K, V>[] =
       typeof args[0] === 'string'
         ? [{ topic: args[0], messages: toArray(args[1] as ProducerRecord<K, V> | ProducerRecord<K, V>[]) }]
         : (args as TopicMessages<K, V>[]);
-    const placed = this.placing.then(() => this.place(batches));
+    const placed = this.placing.then(() => this.place(batches, owner));
     this.placing = placed.catch(() => undefined);
-    return (await placed).done;
+    return placed;
   }
 
-  /** Serializes and partitions the records and queues them; resolves once queued, with the acknowledgement. */
-  private async place(batches: TopicMessages<K, V>[]): Promise<{ done: Promise<RecordMetadata[]> }> {
-    const topics: string[] = [];
-    const partitions: number[] = [];
-    const timestamps: number[] = [];
-    const prepared: AppendRecord[] = [];
-    const sizes: number[] = [];
+  /**
+   * Serializes and partitions every record of the call, then queues them; resolves once queued. Nothing is queued
+   * when one record fails to serialize or names a bad partition.
+   */
+  private async place(batches: TopicMessages<K, V>[], owner: SendState | BatchAck): Promise<void> {
     const now = Date.now();
-    for (const { topic, messages } of batches) {
+    let total = 0;
+    for (const { messages } of batches) total += messages.length;
+    const prepared: AppendRecord[] = new Array(total);
+    const partitions = new Int32Array(total);
+    const sizes = new Float64Array(total);
+    const counts: number[] = new Array(batches.length);
+    let at = 0;
+    for (let b = 0; b < batches.length; b++) {
+      const { topic, messages } = batches[b]!;
       const count = await this.backend.partitionsOf(topic, this.options['allow.auto.create.topics']);
-      for (const message of messages) {
+      counts[b] = count;
+      for (let i = 0; i < messages.length; i++, at++) {
+        const message = messages[i]!;
         const record = this.serialize(topic, message, now);
-        topics.push(topic);
-        partitions.push(this.partitionFor(topic, count, message.partition, record.key ?? null));
-        prepared.push(record);
-        timestamps.push(record.timestamp!);
-        sizes.push(recordBytes(record));
+        partitions[at] = this.partitionFor(topic, count, message.partition, record.key ?? null);
+        prepared[at] = record;
+        sizes[at] = recordBytes(record);
       }
     }
-    const state = new SendState(topics, partitions, timestamps);
-    for (let i = 0; i < prepared.length; i++) {
-      if (!this.accumulator.hasRoom(sizes[i])) await this.accumulator.room(sizes[i]);
-      this.accumulator.add(topics[i], partitions[i], prepared[i], sizes[i], state, i);
+    if (owner instanceof SendState) owner.expect(batches, partitions, prepared);
+    else owner.expect(total);
+    at = 0;
+    for (let b = 0; b < batches.length; b++) {
+      const topic = batches[b]!.topic;
+      const end = at + batches[b]!.messages.length;
+      for (; at < end; at++) {
+        const size = sizes[at]!;
+        if (!this.accumulator.hasRoom(size)) await this.accumulator.room(size);
+        this.accumulator.add(topic, partitions[at]!, prepared[at]!, size, owner, at);
+      }
     }
-    if (this.options.acks === 0) {
-      const unacknowledged = prepared.map((r, i) => ({
-        topic: topics[i],
-        partition: partitions[i],
-        offset: -1,
-        timestamp: r.timestamp ?? now,
-      }));
-      return { done: Promise.resolve(unacknowledged) };
-    }
-    return { done: state.done };
   }
 
   flush(): Promise<void> {
@@ -131,6 +157,9 @@ export class BatchingProducer<K, V> implements Producer<K, V> {
   }
 
   private serialize(topic: string, message: ProducerRecord<K, V>, now: number): AppendRecord {
+    // Records whose key and value are bytes already, with headers as a list and a timestamp, are what the log
+    // appends: they are queued as they are, with no copy (streams outputs, Connect sources, repartitions).
+    if (this.passthrough && isAppendable(message)) return message as unknown as AppendRecord;
     try {
       return {
         key: message.key === undefined ? null : this.options.keySerde.serialize(message.key, topic),
@@ -170,6 +199,21 @@ export class BatchingProducer<K, V> implements Producer<K, V> {
     }
     return partition;
   }
+}
+
+function isPassthrough(serde: Serde<unknown>): boolean {
+  return serde === serdes.buffer || serde === serdes.bytes;
+}
+
+/** True when the record is an AppendRecord as it is: Buffer (or absent) key, Buffer or null value, header list, timestamp. */
+function isAppendable(message: ProducerRecord<unknown, unknown>): boolean {
+  const { key, value, headers } = message;
+  return (
+    (key === undefined || key === null || Buffer.isBuffer(key)) &&
+    (value === null || Buffer.isBuffer(value)) &&
+    (headers === undefined || Array.isArray(headers)) &&
+    typeof message.timestamp === 'number'
+  );
 }
 
 function toArray<T>(value: T | T[]): T[] {

@@ -46,6 +46,9 @@ export interface Transaction<K = Bytes, V = Bytes> {
   /** As {@link Producer.send}, inside the transaction. */
   send(topic: string, records: ProducerRecord<K, V> | ProducerRecord<K, V>[]): Promise<RecordMetadata[]>;
   send(...batches: TopicMessages<K, V>[]): Promise<RecordMetadata[]>;
+  /** As {@link Producer.sendBatch}, inside the transaction. */
+  sendBatch(topic: string, records: ProducerRecord<K, V>[]): Promise<void>;
+  sendBatch(...batches: TopicMessages<K, V>[]): Promise<void>;
   /**
    * Commits a consumer group's offsets with the transaction (Kafka's sendOffsetsToTransaction): the group sees
    * them only once the transaction commits. `offsets` are the next offsets to read, as {@link Consumer.commit}.
@@ -86,6 +89,14 @@ export interface Producer<K = Bytes, V = Bytes> {
   send(topic: string, records: ProducerRecord<K, V> | ProducerRecord<K, V>[]): Promise<RecordMetadata[]>;
   /** The same for several topics at once; metadata come back in the order of the topics, then of the records. */
   send(...batches: TopicMessages<K, V>[]): Promise<RecordMetadata[]>;
+  /**
+   * As {@link Producer.send}, but resolves with nothing once every record is acknowledged: no metadata object is
+   * made per record. The path for callers that only need to know a batch is durable (stream outputs, Connect
+   * sources, dead-letter queues). Records whose key and value are Buffers already, with headers as a list and a
+   * timestamp, are queued as they are, without a copy: do not change them until the call resolves.
+   */
+  sendBatch(topic: string, records: ProducerRecord<K, V>[]): Promise<void>;
+  sendBatch(...batches: TopicMessages<K, V>[]): Promise<void>;
   /** Appends every queued batch now, without waiting for `linger.ms`, and resolves when they are acknowledged. */
   flush(): Promise<void>;
   /**

@@ -59,6 +59,68 @@ export function describeClientContract(
       return t;
     }
 
+    it('sendBatch queues records of bytes as they are, across topics, and resolves once all are acknowledged', async () => {
+      const a = await topic(2);
+      const b = await topic(1);
+      const producer = client.producer();
+      const records = (prefix: string, n: number) =>
+        Array.from({ length: n }, (_, i) => ({
+          key: i % 2 === 0 ? Buffer.from(`k${i}`) : undefined,
+          value: i === n - 1 ? null : Buffer.from(`${prefix}${i}`),
+          headers: [{ key: 'h', value: Buffer.from(`${prefix}-h${i}`) }],
+          timestamp: 1_700_000_000_000 + i,
+        }));
+      const done = await producer.sendBatch(
+        { topic: a, messages: records('a', 40) },
+        { topic: b, messages: records('b', 10) },
+      );
+      expect(done).toBeUndefined();
+      // Strings go through the serde as with send: only records of bytes skip serializing.
+      await producer.sendBatch(b, [{ value: 'as text', timestamp: 1_700_000_000_100 }]);
+      const offsets = await client.admin().partitionOffsets(a);
+      expect(offsets.reduce((n, p) => n + p.highWatermark, 0)).toBe(40);
+      const consumer = client.consumer({ 'auto.offset.reset': 'earliest' });
+      await consumer.assign([{ topic: b, partition: 0 }]);
+      const got: { value: string | null; key: string | null; header: string; ts: number }[] = [];
+      for await (const batch of consumer) {
+        for (const r of batch.records) {
+          got.push({
+            value: r.value?.toString() ?? null,
+            key: r.key?.toString() ?? null,
+            header: r.headers[0]?.value?.toString() ?? '',
+            ts: r.timestamp,
+          });
+        }
+        if (got.length >= 11) break;
+      }
+      await consumer.close();
+      expect(got.slice(0, 10)).toEqual(
+        Array.from({ length: 10 }, (_, i) => ({
+          value: i === 9 ? null : `b${i}`,
+          key: i % 2 === 0 ? `k${i}` : null,
+          header: `b-h${i}`,
+          ts: 1_700_000_000_000 + i,
+        })),
+      );
+      expect(got[10]).toEqual({ value: 'as text', key: null, header: '', ts: 1_700_000_000_100 });
+      await producer.close();
+    });
+
+    it('sendBatch rejects a bad partition with nothing of the call queued', async () => {
+      const t = await topic(1);
+      const producer = client.producer();
+      await expect(
+        producer.sendBatch(t, [
+          { value: Buffer.from('ok'), timestamp: 1 },
+          { value: Buffer.from('bad'), timestamp: 2, partition: 5 },
+        ]),
+      ).rejects.toThrow(/partition/);
+      await producer.flush();
+      const offsets = await client.admin().partitionOffsets(t);
+      expect(offsets[0]?.highWatermark).toBe(0);
+      await producer.close();
+    });
+
     it('produces and consumes records with keys, headers, timestamps and a JSON serde', async () => {
       const t = await topic(3);
       const producer = client.producer({ keySerde: serdes.string, valueSerde: serdes.json<{ n: number }>() });

@@ -117,6 +117,13 @@ class EmbeddedTransaction<K, V> implements Transaction<K, V> {
     return (this.producer.send as (...a: unknown[]) => Promise<RecordMetadata[]>)(...args);
   }
 
+  sendBatch(topic: string, records: ProducerRecord<K, V>[]): Promise<void>;
+  sendBatch(...batches: TopicMessages<K, V>[]): Promise<void>;
+  sendBatch(...args: unknown[]): Promise<void> {
+    this.ensureActive('send');
+    return (this.producer.sendBatch as (...a: unknown[]) => Promise<void>)(...args);
+  }
+
   sendOffsets(options: { consumerGroupId: string; offsets: TopicPartitionOffset[] }): Promise<void> {
     this.ensureActive('sendOffsets');
     return this.owner.sendOffsets(this as never, options.consumerGroupId, options.offsets);

@@ -5,7 +5,7 @@ type Bytes = Buffer | null;
 
 /** One `send` handed to the producer and not yet known to be acknowledged. */
 interface InFlight {
-  readonly sent: Promise<unknown>;
+  readonly sent: Promise<void>;
   readonly records: number;
 }
 
@@ -24,7 +24,7 @@ export class OutputBuffer {
   /** `producer` is the app's producer, or (exactly once) what sends into its open transaction. */
   constructor(
     private readonly producer: {
-      send(topic: string, records: ProducerRecord<Bytes, Bytes>[]): Promise<unknown>;
+      sendBatch(topic: string, records: ProducerRecord<Bytes, Bytes>[]): Promise<void>;
     },
   ) {}
 
@@ -47,7 +47,7 @@ export class OutputBuffer {
   /** Hands buffered records to the producer without waiting for them. */
   send(): void {
     for (const [topic, records] of this.#pending) {
-      const sent = this.producer.send(topic, records);
+      const sent = this.producer.sendBatch(topic, records);
       // Failures surface through flush() or below(); mark them handled here so none goes unobserved meanwhile.
       sent.catch(() => {});
       this.#inFlight.push({ sent, records: records.length });

@@ -143,7 +143,7 @@ export class StreamsApp {
     });
     this.#outputs = new OutputBuffer(
       eos
-        ? { send: (topic, records) => this.#committer!.openTransaction().send(topic, records) }
+        ? { sendBatch: (topic, records) => this.#committer!.openTransaction().sendBatch(topic, records) }
         : this.#producer,
     );
     this.#consumer = this.client.consumer<Bytes, Bytes>({

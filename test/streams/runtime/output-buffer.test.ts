@@ -6,9 +6,9 @@ function controlledProducer() {
   const sends: { topic: string; count: number; ack: () => void; fail: (error: Error) => void }[] = [];
   return {
     sends,
-    send(topic: string, records: unknown[]): Promise<unknown> {
+    sendBatch(topic: string, records: unknown[]): Promise<void> {
       return new Promise((resolve, reject) => {
-        sends.push({ topic, count: records.length, ack: () => resolve([]), fail: reject });
+        sends.push({ topic, count: records.length, ack: () => resolve(), fail: reject });
       });
     },
   };
