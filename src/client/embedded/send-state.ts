@@ -29,7 +29,11 @@ export class SendState implements RecordOwner {
   }
 
   /** What the call placed, before any of it is queued: the topic of each batch, each record's partition. */
-  expect(batches: readonly TopicMessages<unknown, unknown>[], partitions: Int32Array, records: AppendRecord[]): void {
+  expect(
+    batches: readonly TopicMessages<unknown, unknown>[],
+    partitions: Int32Array,
+    records: AppendRecord[],
+  ): void {
     const topics: string[] = new Array(records.length);
     let at = 0;
     for (const { topic, messages } of batches) for (let i = 0; i < messages.length; i++) topics[at++] = topic;
