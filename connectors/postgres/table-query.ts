@@ -30,9 +30,15 @@ export interface BuiltQuery {
   values: unknown[];
 }
 
-/** Whether the row's writer (`xmin`, 32-bit, wrapping) precedes the snapshot's oldest running transaction. */
-const WRITTEN_BEFORE_OLDEST_RUNNING = `(t.xmin::text::bigint < 3 OR ((b.snap - t.xmin::text::bigint + 4294967296) % 4294967296) BETWEEN 1 AND 2147483647)`;
-const SNAPSHOT_BOUND = `CROSS JOIN (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint % 4294967296 AS snap) b`;
+/**
+ * Whether the row's writer (`xmin`) precedes the snapshot's oldest running transaction, in transaction-id order
+ * (32-bit, wrapping): `age()` counts both back from the same transaction id, so the older has the larger age. A
+ * frozen or bootstrap `xmin` has the largest age of all. The snapshot's side is a scalar subquery, which PostgreSQL
+ * runs once (an InitPlan); written as a joined subquery it was inlined and taken again for every row, and the
+ * predicate's arithmetic left the planner guessing so badly that it sorted on disk rather than scan the index.
+ */
+const WRITTEN_BEFORE_OLDEST_RUNNING =
+  '(age(t.xmin) > (SELECT age(xid(pg_snapshot_xmin(pg_current_snapshot())))))';
 const OLDEST_OPEN_TRANSACTION =
   `(SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() ` +
   `AND backend_xid IS NOT NULL AND pid <> pg_backend_pid())`;
@@ -72,7 +78,7 @@ export class TableQuery {
    */
   build(inline = false): BuiltQuery {
     const mode = this.config.mode;
-    const source = this.table ? `${quoteTable(this.table)} t ${SNAPSHOT_BOUND}` : `(${this.config.query}) t`;
+    const source = this.table ? `${quoteTable(this.table)} t` : `(${this.config.query}) t`;
     const tsExpr = `COALESCE(${this.config['timestamp.column.name'].map((c) => `t.${quoteIdent(c)}`).join(', ')})`;
     const incExpr = this.hasIncrementing ? `t.${quoteIdent(this.config['incrementing.column.name']!)}` : '';
     const where: string[] = [];

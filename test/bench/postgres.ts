@@ -8,12 +8,15 @@
  * - upsert mode (INSERT ... ON CONFLICT) rows/s;
  * - CDC: events/s for one `UPDATE` of all N rows, from the commit to the last event decoded and handed out.
  *
- * Tasks run through the Connect contracts directly; the log write of a real worker is not included.
+ * Tasks run through the Connect contracts directly; the log write of a real worker is not included. Each sluice
+ * case also prints the CPU time this process spent per record in each stage it separates (user + system, so on a
+ * busy machine it moves much less than the rates do), and the process's peak RSS so far (psql runs in its own).
  * Options: `--rows N` (default 1,000,000), `--url postgres://...`, `--only source,insert,upsert,cdc` (a subset of
  * the cases, each with its ceiling), `--json`.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -52,6 +55,42 @@ function sinkContext() {
   };
 }
 
+/** CPU time (user + system, µs) this process spends in the calls timed through it, summed over them. */
+class CpuMeter {
+  us = 0;
+  async time<T>(fn: () => Promise<T> | T): Promise<T> {
+    const before = process.cpuUsage();
+    try {
+      return await fn();
+    } finally {
+      const used = process.cpuUsage(before);
+      this.us += used.user + used.system;
+    }
+  }
+  sync<T>(fn: () => T): T {
+    const before = process.cpuUsage();
+    try {
+      return fn();
+    } finally {
+      const used = process.cpuUsage(before);
+      this.us += used.user + used.system;
+    }
+  }
+}
+
+/** The process's peak RSS so far, the kernel's high-water mark (0 where /proc has none). */
+async function peakRss(): Promise<number> {
+  const status = await readFile('/proc/self/status', 'utf8').catch(() => '');
+  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  return kb ? Number(kb) * 1024 : 0;
+}
+
+/** A measurement with the CPU µs per record of each stage, and the peak RSS after it. */
+interface Staged extends Measurement {
+  stages?: Record<string, number>;
+  rss?: number;
+}
+
 const COLUMNS = `id bigint PRIMARY KEY, a int, b bigint, c text, d numeric(12, 2), e double precision, f boolean,
   g timestamptz, h date, i text`;
 
@@ -88,8 +127,10 @@ export async function run(args: string[]): Promise<void> {
       await release();
     }
   };
-  const results: Measurement[] = [];
-  const record = (m: Measurement) => {
+  const results: Staged[] = [];
+  const record = async (m: Staged, meters: Record<string, CpuMeter> = {}) => {
+    m.stages = Object.fromEntries(Object.entries(meters).map(([k, v]) => [k, v.us / m.records]));
+    if (!m.subject.startsWith('psql')) m.rss = await peakRss();
     results.push(m);
     progress(`  ${m.case}, ${m.subject}: ${human(recordsPerSec(m))} rows/s`);
   };
@@ -111,7 +152,7 @@ export async function run(args: string[]): Promise<void> {
     progress('table → records: psql \\copy to');
     const copyOut = await step(() => timed(async () => psql(`\\copy (SELECT * FROM src) TO '${csv}' CSV`)));
     const csvBytes = fs.statSync(csv).size;
-    record({
+    await record({
       case: 'table → topic',
       subject: 'psql \\copy to',
       records: rows,
@@ -143,34 +184,42 @@ export async function run(args: string[]): Promise<void> {
         },
         sourceContext(),
       );
+      const poll = new CpuMeter();
+      const convert = new CpuMeter();
       const read = await step(() =>
         timed(async () => {
           let n = 0;
           let bytes = 0;
           while (n < rows) {
-            for (const r of await source.poll()) {
-              bytes += converter.fromConnectData(r.topic, null, r.value)!.length;
-              n++;
-            }
+            const batch = await poll.time(() => source.poll());
+            bytes += convert.sync(() => {
+              let b = 0;
+              for (const r of batch) b += converter.fromConnectData(r.topic, null, r.value)!.length;
+              return b;
+            });
+            n += batch.length;
           }
           return bytes;
         }),
       );
       await source.stop();
-      record({
-        case: 'table → topic',
-        subject: 'sluice postgres',
-        records: rows,
-        bytes: read.result,
-        ms: read.ms,
-      });
+      await record(
+        {
+          case: 'table → topic',
+          subject: 'sluice postgres',
+          records: rows,
+          bytes: read.result,
+          ms: read.ms,
+        },
+        { poll, convert },
+      );
     }
 
     if (wanted('insert')) {
       await db.query(`CREATE TABLE ${schema}.dst_copy (${COLUMNS.replace(' PRIMARY KEY', '')})`);
       progress('records → table: psql \\copy from');
       const copyIn = await step(() => timed(async () => psql(`\\copy dst_copy FROM '${csv}' CSV`)));
-      record({
+      await record({
         case: 'topic → table, insert',
         subject: 'psql \\copy from',
         records: rows,
@@ -218,20 +267,24 @@ export async function run(args: string[]): Promise<void> {
         sinkContext(),
       );
       // Only put() and flush() are timed: building the records is the consumer's and converter's work in a worker.
+      const put = new CpuMeter();
       const written = await step(async () => {
         let ms = 0;
-        for (const batch of batches()) ms += (await timed(() => sink.put(batch))).ms;
-        ms += (await timed(() => sink.flush([]))).ms;
+        for (const batch of batches()) ms += (await timed(() => put.time(() => sink.put(batch)))).ms;
+        ms += (await timed(() => put.time(() => sink.flush([])))).ms;
         return { ms };
       });
       await sink.stop();
-      record({
-        case: `topic → table, ${mode}`,
-        subject: 'sluice postgres-sink',
-        records: rows,
-        bytes: 0,
-        ms: written.ms,
-      });
+      await record(
+        {
+          case: `topic → table, ${mode}`,
+          subject: 'sluice postgres-sink',
+          records: rows,
+          bytes: 0,
+          ms: written.ms,
+        },
+        { put },
+      );
     }
 
     if (wanted('cdc')) {
@@ -251,13 +304,14 @@ export async function run(args: string[]): Promise<void> {
         }),
         sourceContext(),
       );
+      const poll = new CpuMeter();
       const events = await step(async () => {
         await cdc.poll(); // creates the slot and starts streaming
         await db.query(`UPDATE ${schema}.src SET a = a + 1`);
         const measured = await timed(async () => {
           let n = 0;
           while (n < rows) {
-            const batch = await cdc.poll();
+            const batch = await poll.time(() => cdc.poll());
             for (const r of batch) await cdc.commitRecord(r);
             n += batch.length;
           }
@@ -265,13 +319,16 @@ export async function run(args: string[]): Promise<void> {
         await cdc.stop();
         return measured;
       });
-      record({
-        case: 'CDC, bulk UPDATE',
-        subject: 'sluice postgres-cdc',
-        records: rows,
-        bytes: 0,
-        ms: events.ms,
-      });
+      await record(
+        {
+          case: 'CDC, bulk UPDATE',
+          subject: 'sluice postgres-cdc',
+          records: rows,
+          bytes: 0,
+          ms: events.ms,
+        },
+        { poll },
+      );
     }
   } finally {
     await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -284,10 +341,17 @@ export async function run(args: string[]): Promise<void> {
   }
 
   const ceiling = (c: string) => results.find((r) => r.case === c && r.subject.startsWith('psql'));
+  // Upsert is measured against the sink's own insert mode: the goal is that keeping a key costs at most half.
+  const insert = results.find((r) => r.case === 'topic → table, insert' && !r.subject.startsWith('psql'));
   const table = results.map((m) => {
-    const peer = ceiling(m.case);
+    const upsert = m.case === 'topic → table, upsert';
+    const peer = upsert ? insert : ceiling(m.case);
+    const of = upsert ? 'of insert' : 'of \\copy';
     const ratio =
-      peer && peer !== m ? `${((recordsPerSec(m) / recordsPerSec(peer)) * 100).toFixed(0)}% of \\copy` : '';
+      peer && peer !== m ? `${((recordsPerSec(m) / recordsPerSec(peer)) * 100).toFixed(0)}% ${of}` : '';
+    const stages = Object.entries(m.stages ?? {})
+      .map(([k, us]) => `${k} ${us.toFixed(2)}`)
+      .join(', ');
     return [
       m.case,
       m.subject,
@@ -295,11 +359,13 @@ export async function run(args: string[]): Promise<void> {
       `${(m.ms / 1000).toFixed(2)} s`,
       `${human(recordsPerSec(m))}/s`,
       ratio,
+      stages,
+      m.rss ? `${(m.rss / 1024 / 1024).toFixed(0)} MB` : '',
     ];
   });
   if (json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   else
     process.stdout.write(
-      `${formatTable(['case', 'subject', 'rows', 'time', 'rate', 'vs ceiling'], table)}\n`,
+      `${formatTable(['case', 'subject', 'rows', 'time', 'rate', 'vs ceiling', 'CPU µs/record', 'peak RSS'], table)}\n`,
     );
 }
