@@ -284,6 +284,7 @@ export const csvSink = defineSinkConnector({
   version: '0.1.0',
   description: 'Writes each topic-partition as complete CSV files, renamed into place only when whole',
   config: csvSinkConfig,
+  localPaths: (c: z.output<typeof csvSinkConfig>) => [c['output.path']],
   taskConfigs(config: z.output<typeof csvSinkConfig>, maxTasks: number): CsvSinkConfig[] {
     return Array.from({ length: maxTasks }, () => config);
   },

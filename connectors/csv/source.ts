@@ -308,6 +308,10 @@ export const csvSource = defineSourceConnector({
   description:
     'Reads CSV files dropped into a folder, typed by a declared or inferred schema; resumes mid-file',
   config: csvSourceConfig,
+  localPaths: (c: z.output<typeof csvSourceConfig>) =>
+    [c['input.path'], c['processing.path'], c['finished.path'], c['error.path']].filter(
+      (p): p is string => p !== undefined,
+    ),
   validate(config: z.output<typeof csvSourceConfig>) {
     if (config['input.claim'] === 'offsets' && config['cleanup.policy'] !== 'none') {
       throw new ConfigError(

@@ -2,6 +2,7 @@
 
 import { defineSinkConnector, defineSourceConnector } from '../../src/connect/index.js';
 import { fileSinkConfig, fileSourceConfig } from './config.js';
+import { globBase, isGlob } from './glob.js';
 import { FileSinkTask } from './sink.js';
 import { FileSourceTask } from './source.js';
 
@@ -22,6 +23,7 @@ export const fileSource = defineSourceConnector({
   version: '1.0.0',
   description: 'Tails a file (or files matching a glob) line by line into a topic',
   config: fileSourceConfig,
+  localPaths: (c) => [isGlob(c.file) ? globBase(c.file) : c.file],
   // One reader per file keeps the lines of each file in order; all files of a glob share one task.
   taskConfigs: (config) => [config],
   createTask: () => new FileSourceTask(),
@@ -35,6 +37,7 @@ export const fileSink = defineSinkConnector({
   version: '1.0.0',
   description: 'Appends record values to a file, one line each',
   config: fileSinkConfig,
+  localPaths: (c) => [c.file],
   // Two writers appending to one file would interleave partial writes: one task.
   taskConfigs: (config) => [config],
   createTask: () => new FileSinkTask(),

@@ -23,6 +23,12 @@ interface ConnectorDefinitionBase<S extends ConnectorConfigSchema, T> {
    */
   validate?(config: z.output<S>): void;
   /**
+   * The local files and directories the connector reads or writes given its config (a glob by the directory it
+   * starts from). With the worker's `allowed.paths` set, a connector whose paths are not all inside one of those
+   * directories is refused before it starts. No I/O. Optional: connectors that touch no local files leave it out.
+   */
+  localPaths?(config: z.output<S>): string[];
+  /**
    * Splits the work into at most `maxTasks` task configs; each starts one task. May return fewer (a single file
    * cannot be read by two tasks). No I/O beyond cheap local checks.
    */

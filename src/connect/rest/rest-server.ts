@@ -5,6 +5,7 @@ import { ConflictError, DataError, NotFoundError } from '../errors.js';
 import { findPlugin } from '../runtime/connector-config.js';
 import type { ConnectorOffsets } from '../runtime/connector-offsets.js';
 import type { Worker } from '../runtime/worker.js';
+import { GuardRefusal, RestGuard, type RestSecurityOptions } from './rest-guard.js';
 import { validateResponse } from './validate-response.js';
 
 /** An error answered as `{"error_code": <status>, "message": "..."}`, Kafka Connect's error body. */
@@ -18,7 +19,7 @@ class HttpError extends Error {
 }
 
 function statusOf(err: unknown): number {
-  if (err instanceof HttpError) return err.status;
+  if (err instanceof HttpError || err instanceof GuardRefusal) return err.status;
   if (err instanceof NotFoundError) return 404;
   if (err instanceof ConflictError) return 409;
   if (err instanceof ConfigError || err instanceof DataError) return 400;
@@ -188,9 +189,16 @@ const routes: [string, RegExp, Handler][] = [
   ],
 ];
 
-async function handle(worker: Worker, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  worker: Worker,
+  guard: RestGuard,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   let reply: Reply;
+  let headers: Record<string, string> = {};
   try {
+    guard.check(req);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname;
     const matching = routes.filter(([, pattern]) => pattern.test(path));
@@ -201,33 +209,46 @@ async function handle(worker: Worker, req: IncomingMessage, res: ServerResponse)
     reply = await route[2](worker, params, req, url.searchParams);
   } catch (err) {
     const status = statusOf(err);
+    if (err instanceof GuardRefusal) {
+      headers = err.headers;
+      // A refused request's body is not read: the connection closes rather than wait for it.
+      headers.connection = 'close';
+    }
     reply = { status, body: { error_code: status, message: (err as Error).message } };
   }
   if (reply.text !== undefined) {
-    res.writeHead(reply.status, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    res.writeHead(reply.status, { ...headers, 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
     res.end(reply.text);
   } else if (reply.body === undefined) {
-    res.writeHead(reply.status);
+    res.writeHead(reply.status, headers);
     res.end();
   } else {
-    res.writeHead(reply.status, { 'content-type': 'application/json' });
+    res.writeHead(reply.status, { ...headers, 'content-type': 'application/json' });
     res.end(JSON.stringify(reply.body));
   }
 }
 
 /**
  * The REST API of a worker, shaped like Kafka Connect's (paths, bodies, status codes, error body), on
- * `rest.host.name:rest.port` (127.0.0.1:8083 by default), plus `GET /metrics` in Prometheus' format.
+ * `rest.host.name:rest.port` (127.0.0.1:8083 by default), plus `GET /metrics` in Prometheus' format. Requests a
+ * browser page could forge are refused (see rest-guard.ts); `security.usersFile` requires basic authentication.
  */
 export class RestServer {
   private constructor(private readonly server: Server) {}
 
-  static async start(worker: Worker, host: string, port: number): Promise<RestServer> {
-    const server = createServer((req, res) => void handle(worker, req, res));
+  static async start(
+    worker: Worker,
+    host: string,
+    port: number,
+    security: RestSecurityOptions = {},
+  ): Promise<RestServer> {
+    const guard = new RestGuard(host, security);
+    const server = createServer((req, res) => void handle(worker, guard, req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());
     });
+    guard.listeningOn((server.address() as AddressInfo).port);
     return new RestServer(server);
   }
 

@@ -34,7 +34,14 @@ export async function startStandalone(options: {
     for (const c of options.connectors) worker.validate(c);
     for (const c of options.connectors) await worker.create(c);
     const rest = options.config['rest.enable']
-      ? await RestServer.start(worker, options.config['rest.host.name'], options.config['rest.port'])
+      ? await RestServer.start(worker, options.config['rest.host.name'], options.config['rest.port'], {
+          advertisedHost: options.config['rest.advertised.host.name'],
+          allowOrigins: options.config['access.control.allow.origin']
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean),
+          usersFile: options.config['rest.basic.auth.users.file'],
+        })
       : undefined;
     let closing: Promise<void> | undefined;
     return {

@@ -17,6 +17,20 @@ const workerShape = {
   'rest.host.name': field.stringDefault('127.0.0.1', 'Address the REST API listens on'),
   'rest.port': field.int(8083, 'Port of the REST API; 0 picks a free one', 0),
   'rest.enable': field.bool(true, 'Serve the REST API and /metrics'),
+  'rest.advertised.host.name': field.optionalString(
+    'Another host name clients use to reach the REST API; requests whose Host header names anything but the listener (or this) are refused',
+  ),
+  'access.control.allow.origin': field.stringDefault(
+    '',
+    'Comma-separated origins (or *) whose browser pages may call the REST API; by default only pages served by the API itself',
+  ),
+  'rest.basic.auth.users.file': field.optionalString(
+    'File of "user: password" lines (as Kafka\'s PropertyFileLoginModule reads); when set, every REST request needs HTTP basic authentication',
+  ),
+  'allowed.paths': field.stringDefault(
+    '',
+    'Comma-separated directories that file-based connectors (file, csv) may read and write; empty allows any path',
+  ),
   'key.converter': field.stringDefault('json', 'Default converter for keys'),
   'value.converter': field.stringDefault('json', 'Default converter for values'),
   'task.restart.max.attempts': field.int(3, 'Automatic restarts of a failed task before it stays FAILED', 0),

@@ -3,8 +3,10 @@ import pino from 'pino';
 import type { Client } from '../../client/index.js';
 import { ConfigError } from '../../errors.js';
 import type { AnyConnectorDefinition } from '../connector.js';
+import { validateConnectorName } from '../connector-name.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { TaskLogger } from '../task-context.js';
+import { checkAllowedPaths } from './allowed-paths.js';
 import { ConnectMetrics } from './connect-metrics.js';
 import { type ParsedConnectorConfig, parseConnectorConfig } from './connector-config.js';
 import { type ConnectorOffsets, offsetsApi } from './connector-offsets.js';
@@ -98,7 +100,9 @@ export class Worker {
 
   /** Validates a config without starting anything (what `PUT .../config/validate` and `sluice validate` use). */
   validate(raw: Record<string, unknown>): ParsedConnectorConfig {
-    return parseConnectorConfig(raw, this.options.plugins, this.options.config.converterDefaults);
+    const parsed = parseConnectorConfig(raw, this.options.plugins, this.options.config.converterDefaults);
+    checkAllowedPaths(parsed, this.options.config['allowed.paths'] ?? '');
+    return parsed;
   }
 
   list(): string[] {
@@ -118,6 +122,7 @@ export class Worker {
   ): Promise<ConnectorInfo> {
     if (typeof raw.name !== 'string' || raw.name === '')
       throw new ConfigError('connector config: name is required', { key: 'name' });
+    validateConnectorName(raw.name);
     if (this.connectors.has(raw.name)) throw new ConflictError(`Connector ${raw.name} already exists`);
     const parsed = this.validate(raw);
     const entry: ConnectorEntry = { parsed, target: initial, tasks: [] };
