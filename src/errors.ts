@@ -155,6 +155,30 @@ export class BadInputError extends SluiceError {
   }
 }
 
+/**
+ * A JSONata expression failed on a value, carrying JSONata's own error code (`T2001`, `D3030`, ...) as `code`, its
+ * message, and the character `position` of the failing token in `expression`, as jsonata reports them.
+ */
+export class ExpressionError extends SluiceError {
+  readonly expression: string;
+  readonly position: number | undefined;
+  readonly token: string | undefined;
+  constructor(
+    expression: string,
+    error: { code: string; message?: string; position?: number; token?: string },
+  ) {
+    const at = error.position === undefined ? '' : ` at character ${error.position}`;
+    super(
+      error.code,
+      `${error.message ?? 'expression failed'} (JSONata ${error.code}${at} of ${JSON.stringify(expression)})`,
+      { cause: error },
+    );
+    this.expression = expression;
+    this.position = error.position;
+    this.token = error.token;
+  }
+}
+
 /** Group coordination failures, carrying Kafka's error code names (`ILLEGAL_GENERATION`, `UNKNOWN_MEMBER_ID`, ...). */
 export class GroupError extends SluiceError {
   readonly groupId: string;

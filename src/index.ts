@@ -141,6 +141,7 @@ export {
   ClientStateError,
   ConfigError,
   CorruptRecordError,
+  ExpressionError,
   GroupError,
   InvalidPartitionsError,
   InvalidTopicError,

@@ -1,16 +1,9 @@
-import { createRequire } from 'node:module';
 import type { z } from 'zod';
 import { configIssues, suggest } from '../config/index.js';
 import type { Diagnostic } from './diagnostic.js';
+import { expressionProblems, stepExpressions } from './expression/check.js';
 import { type PipelineSpec, pipelineSchema, type StepKind, stepKinds, stepSchemas } from './schema.js';
 import type { SourceFile } from './source-file.js';
-
-/**
- * jsonata, loaded with the first expression to check: a pipeline without steps never pays for it. It is CommonJS,
- * so `require` gives the same module an `import` elsewhere does.
- */
-const jsonata = (expr: string) =>
-  (createRequire(import.meta.url)('jsonata') as typeof import('jsonata'))(expr);
 
 /** What validation needs to know about the connectors that can be named in a pipeline. No I/O. */
 export interface ConnectorCatalog {
@@ -204,18 +197,6 @@ function checkConnector(
   }
 }
 
-const EXPRESSION_FIELDS: Record<StepKind, string[][]> = {
-  filter: [['filter']],
-  map: [['map']],
-  key: [['key']],
-  flatMap: [['flatMap']],
-  branch: [],
-  aggregate: [],
-  join: [],
-  dedupe: [['dedupe', 'key']],
-  module: [],
-};
-
 function checkStep(
   source: SourceFile,
   diagnostics: Diagnostic[],
@@ -249,41 +230,8 @@ function checkStep(
   if (diagnostics.length > before) return undefined;
   const parsed = schema.parse(body) as Record<string, unknown>;
 
-  const expressions: [Path, string][] = [];
-  for (const field of EXPRESSION_FIELDS[kind]) {
-    const value = field.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], parsed);
-    if (typeof value === 'string') expressions.push([[...path, ...field], value]);
-  }
-  if (kind === 'branch') {
-    (parsed.branch as { when?: string }[]).forEach((b, i) => {
-      if (b.when) expressions.push([[...path, 'branch', i, 'when'], b.when]);
-    });
-  }
-  if (kind === 'aggregate') {
-    const agg = parsed.aggregate as {
-      fields: Record<string, Record<string, unknown>>;
-      window?: { timestamp?: string };
-    };
-    for (const [field, spec] of Object.entries(agg.fields)) {
-      for (const [op, expr] of Object.entries(spec)) {
-        if (typeof expr === 'string') expressions.push([[...path, 'aggregate', 'fields', field, op], expr]);
-      }
-    }
-    if (agg.window?.timestamp)
-      expressions.push([[...path, 'aggregate', 'window', 'timestamp'], agg.window.timestamp]);
-  }
-  for (const [at, expr] of expressions) {
-    try {
-      jsonata(expr);
-    } catch (err) {
-      const e = err as { message: string; position?: number };
-      diagnostics.push(
-        source.at(
-          at,
-          `expression does not parse: ${e.message}${e.position !== undefined ? ` (at character ${e.position})` : ''}`,
-        ),
-      );
-    }
+  for (const [at, expr] of stepExpressions(kind, parsed, path)) {
+    for (const problem of expressionProblems(expr)) diagnostics.push(source.at(at, problem));
   }
   if (kind === 'aggregate') {
     const window = (

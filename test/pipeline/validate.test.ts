@@ -87,6 +87,24 @@ sinks:
     ]);
   });
 
+  it('rejects unknown functions and calls with a number of arguments no signature takes', () => {
+    const steps = good
+      .replace('amount > 0', '$rond(amount) > 0')
+      .replace(
+        '$number(amount)',
+        '$substring(), "n": $round(amount, 2, 3), "ok": $f(1), "s": amount ~> $string()',
+      )
+      .replace('- map:', '- key: ($f := function($x) { $x }; $f(id))\n      - map:');
+    const { spec, lines } = check(steps);
+    expect(spec).toBeUndefined();
+    expect(lines).toEqual([
+      'p.yaml:12:17: streams.0.steps.0.filter: unknown function $rond; did you mean $round? (at character 6)',
+      'p.yaml:14:14: streams.0.steps.2.map: $substring takes 1 to 3 arguments, not 0 (at character 33)',
+      'p.yaml:14:14: streams.0.steps.2.map: $round takes 0 to 2 arguments, not 3 (at character 48)',
+      'p.yaml:14:14: streams.0.steps.2.map: unknown function $f (at character 72)',
+    ]);
+  });
+
   it('names a missing environment variable', () => {
     const { lines } = check(good.replace('${DATA_DIR:examples/data}', '${DATA_DIR}'));
     expect(lines).toEqual([

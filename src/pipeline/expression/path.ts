@@ -1,0 +1,71 @@
+/**
+ * Path expressions (`a.b.c`, `$.a`, `a.$string()`), ported from jsonata 1.8's `evaluatePath` and `evaluateStep`:
+ * each step is evaluated once per item of the sequence the previous step gave, and the results flattened into the
+ * next sequence (one level; an array built by `[...]` stays whole). A last step giving one plain array gives that
+ * array as it is.
+ */
+import { createSequence, isFunction, isSequence, type Sequence } from './sequence.js';
+
+export interface Scope {
+  /** The input of the whole expression (`$$`). */
+  root: unknown;
+  /** Where bound variables are read: the record, or an object of bindings. */
+  vars: unknown;
+}
+
+/** A compiled node: what jsonata's `evaluate(node, input, environment)` returns. */
+export type Fn = (input: unknown, scope: Scope) => unknown;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+function evaluateStep(step: Fn, input: unknown[], scope: Scope, lastStep: boolean): unknown[] {
+  const result: unknown[] = [];
+  for (let i = 0; i < input.length; i++) {
+    const res = step(input[i], scope);
+    if (res !== undefined) result.push(res);
+  }
+  if (lastStep && result.length === 1 && Array.isArray(result[0]) && !isSequence(result[0])) {
+    return result[0];
+  }
+  const sequence = createSequence();
+  for (const res of result) {
+    if (!Array.isArray(res) || (res as Sequence).cons) sequence.push(res);
+    else for (const v of res) sequence.push(v);
+  }
+  return sequence;
+}
+
+/** The general path: any steps, any inputs. `consFirst`: the first step is an array constructor, evaluated once. */
+export function generalPath(steps: Fn[], firstIsVariable: boolean, consFirst: boolean): Fn {
+  return (input, scope) => {
+    let inputSequence: unknown[] = Array.isArray(input) && !firstIsVariable ? input : createSequence(input);
+    let resultSequence: unknown[] | undefined;
+    for (let i = 0; i < steps.length; i++) {
+      if (i === 0 && consFirst) resultSequence = steps[0](inputSequence, scope) as unknown[];
+      else resultSequence = evaluateStep(steps[i], inputSequence, scope, i === steps.length - 1);
+      if (resultSequence === undefined || resultSequence.length === 0) break;
+      inputSequence = resultSequence;
+    }
+    return resultSequence;
+  };
+}
+
+/**
+ * A path of field names, optionally after a variable (`a.b`, `$.a`, `$key.id`): while every value on the way is
+ * not an array, each step is a property read, which is what the general path comes to for one item. An array on
+ * the way hands the whole path to the general evaluation (reads have no effects, so starting over is safe).
+ */
+export function namePath(first: Fn | undefined, names: string[], general: Fn): Fn {
+  const n = names.length;
+  return (input, scope) => {
+    let cur = first === undefined ? input : first(input, scope);
+    for (let i = 0; i < n; i++) {
+      if (cur === null || typeof cur !== 'object') return undefined;
+      if (Array.isArray(cur) || !hasOwn.call(cur, names[i]) || isFunction(cur)) {
+        return Array.isArray(cur) ? general(input, scope) : undefined;
+      }
+      cur = (cur as Record<string, unknown>)[names[i]];
+    }
+    return cur;
+  };
+}
