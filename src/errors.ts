@@ -115,6 +115,15 @@ export class CorruptRecordError extends SluiceError {
   }
 }
 
+/** A record batch whose CRC is sound but whose header and records disagree (Kafka's INVALID_RECORD). */
+export class InvalidRecordError extends SluiceError {
+  readonly position: number | undefined;
+  constructor(message: string, context: { position?: number } = {}) {
+    super('INVALID_RECORD', message);
+    this.position = context.position;
+  }
+}
+
 /** Another process holds the log directory's lock. */
 export class LogLockedError extends SluiceError {
   readonly dir: string;

@@ -1,12 +1,15 @@
-import { CorruptRecordError, RecordTooLargeError } from '../errors.js';
+import { CorruptRecordError, InvalidRecordError, RecordTooLargeError } from '../errors.js';
 import { Attribute, BatchField, writeInt64 } from './codec/batch-layout.js';
+import { incomingBatchProblem } from './codec/batch-validator.js';
 import { crc32c } from './codec/crc32c.js';
 import { stampBaseOffset, verifyBatch } from './codec/record-batch.js';
 
 /**
  * Checks client-built RecordBatch v2 bytes (as a Produce request carries them) and stamps their base offsets in
  * place, the first at `firstOffset`. Every batch must be whole, at most `maxBatchBytes`, of magic 2 and with a
- * valid CRC; the CRC does not cover the base offset, so stamping keeps it valid. Throws before anything is
+ * valid CRC, and its header and records must agree as Kafka's LogValidator requires (codec/batch-validator.ts);
+ * the log, not the client, assigns the offsets. The CRC does not cover the base offset, so stamping keeps it
+ * valid. Throws before anything is
  * stamped into a later batch if one is bad; returns the offset after the last record and the record count.
  * With `logAppendTime` >= 0 (a LogAppendTime topic), each batch is marked so and gets that time.
  */
@@ -36,6 +39,12 @@ export function stampIncomingBatches(
     }
     if (size > maxBatchBytes) throw new RecordTooLargeError(size, maxBatchBytes, topic);
     verifyBatch(batches, at, where);
+    const problem = incomingBatchProblem(batches, at, size);
+    if (problem !== null) {
+      throw new InvalidRecordError(`${where}: the batch at byte ${at} is refused: ${problem}`, {
+        position: at,
+      });
+    }
     stampBaseOffset(batches, at, offset);
     if (logAppendTime >= 0) stampLogAppendTime(batches, at, size, logAppendTime);
     offset += batches.readInt32BE(at + BatchField.LastOffsetDelta) + 1;
