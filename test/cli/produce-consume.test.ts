@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { consume } from '../../src/cli/commands/consume.js';
+import { embeddedClient } from '../../src/client/embedded/index.js';
 import { type Log, partitionForKey } from '../../src/log/index.js';
 import { openLog } from '../log/helpers.js';
 import { runCli } from './run-cli.js';
@@ -157,7 +158,7 @@ describe('cli › consume › follow', () => {
         follow: true,
         maxMessages: 3,
       };
-      const reading = consume(log, 'live', out, options, new AbortController().signal);
+      const reading = consume(embeddedClient(log), 'live', out, options, new AbortController().signal);
       await new Promise((r) => setTimeout(r, 100));
       await log.append('live', 1, [{ value: Buffer.from('first') }]);
       await new Promise((r) => setTimeout(r, 100));

@@ -1,7 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runBroker } from '../../src/broker/index.js';
+import { runSluice } from './compiled-cli.js';
 import { runCli } from './run-cli.js';
 
 let dir: string;
@@ -36,8 +39,15 @@ describe('cli › topics', () => {
     const described = await topics('describe', 'orders');
     expect(described.stdout).toContain('topic orders, 3 partitions');
     expect(described.stdout).toMatch(/partition\s+start\s+end\s+records\n\s+0\s+0\s+0\s+0\n/);
-    expect(described.stdout).toContain('retention.ms=86400000');
-    expect(described.stdout).toContain('cleanup.policy=delete');
+    // As Kafka's --describe: the overrides only, every key with --all.
+    expect(described.stdout).toContain(
+      'config (overrides; --all for every key):\n    retention.ms=86400000\n',
+    );
+    expect(described.stdout).not.toContain('cleanup.policy=delete');
+    const everything = await topics('describe', 'orders', '--all');
+    expect(everything.stdout).toContain('retention.ms=86400000');
+    expect(everything.stdout).toContain('cleanup.policy=delete');
+    expect((await topics('describe', 'audit')).stdout).toContain('config: defaults only (--all lists them)');
 
     const altered = await topics(
       'alter',
@@ -50,6 +60,7 @@ describe('cli › topics', () => {
     expect(altered.exitCode).toBe(0);
     const json = JSON.parse((await topics('describe', 'orders', '--json')).stdout);
     expect(json).toMatchObject({ name: 'orders', partitions: 5, config: { 'cleanup.policy': 'compact' } });
+    expect(json.overrides).toEqual({ 'cleanup.policy': 'compact', 'retention.ms': 86400000 });
     expect(json.offsets).toHaveLength(5);
     expect(json.offsets[4]).toEqual({ partition: 4, logStartOffset: 0, highWatermark: 0 });
 
@@ -63,6 +74,58 @@ describe('cli › topics', () => {
     expect(await topics('delete', 'orders')).toMatchObject({ exitCode: 0, stdout: 'deleted topic orders\n' });
     expect((await topics('list')).stdout).toBe('audit\n');
   });
+
+  it('accepts --replication-factor 1, as Kafka scripts pass it, and explains a larger one', async () => {
+    const one = await runSluice([
+      'topics',
+      'create',
+      'orders',
+      '--replication-factor',
+      '1',
+      '--log-dir',
+      dir,
+    ]);
+    expect(one.code, one.stderr).toBe(0);
+    const three = await runSluice([
+      'topics',
+      'create',
+      'audit',
+      '--replication-factor',
+      '3',
+      '--log-dir',
+      dir,
+    ]);
+    expect(three.code).toBe(1);
+    expect(three.stderr).toBe(
+      'sluice: --replication-factor 3: an embedded log keeps one copy of each partition; use 1\n',
+    );
+  }, 120_000);
+
+  it('goes through --bootstrap-server while a broker holds the log directory', async () => {
+    const broker = await runBroker({
+      logDir: dir,
+      config: { listen: '127.0.0.1:0' },
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      const via = (...args: string[]) =>
+        runSluice(['topics', ...args, '--bootstrap-server', broker.bootstrap]);
+      const created = await via('create', 'orders', '--partitions', '2', '--config', 'retention.ms=60000');
+      expect(created.code, created.stderr).toBe(0);
+      expect(created.stdout).toBe('created topic orders with 2 partition(s)\n');
+      expect((await via('list')).stdout).toBe('orders\n');
+      const described = await via('describe', 'orders');
+      expect(described.stdout).toContain('topic orders, 2 partitions');
+      expect(described.stdout).toContain('retention.ms=60000');
+      expect((await via('alter', 'orders', '--partitions', '3')).stdout).toBe(
+        'altered topic orders (3 partition(s))\n',
+      );
+      expect((await via('delete', 'orders')).code).toBe(0);
+      expect((await via('list')).stdout).toBe('');
+    } finally {
+      await broker.close();
+    }
+  }, 120_000);
 
   it('takes the log directory from SLUICE_LOG_DIR when --log-dir is not given', async () => {
     process.env.SLUICE_LOG_DIR = dir;

@@ -1,12 +1,11 @@
 import { once } from 'node:events';
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { Client, ConsumerRecord, Header, TopicPartitionOffset } from '../../client/index.js';
 import { BadInputError, OffsetOutOfRangeError, UnknownPartitionError } from '../../errors.js';
-import type { Log, LogRecord } from '../../log/index.js';
 import { integerArg, timeArg } from '../arg-parsers.js';
-import { logDirOption, withLog } from '../log-dir.js';
+import { type ConnectionOptions, connectionOptions, withClient } from '../connection.js';
 
-interface ConsumeOptions {
-  logDir: string;
+export interface ConsumeOptions extends ConnectionOptions {
   fromBeginning?: boolean;
   offset?: string;
   fromTime?: number;
@@ -16,108 +15,309 @@ interface ConsumeOptions {
   printKey?: boolean;
   keySeparator: string;
   follow: boolean;
+  /** Read as a member of this consumer group and commit what was printed, as kafka-console-consumer --group. */
+  group?: string;
+  /** `--property name=value`, as kafka-console-consumer's formatter takes them. */
+  property?: [string, string][];
+  /** kcat's `-f` output format. */
+  kcatFormat?: string;
 }
 
-/** How long one read waits for new data before looking again (and noticing Ctrl-C). */
-const POLL_MS = 500;
+type Record = ConsumerRecord<Buffer | null, Buffer | null>;
 
 const text = (b: Buffer | null) => (b === null ? null : b.toString('utf8'));
 
-function render(topic: string, partition: number, r: LogRecord, o: ConsumeOptions): string {
-  if (o.format === 'json') {
-    const headers = r.headers.map((h) => ({ key: h.key, value: text(h.value) }));
-    const { offset, timestamp } = r;
-    return `${JSON.stringify({ topic, partition, offset, timestamp, key: text(r.key), value: text(r.value), headers })}\n`;
+/** The `--property` names of kafka-console-consumer's DefaultMessageFormatter that sluice follows. */
+const CONSUMER_PROPERTIES = [
+  'print.timestamp',
+  'print.partition',
+  'print.offset',
+  'print.headers',
+  'print.key',
+  'print.value',
+  'key.separator',
+  'line.separator',
+  'headers.separator',
+  'headers.key.separator',
+  'null.literal',
+] as const;
+
+/** Turns one record into its output text. */
+type Render = (r: Record) => string;
+
+function headersText(headers: Header[], separator: string, keySeparator: string, nul: string): string {
+  if (headers.length === 0) return 'NO_HEADERS';
+  return headers.map((h) => `${h.key}${keySeparator}${text(h.value) ?? nul}`).join(separator);
+}
+
+/** kafka-console-consumer's DefaultMessageFormatter: `CreateTime:t  Partition:p  Offset:o  headers  key  value`. */
+function consoleFormatter(o: ConsumeOptions): Render {
+  const props = new Map<string, string>();
+  for (const [k, v] of o.property ?? []) {
+    if (!(CONSUMER_PROPERTIES as readonly string[]).includes(k)) {
+      throw new BadInputError(
+        `--property ${k}: unknown; the consumer takes ${CONSUMER_PROPERTIES.join(', ')}`,
+      );
+    }
+    props.set(k, v);
   }
-  const value = text(r.value) ?? 'null';
-  return o.printKey ? `${text(r.key) ?? 'null'}${o.keySeparator}${value}\n` : `${value}\n`;
+  const flag = (k: string, dflt: boolean) => {
+    const v = props.get(k);
+    if (v === undefined) return dflt;
+    if (v === 'true' || v === 'false') return v === 'true';
+    throw new BadInputError(`--property ${k}=${v}: expected true or false`);
+  };
+  const show = {
+    timestamp: flag('print.timestamp', false),
+    partition: flag('print.partition', false),
+    offset: flag('print.offset', false),
+    headers: flag('print.headers', false),
+    key: flag('print.key', o.printKey === true),
+    value: flag('print.value', true),
+  };
+  const sep = props.get('key.separator') ?? o.keySeparator;
+  const line = props.get('line.separator') ?? '\n';
+  const hSep = props.get('headers.separator') ?? ',';
+  const hKeySep = props.get('headers.key.separator') ?? ':';
+  const nul = props.get('null.literal') ?? 'null';
+  return (r) => {
+    const parts: string[] = [];
+    if (show.timestamp) parts.push(`CreateTime:${r.timestamp}`);
+    if (show.partition) parts.push(`Partition:${r.partition}`);
+    if (show.offset) parts.push(`Offset:${r.offset}`);
+    if (show.headers) parts.push(headersText(r.headers, hSep, hKeySep, nul));
+    if (show.key) parts.push(text(r.key) ?? nul);
+    if (show.value) parts.push(text(r.value) ?? nul);
+    return parts.join(sep) + line;
+  };
+}
+
+/**
+ * kcat's `-f` format: `%t` topic, `%p` partition, `%o` offset, `%k` key, `%s` value, `%T` timestamp, `%h`
+ * headers (`k=v,k=v`), `%K`/`%S` key/value length in bytes (-1 for null), `%%`, and `\n`, `\t`, `\r`, `\\`.
+ */
+export function kcatFormatter(format: string): Render {
+  const parts: (string | ((r: Record) => string))[] = [];
+  let literal = '';
+  const flush = () => {
+    if (literal) parts.push(literal);
+    literal = '';
+  };
+  for (let i = 0; i < format.length; i++) {
+    const c = format[i]!;
+    const next = format[i + 1];
+    if (c === '\\' && next !== undefined && 'ntr\\'.includes(next)) {
+      literal += { n: '\n', t: '\t', r: '\r', '\\': '\\' }[next];
+      i++;
+    } else if (c === '%' && next !== undefined) {
+      i++;
+      const field: ((r: Record) => string) | undefined = {
+        t: (r: Record) => r.topic,
+        p: (r: Record) => String(r.partition),
+        o: (r: Record) => String(r.offset),
+        k: (r: Record) => text(r.key) ?? '',
+        s: (r: Record) => text(r.value) ?? '',
+        T: (r: Record) => String(r.timestamp),
+        h: (r: Record) => r.headers.map((h) => `${h.key}=${text(h.value) ?? ''}`).join(','),
+        K: (r: Record) => String(r.key === null ? -1 : r.key.length),
+        S: (r: Record) => String(r.value === null ? -1 : r.value.length),
+      }[next];
+      if (next === '%') literal += '%';
+      else if (field) {
+        flush();
+        parts.push(field);
+      } else throw new BadInputError(`-f ${JSON.stringify(format)}: unknown field %${next}`);
+    } else literal += c;
+  }
+  flush();
+  return (r) => {
+    let out = '';
+    for (const p of parts) out += typeof p === 'string' ? p : p(r);
+    return out;
+  };
+}
+
+function renderer(o: ConsumeOptions): Render {
+  if (o.kcatFormat !== undefined) {
+    if (o.format === 'json') throw new BadInputError('give --format json or -f, not both');
+    return kcatFormatter(o.kcatFormat);
+  }
+  if (o.format === 'json') {
+    return (r) => {
+      const headers = r.headers.map((h) => ({ key: h.key, value: text(h.value) }));
+      const { topic, partition, offset, timestamp } = r;
+      return `${JSON.stringify({ topic, partition, offset, timestamp, key: text(r.key), value: text(r.value), headers })}\n`;
+    };
+  }
+  return consoleFormatter(o);
 }
 
 /** The offset a partition is read from, as the options say; the log end (only new records) by default. */
-async function startOffset(log: Log, topic: string, partition: number, o: ConsumeOptions): Promise<number> {
-  const { logStartOffset, highWatermark } = log.offsets(topic, partition);
+async function startOffset(
+  client: Client,
+  topic: string,
+  p: { partition: number; logStartOffset: number; highWatermark: number },
+  o: ConsumeOptions,
+): Promise<number> {
+  const { logStartOffset, highWatermark } = p;
   if (o.fromBeginning || o.offset === 'earliest') return logStartOffset;
-  if (o.fromTime !== undefined)
-    return (await log.offsetForTime(topic, partition, o.fromTime)) ?? highWatermark;
+  if (o.fromTime !== undefined) {
+    const found = await client.admin().offsetsForTimestamp(topic, o.fromTime);
+    return found.find((f) => f.partition === p.partition)?.offset ?? highWatermark;
+  }
   if (o.offset === undefined || o.offset === 'latest') return highWatermark;
   const offset = Number(o.offset);
   if (offset < logStartOffset || offset > highWatermark) {
-    throw new OffsetOutOfRangeError(topic, partition, offset, logStartOffset, highWatermark);
+    throw new OffsetOutOfRangeError(topic, p.partition, offset, logStartOffset, highWatermark);
   }
   return offset;
 }
 
 /**
- * Prints records of `topic` to `out` until `maxMessages` were printed, the reads catch up with the log end (when not
- * following), or `signal` aborts. Partitions are read side by side; within one, records come in offset order.
+ * Prints records of `topic` to `out` until `maxMessages` were printed, every partition read reached the end it had
+ * when reading started (when not following), or `signal` aborts. Partitions are read side by side; within one,
+ * records come in offset order. With a group, the partitions are the group's to assign, reading starts at the
+ * group's committed offsets, and what was printed is committed. Returns the number of records printed.
  */
 export async function consume(
-  log: Log,
+  client: Client,
   topic: string,
   out: NodeJS.WritableStream,
   o: ConsumeOptions,
   signal: AbortSignal,
 ): Promise<number> {
-  const { partitions } = log.describeTopic(topic);
-  if (o.partition !== undefined && o.partition >= partitions) {
-    throw new UnknownPartitionError(topic, o.partition, partitions);
+  const render = renderer(o);
+  const admin = client.admin();
+  const partitions = await admin.partitionOffsets(topic);
+  if (o.partition !== undefined && o.partition >= partitions.length) {
+    throw new UnknownPartitionError(topic, o.partition, partitions.length);
   }
-  const chosen = o.partition === undefined ? [...Array(partitions).keys()] : [o.partition];
-  const starts = await Promise.all(chosen.map((p) => startOffset(log, topic, p, o)));
+  if (
+    o.group !== undefined &&
+    (o.partition !== undefined || o.offset !== undefined || o.fromTime !== undefined)
+  ) {
+    throw new BadInputError(
+      "--group reads from the group's committed offsets; --partition, --offset and --from-time are for reading without one",
+    );
+  }
+  const consumer = client.consumer<Buffer | null, Buffer | null>({
+    ...(o.group !== undefined
+      ? { groupId: o.group, 'auto.offset.reset': o.fromBeginning ? 'earliest' : 'latest' }
+      : {}),
+    'enable.auto.commit': false,
+    'client.id': 'sluice-consume',
+  });
+  /** Where reading of each partition stops (not following): its end when reading started. */
+  const ends = new Map(partitions.map((p) => [p.partition, p.highWatermark]));
+  /** The next offset of each partition read: where it stands. */
+  const positions = new Map<number, number>();
+  const printedUpTo = new Map<number, number>();
+  let printed = 0;
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   signal.addEventListener('abort', onAbort, { once: true });
-  let printed = 0;
-
-  const readPartition = async (partition: number, offset: number) => {
-    while (!stop.signal.aborted) {
-      const maxWaitMs = o.follow ? POLL_MS : 0;
-      const r = await log
-        .readRecords(topic, partition, offset, { maxWaitMs, signal: stop.signal })
-        .catch((err) => {
-          if (stop.signal.aborted) return undefined;
-          throw err;
-        });
-      if (!r) return;
+  stop.signal.addEventListener('abort', () => void consumer.stop(), { once: true });
+  const commit = async () => {
+    if (o.group === undefined || printedUpTo.size === 0) return;
+    const offsets: TopicPartitionOffset[] = [...printedUpTo].map(([partition, offset]) => ({
+      topic,
+      partition,
+      offset,
+    }));
+    printedUpTo.clear();
+    await consumer.commit(offsets);
+  };
+  const caughtUp = () =>
+    !o.follow && [...positions].every(([partition, at]) => at >= (ends.get(partition) ?? 0));
+  try {
+    if (o.group !== undefined) {
+      await consumer.subscribe(topic);
+      for (const tp of consumer.assignment()) {
+        const [committed] = await consumer.committed([tp]);
+        const info = partitions.find((p) => p.partition === tp.partition)!;
+        const from =
+          committed && committed.offset >= 0
+            ? committed.offset
+            : o.fromBeginning
+              ? info.logStartOffset
+              : info.highWatermark;
+        positions.set(tp.partition, from);
+      }
+    } else {
+      const chosen =
+        o.partition === undefined ? partitions : partitions.filter((p) => p.partition === o.partition);
+      const starts = await Promise.all(chosen.map((p) => startOffset(client, topic, p, o)));
+      await consumer.assign(chosen.map((p) => ({ topic, partition: p.partition })));
+      chosen.forEach((p, i) => {
+        consumer.seek({ topic, partition: p.partition, offset: starts[i]! });
+        positions.set(p.partition, starts[i]!);
+      });
+    }
+    if (caughtUp() || stop.signal.aborted) return 0;
+    for await (const batch of consumer) {
       let chunk = '';
-      for (const record of r.records) {
+      for (const record of batch.records) {
         if (stop.signal.aborted) break;
-        if (record.offset < offset) continue;
-        chunk += render(topic, partition, record, o);
-        if (o.maxMessages !== undefined && ++printed >= o.maxMessages) {
+        chunk += render(record);
+        positions.set(batch.partition, record.offset + 1);
+        printedUpTo.set(batch.partition, record.offset + 1);
+        printed++;
+        if (o.maxMessages !== undefined && printed >= o.maxMessages) {
           stop.abort();
           break;
         }
       }
-      offset = r.nextOffset;
+      // Past transaction markers too, where the backend knows: a partition ending in one is still caught up.
+      const position = consumer.position?.({ topic, partition: batch.partition });
+      if (!stop.signal.aborted && position !== undefined && position > (positions.get(batch.partition) ?? 0))
+        positions.set(batch.partition, position);
       if (chunk && !out.write(chunk)) await once(out, 'drain');
-      if (!o.follow && offset >= r.highWatermark) return;
+      await commit();
+      if (caughtUp()) stop.abort();
+      if (stop.signal.aborted) break;
     }
-  };
-  try {
-    await Promise.all(chosen.map((p, i) => readPartition(p, starts[i])));
+    await commit();
   } finally {
     signal.removeEventListener('abort', onAbort);
+    await consumer.close();
   }
   return printed;
 }
 
+function property(value: string, previous: [string, string][] = []): [string, string][] {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError('expected name=value, e.g. print.offset=true');
+  return [...previous, [value.slice(0, eq).trim(), value.slice(eq + 1)]];
+}
+
 /** `sluice consume <topic>`: print a topic's records as text or JSON lines. */
 export function registerConsume(program: Command): void {
-  program
-    .command('consume')
-    .description('print records of a topic, following new ones until --max-messages or Ctrl-C')
-    .argument('<topic>', 'the topic')
+  connectionOptions(
+    program
+      .command('consume')
+      .description('print records of a topic, following new ones until --max-messages or Ctrl-C')
+      .argument('<topic>', 'the topic'),
+  )
     .option('--from-beginning', 'start at the oldest record instead of the log end')
     .option('--offset <offset>', 'start at this offset, or at earliest or latest')
     .option('--from-time <time>', 'start at the first record at or after this time (ISO or ms)', timeArg)
     .option('-p, --partition <n>', 'read only this partition', integerArg('--partition'))
+    .option(
+      '-g, --group <group>',
+      'read as a member of this consumer group, from its committed offsets, committing what was printed (kafka-console-consumer --group, kcat -G)',
+    )
     .option('-n, --max-messages <n>', 'exit after this many records', integerArg('--max-messages', 1))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--print-key', 'print the key before the value (text format)')
     .option('--key-separator <sep>', 'between key and value with --print-key', '\t')
+    .option(
+      '--property <name=value>',
+      `as kafka-console-consumer: ${CONSUMER_PROPERTIES.join(', ')}; repeatable`,
+      property,
+      [],
+    )
+    .option('-f, --kcat-format <format>', "kcat's -f output format: %t %p %o %k %s %T %h %K %S, \\n \\t")
     .option('--no-follow', 'exit at the end of the log instead of waiting for new records')
-    .addOption(logDirOption())
     .addHelpText(
       'after',
       [
@@ -125,6 +325,8 @@ export function registerConsume(program: Command): void {
         'Example:',
         '  $ sluice consume orders --from-beginning --max-messages 10',
         '  $ sluice consume orders --from-time 2024-05-01T00:00:00Z --format json --no-follow',
+        '  $ sluice consume orders --group audit --from-beginning --property print.offset=true',
+        "  $ sluice consume orders -f '%p:%o %k=%s\\n' --bootstrap-server 127.0.0.1:9092",
         '',
       ].join('\n'),
     )
@@ -144,7 +346,7 @@ export function registerConsume(program: Command): void {
       process.once('SIGTERM', onSignal);
       process.stdout.once('error', onSignal); // a closed pipe (`| head`) ends the read quietly
       try {
-        await withLog(o.logDir, (log) => consume(log, topic, process.stdout, o, interrupted.signal));
+        await withClient(o, (client) => consume(client, topic, process.stdout, o, interrupted.signal));
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

@@ -4,6 +4,7 @@ import { BatchingProducer } from '../batching-producer.js';
 import type { ResolvedProducerOptions } from '../options.js';
 import type { KafkaContext } from './kafka-context.js';
 import { kafkaCall } from './kafka-errors.js';
+import { kafkajs } from './kafkajs.js';
 
 /**
  * A producer over kafkajs. kafkajs sends each `send` call as it comes, so batching by `linger.ms`/`batch.size`
@@ -15,7 +16,12 @@ export class KafkaProducer<K, V> extends BatchingProducer<K, V> {
     let connection: Promise<KafkaJsProducer> | null = null;
     const producer = () =>
       (connection ??= (async () => {
-        const p = context.kafka.producer({ allowAutoTopicCreation: false });
+        // Every record carries its partition, so kafkajs's partitioner never runs; naming one keeps kafkajs from
+        // printing its v2 partitioner-change warning on every start.
+        const p = context.kafka.producer({
+          allowAutoTopicCreation: false,
+          createPartitioner: kafkajs().Partitioners.DefaultPartitioner,
+        });
         await kafkaCall({}, () => p.connect());
         return p;
       })());
