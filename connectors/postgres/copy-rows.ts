@@ -3,6 +3,27 @@ import type pg from 'pg';
 import { pgCopyStreams } from './pg-modules.js';
 import { type ValueParser, valueParser } from './pg-values.js';
 
+/** A `COPY (query) TO STDOUT` under way, with the names and type OIDs of the query's columns. */
+export interface StartedCopy {
+  stream: NodeJS.ReadableStream & { destroy(): void };
+  names: string[];
+  oids: number[];
+}
+
+/**
+ * Starts streaming `query` (which must not take parameters: COPY has none). Its columns are described first with
+ * `LIMIT 0`, for their names and types (COPY's own response carries neither).
+ */
+export async function startCopy(client: pg.Client, query: string): Promise<StartedCopy> {
+  const described = await client.query({ text: `${query} LIMIT 0`, rowMode: 'array' });
+  const stream = client.query(pgCopyStreams().to(`COPY (${query}) TO STDOUT`));
+  return {
+    stream,
+    names: described.fields.map((f) => f.name),
+    oids: described.fields.map((f) => f.dataTypeID),
+  };
+}
+
 /**
  * Rows of a query streamed with `COPY (query) TO STDOUT` and parsed here, a batch at a time. One statement, no
  * round trip per batch (as a cursor's FETCH has), and the server streams as fast as the reader takes rows; the
@@ -30,18 +51,13 @@ export class CopyRows {
     this.chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   }
 
-  /**
-   * Starts streaming `query` (which must not take parameters: COPY has none). Its columns are described first with
-   * `LIMIT 0`, for their names and types.
-   */
+  /** Starts streaming `query` (see {@link startCopy}) into row objects. */
   static async open(client: pg.Client, query: string): Promise<CopyRows> {
-    const described = await client.query({ text: `${query} LIMIT 0`, rowMode: 'array' });
-    const stream = client.query(pgCopyStreams().to(`COPY (${query}) TO STDOUT`));
-    return new CopyRows(
-      stream,
-      described.fields.map((f) => f.name),
-      described.fields.map((f) => f.dataTypeID),
-    );
+    return CopyRows.from(await startCopy(client, query));
+  }
+
+  static from(copy: StartedCopy): CopyRows {
+    return new CopyRows(copy.stream, copy.names, copy.oids);
   }
 
   /** Up to `max` rows; fewer only when the query's rows are exhausted. */
@@ -94,6 +110,6 @@ export class CopyRows {
 const ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
 
 /** A COPY text field's value: `\x` becomes the character it stands for. */
-function unescapeField(field: string): string {
+export function unescapeField(field: string): string {
   return field.replace(/\\(.)/gs, (_m, c: string) => ESCAPES[c] ?? c);
 }

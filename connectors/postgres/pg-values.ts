@@ -114,6 +114,11 @@ export function valueParser(oid: number): ValueParser {
   return identity;
 }
 
+/** Whether values of type `oid` are the text PostgreSQL prints, as they are (no parser of their own). */
+export function parsesAsText(oid: number): boolean {
+  return valueParser(oid) === identity;
+}
+
 /** A `types` option for `pg` clients so that every query returns values as described above. */
 export const pgTypes = {
   getTypeParser: ((oid: number, format?: string) =>

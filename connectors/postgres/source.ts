@@ -8,13 +8,15 @@ import {
 } from '../../src/connect/index.js';
 import { type QuerySourceTaskConfig, querySourceConfig, validateQuerySource } from './config.js';
 import { asTaskError, closeQuietly, connect, describeUrl } from './connection.js';
-import { CopyRows } from './copy-rows.js';
+import { CopyJsonRows } from './copy-json.js';
+import { CopyRows, startCopy } from './copy-rows.js';
 import { matchesAny, type TableId, tableName } from './identifiers.js';
 import { type QueryOffset, TableQuery } from './table-query.js';
 
 interface OpenRead {
   query: TableQuery;
-  rows: CopyRows;
+  /** Row objects; or, when values go straight to the JSON converter, each row's JSON. */
+  rows: CopyRows | CopyJsonRows;
 }
 
 /**
@@ -42,7 +44,12 @@ export class QuerySourceTask implements SourceTask<QuerySourceTaskConfig> {
       if (!this.open) {
         const due = await this.nextDue();
         if (!due) return [];
-        this.open = { query: due, rows: await CopyRows.open(this.client, due.build(true).text) };
+        const copy = await startCopy(this.client, due.build(true).text);
+        const json = this.context.valueFormat === 'json' && CopyJsonRows.handles(copy.names);
+        this.open = {
+          query: due,
+          rows: json ? CopyJsonRows.from(copy, due.offsetColumns) : CopyRows.from(copy),
+        };
       }
       return await this.readBatch(this.open!);
     } catch (error) {
@@ -57,16 +64,29 @@ export class QuerySourceTask implements SourceTask<QuerySourceTaskConfig> {
 
   private async readBatch(open: OpenRead): Promise<SourceRecord[]> {
     const batch = this.config['batch.max.rows'];
-    const rows = await open.rows.read(batch);
-    const { query } = open;
+    const { query, rows } = open;
     const topic = query.table
       ? `${this.config['topic.prefix']}${query.table.table}`
       : this.config['topic.prefix'];
-    const records = rows.map((r): SourceRecord => {
-      const { row, offset } = query.advance(r);
-      return { topic, key: null, value: row, sourcePartition: query.partition, sourceOffset: offset };
-    });
-    if (rows.length < batch) {
+    const partition = query.partition;
+    let records: SourceRecord[];
+    if (rows instanceof CopyRows) {
+      records = (await rows.read(batch)).map((row): SourceRecord => {
+        const sourceOffset = query.advance(row);
+        return { topic, key: null, value: row, sourcePartition: partition, sourceOffset };
+      });
+    } else {
+      const { values, kept } = await rows.read(batch);
+      const columns = query.offsetColumns;
+      const offsetRow: Record<string, unknown> = {};
+      records = new Array(values.length);
+      for (let i = 0; i < values.length; i++) {
+        for (let k = 0; k < columns.length; k++) offsetRow[columns[k]!] = kept[k]![i];
+        const sourceOffset = query.advance(offsetRow);
+        records[i] = { topic, key: null, value: values[i], sourcePartition: partition, sourceOffset };
+      }
+    }
+    if (records.length < batch) {
       this.open = undefined;
       this.dueAt.set(query, Date.now() + this.config['poll.interval.ms']);
     }

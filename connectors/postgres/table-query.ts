@@ -56,7 +56,7 @@ export class TableQuery {
     readonly partition: SourceMap,
     offset: QueryOffset | null,
   ) {
-    this.offset = offset ?? {};
+    this.offset = { ...offset };
     const initial = config['timestamp.initial'];
     if (this.offset.timestamp === undefined && initial !== undefined && this.hasTimestamp) {
       this.offset.timestamp = new Date(initial === -1 ? Date.now() : initial).toISOString();
@@ -118,12 +118,20 @@ export class TableQuery {
     return { text: `SELECT t.* FROM ${source}${whereSql}${order}`, values };
   }
 
+  /** The columns whose values the offsets are made of: the id column and/or the timestamp columns. */
+  get offsetColumns(): string[] {
+    return [
+      ...(this.hasIncrementing ? [this.config['incrementing.column.name']!] : []),
+      ...(this.hasTimestamp ? this.config['timestamp.column.name'] : []),
+    ];
+  }
+
   /**
-   * Advances the offset past a row (read in id or time order), and returns the offset to resume from after it.
-   * In timestamp mode (no id to break ties) a record's offset stays before its own timestamp until a later one is
-   * seen, so a restart re-reads the tied rows rather than skipping them.
+   * Advances the offset past a row (read in id or time order; only its {@link offsetColumns} are read), and returns
+   * the offset to resume from after it. In timestamp mode (no id to break ties) a record's offset stays before its
+   * own timestamp until a later one is seen, so a restart re-reads the tied rows rather than skipping them.
    */
-  advance(row: Record<string, unknown>): { row: Record<string, unknown>; offset: QueryOffset } {
+  advance(row: Record<string, unknown>): QueryOffset {
     const inc = this.hasIncrementing ? row[this.config['incrementing.column.name']!] : undefined;
     let ts: unknown = null;
     if (this.hasTimestamp) {
@@ -133,23 +141,26 @@ export class TableQuery {
       }
     }
     const mode = this.config.mode;
-    if (mode === 'bulk') return { row, offset: {} };
+    // Offsets are replaced, never changed in place: records may share one.
+    if (mode === 'bulk') return NO_OFFSET;
     if (mode === 'incrementing') {
       this.offset = { incrementing: offsetValue(inc) };
-      return { row, offset: { ...this.offset } };
+      return this.offset;
     }
     const timestamp = ts === null || ts === undefined ? this.offset.timestamp : String(ts);
     if (mode === 'timestamp') {
       if (timestamp !== this.offset.timestamp) {
-        this.resumeFrom = { ...this.offset };
+        this.resumeFrom = this.offset;
         this.offset = timestamp === undefined ? {} : { timestamp };
       }
-      return { row, offset: { ...this.resumeFrom } };
+      return this.resumeFrom;
     }
     this.offset = { ...(timestamp === undefined ? {} : { timestamp }), incrementing: offsetValue(inc) };
-    return { row, offset: { ...this.offset } };
+    return this.offset;
   }
 }
+
+const NO_OFFSET: QueryOffset = Object.freeze({});
 
 /**
  * An offset as an SQL literal of unknown type (like an untyped parameter, PostgreSQL gives it the type of the

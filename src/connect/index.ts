@@ -21,6 +21,7 @@ export type {
   SourceRecord,
 } from './data/connect-record.js';
 export { isSinkRecord } from './data/connect-record.js';
+export { JsonBytes } from './data/json-bytes.js';
 export type { Field, Schema, SchemaType } from './data/schema.js';
 export { array, LogicalType, map, optional, primitive, Schemas, struct } from './data/schema.js';
 export {

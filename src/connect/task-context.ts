@@ -36,6 +36,12 @@ export interface SourceTaskContext extends TaskContext {
    * source cleans up a file once the offset of its last row is committed.
    */
   requestCommit(): void;
+  /**
+   * `'json'` when every record value goes unchanged (no transform) to the JSON converter with a null schema: the
+   * task may then hand a value as {@link JsonBytes}, the converter's bytes for it, instead of building it. Unset
+   * otherwise; a task must then hand out values.
+   */
+  valueFormat?: 'json';
 }
 
 export interface SinkTaskContext extends TaskContext {

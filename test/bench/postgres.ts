@@ -182,7 +182,8 @@ export async function run(args: string[]): Promise<void> {
           'task.id': 0,
           'task.count': 1,
         },
-        sourceContext(),
+        // What a worker tells a source whose values go to the JSON converter without transforms.
+        { ...sourceContext(), valueFormat: 'json' },
       );
       const poll = new CpuMeter();
       const convert = new CpuMeter();

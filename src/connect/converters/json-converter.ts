@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { parseJson } from '../../client/exact-json.js';
 import { field } from '../config-fields.js';
+import { JsonBytes } from '../data/json-bytes.js';
 import { LogicalType, type Schema } from '../data/schema.js';
 import { DataError } from '../errors.js';
 import type { Converter, ConverterDefinition, SchemaAndValue } from './converter.js';
 import { JavaFloat, type JsonNode, stringify } from './java-json.js';
 import { schemaFromJson, schemaToJson } from './json-schema-codec.js';
 import { encodeJson, type JsonFallback } from './json-value-writer.js';
+import { currentSlab, nextSlab, SLAB_BYTES, slabStart, takeRecord } from './json-writer.js';
 
 const MS_PER_DAY = 86_400_000;
 
@@ -257,6 +259,21 @@ const ENVELOPE_REQUIRED =
   'JsonConverter with schemas.enable requires "schema" and "payload" fields and may not contain additional fields. ' +
   'If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration.';
 
+/** Schemaless JSON text inside the envelope `{"schema":null,"payload":...}`, written into the shared slab. */
+function enveloped(payload: Buffer): Buffer {
+  const size = SCHEMALESS_ENVELOPE.length + payload.length + 1;
+  if (size > SLAB_BYTES) return Buffer.concat([SCHEMALESS_ENVELOPE, payload, CLOSE_BRACE]);
+  if (slabStart() + size > SLAB_BYTES) nextSlab();
+  const slab = currentSlab();
+  let p = slabStart();
+  p += SCHEMALESS_ENVELOPE.copy(slab, p);
+  p += payload.copy(slab, p);
+  slab[p++] = 0x7d; // }
+  return takeRecord(p);
+}
+
+const CLOSE_BRACE = Buffer.from('}');
+
 /** What null bytes (a record without a key, a tombstone) read as: one shared object, read and never changed. */
 const NO_DATA: SchemaAndValue = Object.freeze({ schema: null, value: null });
 
@@ -266,6 +283,8 @@ export class JsonConverter implements Converter {
 
   fromConnectData(_topic: string, schema: Schema | null | undefined, value: unknown): Buffer | null {
     if (!schema && (value === null || value === undefined)) return null;
+    if (value instanceof JsonBytes && !schema)
+      return this.schemasEnable ? enveloped(value.bytes) : value.bytes;
     return encodeJson(this.schemasEnable ? envelopeOf(schema) : null, schema, value, textOf);
   }
 

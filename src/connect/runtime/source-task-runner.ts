@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Producer, ProducerRecord, RecordMetadata, TopicMessages } from '../../client/index.js';
 import { SluiceError } from '../../errors.js';
+import { JsonConverter } from '../converters/json-converter.js';
 import type { SourceRecord } from '../data/connect-record.js';
 import { EndOfInputError, RetriableError } from '../errors.js';
 import type { SourceTask } from '../source-task.js';
@@ -68,6 +69,11 @@ export class SourceTaskRunner extends TaskRunner {
       requestCommit: () => {
         this.commitRequested = true;
       },
+      // Values go untouched to the JSON converter: a task may hand them as that converter's bytes.
+      valueFormat:
+        parsed.transforms.steps.length === 0 && parsed.valueConverter instanceof JsonConverter
+          ? 'json'
+          : undefined,
     };
     const producer = client.producer({
       acks: 'all',

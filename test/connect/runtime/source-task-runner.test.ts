@@ -17,6 +17,9 @@ interface Acknowledged {
   metadata: RecordMetadata | null;
 }
 
+/** The value format each started task was told. */
+const formats: (string | undefined)[] = [];
+
 /** A source that hands out `polls` (one array of `[topic, partition, value]` per poll), then ends. */
 function scriptedSource(polls: [topic: string, partition: number, value: string][][], acks: Acknowledged[]) {
   return defineSourceConnector({
@@ -30,7 +33,9 @@ function scriptedSource(polls: [topic: string, partition: number, value: string]
       let next = 0;
       let position = 0;
       return {
-        async start() {},
+        async start(_config, context) {
+          formats.push(context.valueFormat);
+        },
         async poll(): Promise<SourceRecord[]> {
           const poll = polls[next++];
           if (poll === undefined) throw new EndOfInputError('done');
@@ -62,6 +67,7 @@ describe('connect › runtime › source task runner › commitRecord', () => {
   async function run(
     polls: [string, number, string][][],
     extra: Record<string, unknown> = {},
+    worker: Record<string, unknown> = {},
   ): Promise<{ acks: Acknowledged[]; worker: Worker }> {
     harness = await Harness.create();
     const acks: Acknowledged[] = [];
@@ -71,7 +77,7 @@ describe('connect › runtime › source task runner › commitRecord', () => {
       { name: 'orders', partitions: 2 },
       { name: 'orders-dlq', partitions: 1 },
     ]);
-    const worker = await Worker.start({
+    const started = await Worker.start({
       client: harness.client,
       config: parseWorkerConfig({
         'log.dir': harness.logDir,
@@ -80,17 +86,18 @@ describe('connect › runtime › source task runner › commitRecord', () => {
         'rest.enable': false,
         'value.converter': 'string',
         'key.converter': 'string',
+        ...worker,
       }),
       plugins: [scriptedSource(polls, acks)],
       logger: quietLogger,
     });
-    harness.worker = worker;
-    await worker.create({ name: 'scripted', 'connector.class': 'Scripted', 'tasks.max': 1, ...extra });
+    harness.worker = started;
+    await started.create({ name: 'scripted', 'connector.class': 'Scripted', 'tasks.max': 1, ...extra });
     const total = polls.reduce((n, p) => n + p.length, 0);
-    await worker.finished('scripted');
-    expect(worker.status('scripted').tasks[0]).toMatchObject({ state: 'FINISHED' });
+    await started.finished('scripted');
+    expect(started.status('scripted').tasks[0]).toMatchObject({ state: 'FINISHED' });
     expect(acks).toHaveLength(total);
-    return { acks, worker };
+    return { acks, worker: started };
   }
 
   it('pairs each record with where it landed when one poll writes to two topics, interleaved', async () => {
@@ -190,5 +197,24 @@ describe('connect › runtime › source task runner › commitRecord', () => {
       ['d1', 'orders-dlq', 'orders', 0, 0],
       ['o1', 'orders', 'orders', 1, 0],
     ]);
+  });
+
+  it('tells the task its values may be JSON bytes only when they go untouched to the JSON converter', async () => {
+    formats.length = 0;
+    const poll: [string, number, string][][] = [[['orders', 0, 'o1']]];
+    await run(poll);
+    await harness!.dispose();
+    await run(poll, {}, { 'value.converter': 'json' });
+    await harness!.dispose();
+    await run(poll, { 'value.converter': 'json', 'value.converter.schemas.enable': false });
+    await harness!.dispose();
+    await run(poll, {
+      'value.converter': 'json',
+      transforms: 'route',
+      'transforms.route.type': 'RegexRouter',
+      'transforms.route.regex': 'x',
+      'transforms.route.replacement': 'y',
+    });
+    expect(formats).toEqual([undefined, 'json', 'json', undefined]);
   });
 });
