@@ -38,7 +38,7 @@ export async function runBroker(options: RunBrokerOptions): Promise<RunningBroke
   });
   let groups: GroupCoordinator | null = null;
   try {
-    groups = await openGroupCoordinator({ log });
+    groups = await openGroupCoordinator({ log, logger: logger.child({ component: 'group' }) });
     const server = await BrokerServer.start({ log, groups, config, logger });
     let closing: Promise<void> | null = null;
     const opened = groups;

@@ -41,8 +41,12 @@ import type {
 export async function openGroupCoordinator(options: CoordinatorOptions): Promise<GroupCoordinator> {
   const config = parseCoordinatorConfig(options.config);
   const scheduler = options.scheduler ?? systemScheduler;
-  const { store, loaded } = await OffsetStore.open(options.log, config['offsets.topic.num.partitions']);
   const logger = options.logger ?? pino({ name: 'sluice-group', level: 'warn' }, pino.destination(2));
+  const { store, loaded } = await OffsetStore.open(
+    options.log,
+    config['offsets.topic.num.partitions'],
+    logger,
+  );
   return new Coordinator(options.log, scheduler, config, logger, store, loaded.groups);
 }
 

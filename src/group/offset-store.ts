@@ -1,3 +1,5 @@
+import type { Logger } from 'pino';
+import { CorruptRecordError } from '../errors.js';
 import type { TransactionalProducer } from '../log/types.js';
 import {
   decodeGroupMetadataValue,
@@ -45,6 +47,7 @@ export class OffsetStore {
   static async open(
     log: CoordinatorLog,
     partitions: number,
+    logger?: Logger,
   ): Promise<{ store: OffsetStore; loaded: LoadedState }> {
     const loaded: LoadedState = { groups: new Map() };
     if (!log.hasTopic(OFFSETS_TOPIC)) {
@@ -54,32 +57,59 @@ export class OffsetStore {
     // A group's partition depends on the count, so the topic's own count wins over the configured one.
     const actual = log.describeTopic ? (await log.describeTopic(OFFSETS_TOPIC)).partitions : partitions;
     const store = new OffsetStore(log, actual);
-    for (let p = 0; p < actual; p++) await store.replay(p, loaded);
+    for (let p = 0; p < actual; p++) await store.replay(p, loaded, logger);
     return { store, loaded };
   }
 
-  private async replay(partition: number, loaded: LoadedState): Promise<void> {
+  /**
+   * Replays one partition. A record that does not decode (a client wrote it before internal topics were
+   * protected, or it was damaged) and a damaged batch are skipped with a warning naming the offset: the
+   * coordinator starts with everything else, as Kafka's does.
+   */
+  private async replay(partition: number, loaded: LoadedState, logger: Logger | undefined): Promise<void> {
     const { logStartOffset, highWatermark } = await this.log.offsets(OFFSETS_TOPIC, partition);
     let offset = logStartOffset;
+    const skip = (at: number, err: unknown, what: string) =>
+      logger?.warn(
+        { topic: OFFSETS_TOPIC, partition, offset: at, err: (err as Error).message },
+        `skipped ${what} of ${OFFSETS_TOPIC}-${partition} at offset ${at} that does not decode`,
+      );
     while (offset < highWatermark) {
-      // Offsets committed in a transaction count once it commits: aborted ones are skipped.
-      const read = await this.log.readRecords(OFFSETS_TOPIC, partition, offset, {
-        maxBytes: READ_BYTES,
-        isolationLevel: 'read_committed',
-      });
+      let read: Awaited<ReturnType<CoordinatorLog['readRecords']>>;
+      try {
+        // Offsets committed in a transaction count once it commits: aborted ones are skipped.
+        read = await this.log.readRecords(OFFSETS_TOPIC, partition, offset, {
+          maxBytes: READ_BYTES,
+          isolationLevel: 'read_committed',
+        });
+      } catch (err) {
+        const next = (err as CorruptRecordError).nextOffset;
+        if (!(err instanceof CorruptRecordError) || next === undefined || next <= offset) throw err;
+        skip(offset, err, 'a damaged batch');
+        offset = next;
+        continue;
+      }
       for (const record of read.records) {
         if (record.offset < offset || record.key === null) continue;
-        const key = decodeOffsetsTopicKey(record.key);
-        if (key?.kind === 'offset') {
-          if (record.value === null) this.forget(key.group, key);
-          else this.remember(key.group, { ...key, value: decodeOffsetCommitValue(record.value) });
-        } else if (key?.kind === 'group') {
-          if (record.value === null) loaded.groups.delete(key.group);
-          else loaded.groups.set(key.group, decodeGroupMetadataValue(record.value));
+        try {
+          this.apply(record, loaded);
+        } catch (err) {
+          skip(record.offset, err, 'a record');
         }
       }
       if (read.nextOffset <= offset) break;
       offset = read.nextOffset;
+    }
+  }
+
+  private apply(record: { key: Buffer | null; value: Buffer | null }, loaded: LoadedState): void {
+    const key = decodeOffsetsTopicKey(record.key!);
+    if (key?.kind === 'offset') {
+      if (record.value === null) this.forget(key.group, key);
+      else this.remember(key.group, { ...key, value: decodeOffsetCommitValue(record.value) });
+    } else if (key?.kind === 'group') {
+      if (record.value === null) loaded.groups.delete(key.group);
+      else loaded.groups.set(key.group, decodeGroupMetadataValue(record.value));
     }
   }
 

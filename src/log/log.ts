@@ -326,8 +326,14 @@ export class Log {
     const recovered = this.topics.partitions().filter((p) => p.needsFlush);
     await Promise.all(recovered.map((p) => p.flush()));
     if (recovered.length > 0) await this.writeCheckpoints();
-    const ended = await this.transactions.recover();
+    const { ended, skipped } = await this.transactions.recover();
     if (ended > 0) this.logger.warn({ transactions: ended }, 'ended transactions a stop left open');
+    if (skipped.length > 0) {
+      this.logger.warn(
+        { topic: '__transaction_state', offsets: skipped },
+        `skipped ${skipped.length} records of __transaction_state that do not decode`,
+      );
+    }
   }
 
   private fail(err: unknown): void {

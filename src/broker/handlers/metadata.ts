@@ -3,9 +3,7 @@ import type { BrokerContext } from '../broker-context.js';
 import { ERROR_CODES, errorCodeOf } from '../protocol/error-codes.js';
 import { Metadata } from '../protocol/messages/index.js';
 import { handler } from './handler.js';
-
-/** Topics Kafka marks internal: clients skip them in listings and never produce to them. */
-const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);
+import { INTERNAL_TOPICS } from './internal-topics.js';
 
 function describe(ctx: BrokerContext, name: string) {
   const { partitions } = ctx.log.describeTopic(name);

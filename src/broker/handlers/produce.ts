@@ -5,6 +5,7 @@ import { ERROR_CODES, errorCodeOf } from '../protocol/error-codes.js';
 import { Produce } from '../protocol/messages/index.js';
 import { ProtocolError } from '../protocol/protocol-error.js';
 import { handler } from './handler.js';
+import { INTERNAL_TOPICS } from './internal-topics.js';
 
 /** The smallest RecordBatch v2: its header. */
 const BATCH_HEADER_BYTES = 61;
@@ -48,6 +49,14 @@ async function producePartition(
   acks: Acks,
 ): Promise<PartitionResult> {
   try {
+    if (INTERNAL_TOPICS.has(topic)) {
+      return {
+        index,
+        errorCode: ERROR_CODES.INVALID_TOPIC_EXCEPTION,
+        baseOffset: -1,
+        errorMessage: `Cannot append to internal topic ${topic}`,
+      };
+    }
     if (!records || records.length < BATCH_HEADER_BYTES) {
       return {
         index,

@@ -1,3 +1,4 @@
+import { CorruptRecordError } from '../../errors.js';
 import { decodeBatches } from '../codec/record-batch.js';
 import type { PartitionLog } from '../partition-log.js';
 import type { LogRecord, TopicConfig } from '../types.js';
@@ -32,7 +33,16 @@ export function txnHostOf(log: TxnLogAccess): TxnHost {
 async function readAll(p: PartitionLog): Promise<LogRecord[]> {
   const all: LogRecord[] = [];
   for (let offset = p.logStartOffset; offset < p.nextOffset; ) {
-    const read = await p.read(offset, {});
+    let read: Awaited<ReturnType<PartitionLog['read']>>;
+    try {
+      read = await p.read(offset, {});
+    } catch (err) {
+      // A damaged batch: the records after it still count.
+      const next = err instanceof CorruptRecordError ? err.nextOffset : undefined;
+      if (next === undefined || next <= offset) throw err;
+      offset = next;
+      continue;
+    }
     all.push(...decodeBatches(read.records, { fromOffset: offset }));
     if (read.next <= offset) break;
     offset = read.next;

@@ -14,7 +14,7 @@ export interface TxnHost {
   /** Appends one record to `__transaction_state` (creating the topic first); `durable` waits for the fsync. */
   appendState(key: Buffer, value: Buffer, durable: boolean): Promise<void>;
   /** Every record of `__transaction_state`, oldest first (none when the topic does not exist). */
-  readState(): Promise<{ key: Buffer | null; value: Buffer | null }[]>;
+  readState(): Promise<{ key: Buffer | null; value: Buffer | null; offset: number }[]>;
   /** The log end of a partition (where a transaction's first record there will go at the earliest). */
   nextOffset(topic: string, partition: number): number;
   /** Appends a commit or abort marker of the producer's transaction to a partition, and closes it there. */
@@ -74,16 +74,27 @@ export class TransactionCoordinator {
 
   constructor(private readonly host: TxnHost) {}
 
-  /** Replays `__transaction_state`: aborts open transactions, completes prepared commits. Returns how many. */
-  async recover(): Promise<number> {
-    for (const { key, value } of await this.host.readState()) {
+  /**
+   * Replays `__transaction_state`: aborts open transactions, completes prepared commits. Returns how many, and
+   * the offsets of records that do not decode, which are skipped (the log says so) rather than stop the log.
+   */
+  async recover(): Promise<{ ended: number; skipped: number[] }> {
+    const skipped: number[] = [];
+    for (const { key, value, offset } of await this.host.readState()) {
       if (key === null) continue;
-      const id = decodeTxnStateKey(key);
-      if (value === null) {
+      let id: string;
+      let state: ReturnType<typeof decodeTxnStateValue> | null;
+      try {
+        id = decodeTxnStateKey(key);
+        state = value === null ? null : decodeTxnStateValue(value);
+      } catch {
+        skipped.push(offset);
+        continue;
+      }
+      if (state === null) {
         this.byId.delete(id);
         continue;
       }
-      const state = decodeTxnStateValue(value);
       const entry = this.entryFor(id, state.producerId, state.producerEpoch);
       entry.status = state.status;
       entry.partitions = new Map(state.partitions.map((p) => [slot(p.topic, p.partition), p]));
@@ -98,7 +109,7 @@ export class TransactionCoordinator {
       else continue;
       finished++;
     }
-    return finished;
+    return { ended: finished, skipped };
   }
 
   /**
