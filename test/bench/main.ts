@@ -39,6 +39,10 @@ const benchmarks: Record<string, { about: string; load: () => Promise<Benchmark>
     about: 'the Kafka-protocol broker driven by kcat, kafkajs and a bare client; the embedded log as ceiling',
     load: () => import('./broker.js'),
   },
+  expressions: {
+    about: 'the JSONata expressions of pipelines/ and docs/, compiled vs jsonata.evaluate, per record',
+    load: () => import('./expressions.js'),
+  },
   pipeline: {
     about:
       'the quickstart pipeline over 1M generated rows end to end vs a plain csv-parse/csv-stringify script',

@@ -246,6 +246,43 @@ describe('pipeline › expression › compile', () => {
     '-(1/0)',
   ];
 
+  it('agrees with jsonata on numbers, times and strings where the compiled functions take shortcuts', () => {
+    const number = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.integer({ min: -1e9, max: 1e9 }).map((n) => n / 1000),
+      fc.integer({ min: -1e7, max: 1e7 }).map((n) => n / 8 + 0.005),
+      fc.integer({ min: -62167219200000 - 5, max: 253402300799999 + 5 }),
+    );
+    const text = fc.oneof(fc.string({ maxLength: 6 }), fc.string({ unit: 'grapheme', maxLength: 4 }));
+    const cases = [
+      '$round(a, b)',
+      '$round(a)',
+      '$string(a)',
+      '$fromMillis(a)',
+      '$substring(c, b, d)',
+      '$length(c)',
+    ];
+    fc.assert(
+      fc.property(
+        number,
+        fc.integer({ min: -3, max: 17 }),
+        text,
+        fc.integer({ min: -4, max: 4 }),
+        (a, b, c, d) => {
+          for (const expression of cases) {
+            const outcome = bothWays(expression, { a, b, c, d }, {});
+            if (!agree(outcome)) {
+              throw new Error(
+                `${expression} on ${JSON.stringify({ a, b, c, d })}: compiled ${describeOutcome(outcome.compiled)}, jsonata ${describeOutcome(outcome.jsonata)}`,
+              );
+            }
+          }
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  }, 180_000);
+
   it('agrees with jsonata on corner cases over generated inputs', () => {
     fc.assert(
       fc.property(fc.array(input, { minLength: 1, maxLength: 8 }), bindings, (inputs, vars) => {

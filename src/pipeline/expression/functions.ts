@@ -4,7 +4,16 @@
  * listed here leaves its expression to jsonata's own evaluator.
  */
 import { fail } from './jsonata-error.js';
-import { append, codePoints, createSequence, isLambdaLike, lookup, toBoolean, toStr } from './sequence.js';
+import {
+  append,
+  codePoints,
+  createSequence,
+  isLambdaLike,
+  lookup,
+  oneUnitPerCodePoint,
+  toBoolean,
+  toStr,
+} from './sequence.js';
 import { Signature } from './signature.js';
 
 /** Thrown by a compiled expression for an input it does not handle; the caller then asks jsonata instead. */
@@ -19,7 +28,11 @@ type Impl = (...args: never[]) => unknown;
 
 function define(signature: string, implementation: Impl): Builtin {
   const impl = implementation as (...a: unknown[]) => unknown;
-  return { signature: new Signature(signature), implementation: (args) => impl(...args) };
+  return {
+    signature: new Signature(signature),
+    implementation: (args) =>
+      args.length === 1 ? impl(args[0]) : args.length === 2 ? impl(args[0], args[1]) : impl(...args),
+  };
 }
 
 function sum(args: number[] | undefined): number | undefined {
@@ -29,8 +42,36 @@ function sum(args: number[] | undefined): number | undefined {
   return total;
 }
 
+const POW10 = [1, 10, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * `$round(arg, p)` for 0 < p ≤ 15 without JSONata's string shifting, where exact arithmetic gives the same
+ * doubles: with arg's shortest form being the integer N over 10^d (N below 2^50), N·10^(p-d) is exact and
+ * N / 10^(d-p) and R / 10^p are correctly rounded divisions, which is what parsing "…e±k" gives. Else undefined.
+ */
+function roundShifted(arg: number, p: number): number | undefined {
+  if (!Number.isInteger(p) || p <= 0 || p > 15) return undefined;
+  const s = String(arg);
+  if (s.includes('e')) return undefined;
+  const dot = s.indexOf('.');
+  const d = dot === -1 ? 0 : s.length - dot - 1;
+  if (d > 15) return undefined;
+  const n = Math.round(arg * POW10[d]);
+  if (Math.abs(n) >= 2 ** 50) return undefined;
+  const shifted = d <= p ? n * POW10[p - d] : n / POW10[d - p];
+  if (Math.abs(shifted) >= 2 ** 50) return undefined;
+  let result = Math.round(shifted);
+  if (Math.abs(result - shifted) === 0.5 && Math.abs(result % 2) === 1) result -= 1; // half to even
+  result /= POW10[p];
+  return Object.is(result, -0) ? 0 : result;
+}
+
 function round(arg: number | undefined, precision: number | undefined): number | undefined {
   if (arg === undefined) return undefined;
+  if (precision) {
+    const fast = roundShifted(arg, precision);
+    if (fast !== undefined) return fast;
+  }
   let value = arg;
   if (precision) {
     // shifted in a string: multiplying by a power of ten would bring its own rounding errors
@@ -49,13 +90,10 @@ function round(arg: number | undefined, precision: number | undefined): number |
 function number(arg: unknown): number | undefined {
   if (arg === undefined) return undefined;
   if (typeof arg === 'number') return arg;
-  if (
-    typeof arg === 'string' &&
-    /^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/.test(arg) &&
-    !Number.isNaN(Number.parseFloat(arg)) &&
-    Number.isFinite(Number(arg))
-  ) {
-    return Number.parseFloat(arg);
+  if (typeof arg === 'string' && /^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/.test(arg)) {
+    // for a string of this form parseFloat and Number agree; jsonata also asks that it be finite
+    const n = Number(arg);
+    if (Number.isFinite(n)) return n;
   }
   if (arg === true) return 1;
   if (arg === false) return 0;
@@ -64,15 +102,22 @@ function number(arg: unknown): number | undefined {
 
 function substring(str: string | undefined, start: number, length: number | undefined): string | undefined {
   if (str === undefined) return undefined;
-  const chars = codePoints(str);
+  // String.prototype.slice indexes as Array.prototype.slice does, in UTF-16 units
+  const chars: { length: number; slice(a?: number, b?: number): string | string[] } = oneUnitPerCodePoint(str)
+    ? str
+    : codePoints(str);
   let from = start;
   if (chars.length + from < 0) from = 0;
   if (length !== undefined) {
     if (length <= 0) return '';
     const end = from >= 0 ? from + length : chars.length + from + length;
-    return chars.slice(from, end).join('');
+    return joined(chars.slice(from, end));
   }
-  return chars.slice(from).join('');
+  return joined(chars.slice(from));
+}
+
+function joined(s: string | string[]): string {
+  return typeof s === 'string' ? s : s.join('');
 }
 
 function trim(str: string | undefined): string | undefined {
@@ -97,10 +142,17 @@ function keys(arg: unknown): unknown[] {
 
 function merge(arg: unknown[] | undefined): Record<string, unknown> | undefined {
   if (arg === undefined) return undefined;
-  const result: Record<string, unknown> = Object.create(null);
+  // a plain object where jsonata makes a prototype-less one: nothing reading the value can tell, and V8 builds
+  // plain objects much faster; only a "__proto__" key needs defining rather than setting
+  const result: Record<string, unknown> = {};
   for (const obj of arg) {
     if (obj === null || typeof obj !== 'object') continue;
-    for (const prop of Object.keys(obj)) result[prop] = (obj as Record<string, unknown>)[prop];
+    for (const prop of Object.keys(obj)) {
+      const value = (obj as Record<string, unknown>)[prop];
+      if (prop === '__proto__') {
+        Object.defineProperty(result, prop, { value, enumerable: true, writable: true, configurable: true });
+      } else result[prop] = value;
+    }
   }
   return result;
 }
@@ -124,7 +176,37 @@ function fromMillis(millis: number | undefined, picture: unknown, timezone: unkn
   if (millis === undefined) return undefined;
   if (picture !== undefined || timezone !== undefined) throw BAIL;
   if (!(millis >= MIN_ISO && millis <= MAX_ISO)) throw BAIL;
-  return new Date(millis).toISOString();
+  return isoString(Math.trunc(millis));
+}
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+
+/**
+ * `new Date(ms).toISOString()` for years 0 to 9999 without a Date: days to a civil date by Howard Hinnant's
+ * `civil_from_days` (the proleptic Gregorian calendar, as Date uses).
+ */
+function isoString(ms: number): string {
+  const days = Math.floor(ms / 86_400_000);
+  let rest = ms - days * 86_400_000;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const y = year < 10 ? `000${year}` : year < 100 ? `00${year}` : year < 1000 ? `0${year}` : `${year}`;
+  return `${y}-${pad2(month)}-${pad2(day)}T${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${pad3(rest - seconds * 1000)}Z`;
 }
 
 export const builtins: Record<string, Builtin> = {
@@ -143,7 +225,9 @@ export const builtins: Record<string, Builtin> = {
   substring: define('<s-nn?:s>', substring),
   lowercase: define('<s-:s>', (s: string | undefined) => s?.toLowerCase()),
   uppercase: define('<s-:s>', (s: string | undefined) => s?.toUpperCase()),
-  length: define('<s-:n>', (s: string | undefined) => (s === undefined ? undefined : codePoints(s).length)),
+  length: define('<s-:n>', (s: string | undefined) =>
+    s === undefined ? undefined : oneUnitPerCodePoint(s) ? s.length : codePoints(s).length,
+  ),
   trim: define('<s-:s>', trim),
   contains: define('<s-(sf):b>', (str: string | undefined, token: unknown) => {
     if (str === undefined) return undefined;

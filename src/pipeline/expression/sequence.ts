@@ -122,9 +122,30 @@ export function toStr(arg: unknown, prettify = false): string | undefined {
   if (isFunction(arg)) return '';
   if (typeof arg === 'number') {
     if (!Number.isFinite(arg)) throw fail('D3001', { value: arg });
-    if (!prettify && !Number.isNaN(arg)) return String(Number(arg.toPrecision(15)));
+    if (!Number.isNaN(arg)) return numberToString(arg);
   }
   return JSON.stringify(arg, stringifyValue, prettify ? 2 : 0);
+}
+
+/**
+ * `Number(n.toPrecision(15))` as a string. A number whose shortest form has at most 15 significant digits comes
+ * back from 15-digit rounding unchanged (a double is closer to it than half a unit of the 15th digit), so its
+ * shortest form is the answer without the costly `toPrecision`.
+ */
+function numberToString(n: number): string {
+  const s = String(n);
+  if (s.length <= 15 || (s.length <= 17 && significantDigits(s) <= 15)) return s;
+  const rounded = Number(n.toPrecision(15));
+  return Number.isFinite(rounded) ? String(rounded) : 'null'; // near the largest double, rounding overflows
+}
+
+function significantDigits(s: string): number {
+  if (s.includes('e')) return 99;
+  let i = 0;
+  while (i < s.length && (s[i] === '-' || s[i] === '0' || s[i] === '.')) i++;
+  let digits = 0;
+  for (; i < s.length; i++) if (s[i] !== '.') digits++;
+  return digits;
 }
 
 function stringifyValue(_key: string, val: unknown): unknown {
@@ -142,4 +163,11 @@ function stringifyValue(_key: string, val: unknown): unknown {
 /** The characters of a string as code points, as JSONata counts them for `$length` and `$substring`. */
 export function codePoints(str: string): string[] {
   return Array.from(str);
+}
+
+const surrogate = /[\uD800-\uDFFF]/;
+
+/** Whether every code point of the string is one UTF-16 unit, so that string indexes are code point indexes. */
+export function oneUnitPerCodePoint(str: string): boolean {
+  return !surrogate.test(str);
 }

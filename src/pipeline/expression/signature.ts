@@ -42,13 +42,38 @@ export function symbolOf(value: unknown): string {
   }
 }
 
-const SYMBOLS = 'snbloafm';
+/** The index of {@link symbolOf}'s letter in `snbloafm`, without making a string. */
+function symbolCode(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return 0;
+    case 'number':
+      return 1;
+    case 'boolean':
+      return 2;
+    case 'undefined':
+      return 7;
+    case 'function':
+      return 6;
+    case 'object':
+      if (value === null) return 3;
+      return isFunction(value) ? 6 : Array.isArray(value) ? 5 : 4;
+    default:
+      return 7;
+  }
+}
+
+/** The arguments match their parameters one for one: they are passed on as they are. */
+const IDENTITY: unique symbol = Symbol('identity');
 
 export class Signature {
   private readonly params: Param[] = [];
   private readonly regex: RegExp;
-  /** Regex matches by argument types (base-8 digits, most significant a leading 1). */
-  private readonly matches = new Map<number, RegExpExecArray | null>();
+  /** What to do with arguments of given types (base-8 digits after a leading 1): see {@link planFor}. */
+  private readonly plans = new Map<number, RegExpExecArray | typeof IDENTITY | null>();
+  /** The last plan used, as most calls of a function see the same types each time. */
+  private lastKey = 0;
+  private lastPlan: RegExpExecArray | typeof IDENTITY | null | undefined;
 
   constructor(readonly definition: string) {
     let param: Param = Object.create(null);
@@ -124,16 +149,42 @@ export class Signature {
   /** The arguments the function is called with, or a T04xx error as JSONata raises it. */
   validate(args: unknown[], context: unknown): unknown[] {
     let key = 1;
-    for (let i = 0; i < args.length; i++) key = key * 8 + SYMBOLS.indexOf(symbolOf(args[i]));
-    let isValid = this.matches.get(key);
-    if (isValid === undefined) {
-      isValid = this.regex.exec(args.map(symbolOf).join(''));
-      this.matches.set(key, isValid);
+    for (let i = 0; i < args.length; i++) key = key * 8 + symbolCode(args[i]);
+    let plan = key === this.lastKey ? this.lastPlan : this.plans.get(key);
+    if (plan === undefined) {
+      plan = this.planFor(args);
+      this.plans.set(key, plan);
     }
+    this.lastKey = key;
+    this.lastPlan = plan;
+    return plan === IDENTITY ? args : this.apply(plan, args, context);
+  }
+
+  /** For one list of argument types: the regex match, or IDENTITY when the arguments pass as they are. */
+  private planFor(args: unknown[]): RegExpExecArray | typeof IDENTITY | null {
+    const isValid = this.regex.exec(args.map(symbolOf).join(''));
+    if (isValid === null) return null;
+    let argIndex = 0;
+    for (let index = 0; index < this.params.length; index++) {
+      const param = this.params[index];
+      const match = isValid[index + 1];
+      if (match === '' && !(param.context && param.contextRegex)) {
+        if (argIndex < args.length || argIndex !== index) return isValid; // takes an argument meant for another
+        argIndex++;
+        continue;
+      }
+      if (match.length !== 1 || param.type === 'a' || argIndex !== index) return isValid;
+      argIndex++;
+    }
+    return IDENTITY;
+  }
+
+  private apply(isValid: RegExpExecArray | null, args: unknown[], context: unknown): unknown[] {
     if (isValid === null) throw this.validationError(args);
     const validated: unknown[] = [];
     let argIndex = 0;
-    this.params.forEach((param, index) => {
+    for (let index = 0; index < this.params.length; index++) {
+      const param = this.params[index];
       let arg = args[argIndex];
       const match = isValid[index + 1];
       if (match === '') {
@@ -146,7 +197,7 @@ export class Signature {
           validated.push(arg);
           argIndex++;
         }
-        return;
+        continue;
       }
       for (const single of match) {
         if (param.type === 'a') {
@@ -167,7 +218,7 @@ export class Signature {
         validated.push(arg);
         argIndex++;
       }
-    });
+    }
     return validated;
   }
 
