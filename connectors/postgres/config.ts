@@ -165,7 +165,11 @@ export const sinkConfig = z.strictObject({
     'A tombstone (null value) deletes the row with its key; needs record_key',
   ),
   'table.name.format': field.stringDefault('${topic}', 'Table name; ${topic} is replaced by the topic'),
-  'batch.size': field.int(3000, 'Rows per statement (or per COPY)', 1),
+  'batch.size': field.int(
+    3000,
+    'Rows per DELETE statement; inserts and upserts send a whole batch through COPY',
+    1,
+  ),
   'max.retries': field.int(
     10,
     'Transient failures retried this many times in a row before the task fails',

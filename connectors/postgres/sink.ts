@@ -16,6 +16,7 @@ import { type TableId, tableName } from './identifiers.js';
 import { type NeededColumn, neededColumns } from './needed-columns.js';
 import { type RowChange, rowChange } from './record-rows.js';
 import { partitionKey, SinkOffsetStore } from './sink-offsets.js';
+import { StageTables } from './stage-tables.js';
 import { type NewColumn, TableCatalog, type TableInfo } from './table-catalog.js';
 import { TableWriter } from './table-writer.js';
 
@@ -38,6 +39,7 @@ export class PostgresSinkTask implements SinkTask<SinkConfig> {
   private client: pg.Client | undefined;
   private schema = 'public';
   private readonly catalog = new TableCatalog();
+  private readonly stages = new StageTables();
   private offsets!: SinkOffsetStore;
   /** Next offset to write per partition, as stored in the database. */
   private next = new Map<string, number>();
@@ -68,6 +70,7 @@ export class PostgresSinkTask implements SinkTask<SinkConfig> {
     } catch (error) {
       await this.client?.query('ROLLBACK').catch(() => {});
       this.catalog.forget();
+      this.stages.forget();
       if (!isTransient(error)) throw error;
       await this.disconnect();
       this.failures++;
@@ -127,6 +130,7 @@ export class PostgresSinkTask implements SinkTask<SinkConfig> {
   private async disconnect(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.stages.forget();
     await closeQuietly(client);
   }
 
@@ -140,6 +144,7 @@ export class PostgresSinkTask implements SinkTask<SinkConfig> {
     for (const r of fresh) written.set(partitionKey(r.topic, r.kafkaPartition), r.kafkaOffset + 1);
     const client = this.client!;
     await client.query('BEGIN');
+    this.stages.begin();
     for (const run of this.runs(fresh)) await this.apply(client, run);
     if (exactlyOnce) await this.offsets.save(client, written);
     await client.query('COMMIT');
@@ -167,7 +172,7 @@ export class PostgresSinkTask implements SinkTask<SinkConfig> {
   private async apply(client: pg.Client, run: Run): Promise<void> {
     const mentioned = columnNames(run.changes);
     const info = await this.prepareTable(client, run, mentioned);
-    const writer = new TableWriter(client, info, this.config['batch.size']);
+    const writer = new TableWriter(client, info, this.config['batch.size'], this.stages);
     const rows = run.changes.map((c) => c.values);
     const key = run.changes[0]!.key.length > 0 ? run.changes[0]!.key : info.primaryKey;
     if (run.kind === 'delete') return writer.delete(key, rows);

@@ -1,9 +1,9 @@
 import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { quoteIdent, quoteTable } from './identifiers.js';
-import { formatArray } from './pg-array.js';
 import { pgCopyStreams } from './pg-modules.js';
 import { copyField, toPgText } from './sink-values.js';
+import type { StageTables } from './stage-tables.js';
 import type { TableInfo } from './table-catalog.js';
 
 /** PostgreSQL accepts at most this many parameters in one statement. */
@@ -23,6 +23,7 @@ export class TableWriter {
     private readonly client: pg.Client,
     private readonly table: TableInfo,
     private readonly batchSize: number,
+    private readonly stages: StageTables,
   ) {}
 
   private text(row: Row, column: string): string | null {
@@ -35,10 +36,13 @@ export class TableWriter {
 
   /** Plain inserts through `COPY ... FROM STDIN` in text format: the fastest way in, and no SQL at all. */
   async copy(columns: string[], rows: Row[]): Promise<void> {
+    await this.copyInto(quoteTable(this.table.id), columns, rows);
+  }
+
+  /** COPY's text format of `rows` into `target` (a quoted name): every value as its column's text input. */
+  private async copyInto(target: string, columns: readonly string[], rows: readonly Row[]): Promise<void> {
     const stream = this.client.query(
-      pgCopyStreams().from(
-        `COPY ${quoteTable(this.table.id)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`,
-      ),
+      pgCopyStreams().from(`COPY ${target} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`),
     );
     const types = columns.map((c) => this.table.columns.get(c)!);
     const last = columns.length - 1;
@@ -59,63 +63,35 @@ export class TableWriter {
     await finished(stream);
   }
 
-  /** `INSERT ... ON CONFLICT (key) DO UPDATE`; of several rows with one key in a batch, the last wins. */
+  /**
+   * `INSERT ... ON CONFLICT (key) DO UPDATE` of a batch: its rows are copied into a temporary stage and merged
+   * with one `INSERT ... SELECT` (Kafka Connect's JDBC sink in upsert mode, in two statements whatever the batch
+   * size). Of several rows with one key in a batch the last wins, as there: ON CONFLICT cannot change a row twice
+   * in one statement, so only each key's last row is staged. Keys are compared by their text, as PostgreSQL
+   * reads them.
+   */
   async upsert(columns: string[], key: string[], rows: Row[]): Promise<void> {
-    const latest = new Map<string, Row>();
-    for (const row of rows) {
-      const id = JSON.stringify(key.map((k) => this.text(row, k)));
-      latest.delete(id);
-      latest.set(id, row);
-    }
+    const keyTypes = key.map((k) => this.table.columns.get(k)!);
+    // A row's key as one string: text values never hold a NUL, so joining on it is unambiguous.
+    const keyOf = (row: Row) =>
+      key.length === 1
+        ? toPgText(row[key[0]!], keyTypes[0]!)
+        : key.map((k, i) => toPgText(row[k], keyTypes[i]!)).join('\0');
+    const last = new Map<string | null, number>();
+    for (let i = 0; i < rows.length; i++) last.set(keyOf(rows[i]!), i);
+    const latest = last.size === rows.length ? rows : rows.filter((row, i) => last.get(keyOf(row)) === i);
+    const stage = await this.stages.stage(this.client, this.table, columns);
+    await this.copyInto(stage, columns, latest);
+    const names = columns.map(quoteIdent).join(', ');
     const others = columns.filter((c) => !key.includes(c));
     const action =
       others.length === 0
         ? 'DO NOTHING'
         : `DO UPDATE SET ${others.map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ')}`;
-    const conflict = `ON CONFLICT (${key.map(quoteIdent).join(', ')}) ${action}`;
-    const types = columns.map((c) => this.table.columns.get(c)!);
-    if (types.some((t) => t.isArray)) return this.insertValues(columns, [...latest.values()], conflict);
-    await this.insertUnnest(columns, [...latest.values()], conflict);
-  }
-
-  /**
-   * `INSERT ... SELECT * FROM unnest($1::type[], ...)`: one array parameter per column, so a statement of any
-   * number of rows has as many parameters as columns and PostgreSQL plans it in no time (a VALUES list of
-   * thousands of rows takes longer to parse and plan than to run). Not for array columns: unnest flattens them.
-   */
-  private async insertUnnest(columns: string[], rows: Row[], suffix: string): Promise<void> {
-    const types = columns.map((c) => this.table.columns.get(c)!);
-    const casts = types.map((t, i) => `$${i + 1}::${t.cast}[]`).join(', ');
-    const text = `INSERT INTO ${quoteTable(this.table.id)} (${columns.map(quoteIdent).join(', ')})
-      SELECT * FROM unnest(${casts}) ${suffix}`;
-    for (let i = 0; i < rows.length; i += this.batchSize) {
-      const end = Math.min(rows.length, i + this.batchSize);
-      const params = types.map((type, c) => {
-        const column = columns[c]!;
-        const texts: (string | null)[] = new Array(end - i);
-        for (let r = i; r < end; r++) texts[r - i] = toPgText(rows[r]![column], type);
-        return formatArray(texts, (v) => v as string);
-      });
-      await this.client.query(text, params);
-    }
-  }
-
-  /** `INSERT ... VALUES` with parameters, several rows per statement. */
-  async insertValues(columns: string[], rows: Row[], suffix = ''): Promise<void> {
-    const perStatement = Math.max(1, Math.min(this.batchSize, Math.floor(MAX_PARAMETERS / columns.length)));
-    const head = `INSERT INTO ${quoteTable(this.table.id)} (${columns.map(quoteIdent).join(', ')}) VALUES `;
-    for (let i = 0; i < rows.length; i += perStatement) {
-      const chunk = rows.slice(i, i + perStatement);
-      const values: (string | null)[] = [];
-      const tuples = chunk.map((row) => {
-        const params = columns.map((c) => {
-          values.push(this.text(row, c));
-          return `$${values.length}::${this.cast(c)}`;
-        });
-        return `(${params.join(', ')})`;
-      });
-      await this.client.query(`${head}${tuples.join(', ')} ${suffix}`, values);
-    }
+    await this.client.query(
+      `INSERT INTO ${quoteTable(this.table.id)} (${names}) SELECT ${names} FROM ${stage}
+         ON CONFLICT (${key.map(quoteIdent).join(', ')}) ${action}`,
+    );
   }
 
   /** `UPDATE ... SET ... WHERE key = ...`, one statement per row (rows may change different columns). */

@@ -5,7 +5,8 @@
  *   the JSON converter (what the runtime hands the producer), vs `\copy (SELECT ...) TO` a CSV file;
  * - records → table, insert mode (COPY, exactly-once offsets in the same transaction) vs `\copy ... FROM` that CSV;
  *   the records are built between the timed put() calls (in a worker the consumer and converter build them);
- * - upsert mode (INSERT ... ON CONFLICT) rows/s;
+ * - upsert mode (each batch COPY-ed into a temporary table, then one INSERT ... SELECT ... ON CONFLICT) against
+ *   the sink's insert mode: what keeping rows by key costs;
  * - CDC: events/s for one `UPDATE` of all N rows, from the commit to the last event decoded and handed out.
  *
  * Tasks run through the Connect contracts directly; the log write of a real worker is not included. Each sluice
