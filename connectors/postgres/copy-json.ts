@@ -53,6 +53,30 @@ const NULL = Buffer.from('null');
 const ZONE_MINUTES = Buffer.from(':00');
 
 /**
+ * Whether a float's COPY text is already its JSON: the text the converter writes for the number is the number's
+ * shortest round-trip digits (JS's and Java's) in plain notation for an integer of at most 15 digits, and for any
+ * other number from 1e-3 to 1e7; sessions print floats in their shortest round-trip digits too
+ * (`extra_float_digits` > 0, see connection.ts), in plain notation there, so such text is the same text. `-0` is
+ * written `0`, and anything with an exponent, or NaN and infinities, is not plain.
+ */
+function isPlainFloat(data: Buffer, at: number, end: number): boolean {
+  let i = data[at] === 0x2d ? at + 1 : at; // -
+  const intStart = i;
+  while (i < end && data[i]! >= 0x30 && data[i]! <= 0x39) i++;
+  const intDigits = i - intStart;
+  if (intDigits === 0) return false;
+  if (i === end) return intDigits <= 15 && !(intDigits === 1 && data[intStart] === 0x30 && intStart > at);
+  if (data[i] !== 0x2e || intDigits > 7) return false; // .
+  const fracStart = ++i;
+  while (i < end && data[i]! >= 0x30 && data[i]! <= 0x39) i++;
+  if (i !== end || i === fracStart || data[end - 1] === 0x30) return false;
+  if (intDigits > 1 || data[intStart] !== 0x30) return true;
+  // 0.xyz: at least 1e-3 when one of the first three decimals is not 0.
+  for (let d = fracStart; d < Math.min(end, fracStart + 3); d++) if (data[d] !== 0x30) return true;
+  return false;
+}
+
+/**
  * Rows of a `COPY (query) TO STDOUT` stream (text format, see {@link CopyRows}) turned straight into the JSON bytes
  * the JSON converter (schemaless) writes for the row objects {@link CopyRows} builds, without building them: the
  * bytes of a field are copied into the output as they are wherever its JSON is its text (integers, and strings
@@ -253,6 +277,10 @@ export class CopyJsonRows {
         return true;
       }
       case Kind.Float: {
+        if (isPlainFloat(data, at, end)) {
+          this.copy(data, at, end);
+          return true;
+        }
         // Integers as their digits; other doubles in Java's plain range as JS prints them (the converter's rule).
         const value = Number(data.toString('latin1', at, end));
         const abs = Math.abs(value);
@@ -268,6 +296,13 @@ export class CopyJsonRows {
   }
 
   private parseField(c: number, data: Buffer, at: number, end: number, plain: boolean): unknown {
+    // An id column's value without a string in between, while it is certainly a safe integer.
+    if (this.kinds[c] === Kind.Integer && plain && end - at <= 15) {
+      const negative = data[at] === 0x2d;
+      let n = 0;
+      for (let i = negative ? at + 1 : at; i < end; i++) n = n * 10 + data[i]! - 0x30;
+      return negative ? -n : n;
+    }
     const text = data.toString('utf8', at, end);
     return this.parsers[c]!(plain ? text : unescapeField(text));
   }

@@ -173,6 +173,25 @@ describe('connectors › postgres › query source › straight to JSON', () => 
     expectSameJson(rows, json);
   });
 
+  it('writes floats of every scale as the converter writes the numbers the row path reads', async () => {
+    await db.query(`CREATE TABLE ${schema}.floats (id serial PRIMARY KEY, f8 float8, f4 real, i8 bigint)`);
+    // Random doubles and reals from 1e-9 to 1e18, both signs, and whole numbers around 2^53.
+    await db.query(
+      `INSERT INTO ${schema}.floats (f8, f4, i8)
+         SELECT s * random() * 10 ^ (g % 28 - 9), s * random() * 10 ^ (g % 14 - 4), s * (2 ^ 53 - 2 + g % 5)
+         FROM generate_series(1, 6000) g, LATERAL (SELECT CASE WHEN g % 3 = 0 THEN -1 ELSE 1 END AS s) x`,
+    );
+    await db.query(
+      `INSERT INTO ${schema}.floats (f8, f4) SELECT round(g * 1000.0), g / 8.0 FROM generate_series(1, 50) g`,
+    );
+    const { rows, json } = await readBoth(
+      { mode: 'incrementing', 'incrementing.column.name': 'id', 'table.include.list': `${schema}\\.floats` },
+      6050,
+    );
+    expect(rows).toHaveLength(6050);
+    expectSameJson(rows, json);
+  });
+
   it('splits nothing wrongly across chunks and slabs: long rows, escapes and multi-byte text anywhere', async () => {
     await db.query(
       `CREATE TABLE ${schema}.chunks (id bigserial PRIMARY KEY, t text, at timestamptz, big text)`,
