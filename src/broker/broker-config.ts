@@ -30,6 +30,28 @@ export const brokerConfigSchema = z.strictObject({
     .default(true)
     .describe('Create a topic when a client asks Metadata for it (and allows it) or produces to it.'),
   'num.partitions': z.number().int().positive().default(1).describe('Partitions of auto-created topics.'),
+  'auto.create.topics.max.per.request': z
+    .number()
+    .int()
+    .min(0)
+    .default(100)
+    .describe(
+      'Most topics one Metadata or Produce request may auto-create; the rest answer UNKNOWN_TOPIC_OR_PARTITION.',
+    ),
+  'auto.create.topics.max.topics': z
+    .number()
+    .int()
+    .min(0)
+    .default(10_000)
+    .describe('No topic is auto-created once the log holds this many (CreateTopics still creates them).'),
+  'log.max.open.files': z
+    .number()
+    .int()
+    .min(16)
+    .default(1024)
+    .describe(
+      'Segment and index file descriptors kept open, least recently used closed first; files with unsynced bytes stay open.',
+    ),
   'shutdown.timeout.ms': z
     .number()
     .int()

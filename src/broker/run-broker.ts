@@ -34,6 +34,7 @@ export async function runBroker(options: RunBrokerOptions): Promise<RunningBroke
     dir: options.logDir,
     autoCreateTopics: config['auto.create.topics.enable'],
     defaultPartitions: config['num.partitions'],
+    maxOpenFiles: config['log.max.open.files'],
     logger: logger.child({ component: 'log' }),
   });
   let groups: GroupCoordinator | null = null;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { descriptors } from './descriptor-cache.js';
 
 /*
  * Thin promise wrappers over fd-based fs calls. The log works on raw descriptors: FileHandle adds a layer of
@@ -57,7 +58,8 @@ export function writeAtSync(fd: number, buf: Uint8Array, position: number): void
 
 /** fsyncs a directory, which makes file creations, renames and deletions in it durable. */
 export async function fsyncDir(dir: string): Promise<void> {
-  const fd = fs.openSync(dir, 'r');
+  // Through the descriptor cache: running out of descriptors here is retriable, not a failed fsync.
+  const fd = descriptors.openFd(dir, 'r');
   try {
     await new Promise<void>((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve())));
   } finally {

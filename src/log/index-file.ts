@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { descriptors, type LazyFile } from './descriptor-cache.js';
 import { fdatasync, writeAtSync } from './fs-util.js';
 
 /**
@@ -13,9 +14,8 @@ export class IndexFile {
   private count = 0;
   private persisted = 0;
   private shrunk = false;
-  private fd = -1;
-  private syncing = 0;
-  private closeRequested = false;
+  /** Opened through the log's descriptor cache when written or synced; null until then and after close. */
+  private handle: LazyFile | null = null;
 
   constructor(
     readonly file: string,
@@ -80,32 +80,28 @@ export class IndexFile {
   /** Writes the entries not yet on disk (creating the file if needed) with one positional write. */
   write(): void {
     if (!this.dirty) return;
-    if (this.fd < 0) this.fd = fs.openSync(this.file, fs.existsSync(this.file) ? 'r+' : 'w+');
+    this.handle ??= descriptors.file(this.file, 'r+', !fs.existsSync(this.file));
     const from = this.persisted * this.entrySize;
     const to = this.count * this.entrySize;
-    if (to > from) writeAtSync(this.fd, this.buf.subarray(from, to), from);
-    if (this.shrunk) fs.ftruncateSync(this.fd, to);
+    this.handle.useSync((fd) => {
+      if (to > from) writeAtSync(fd, this.buf.subarray(from, to), from);
+      if (this.shrunk) fs.ftruncateSync(fd, to);
+    });
     this.persisted = this.count;
     this.shrunk = false;
   }
 
   /** fdatasyncs what {@link write} wrote. */
   async sync(): Promise<void> {
-    if (this.fd < 0) return;
-    this.syncing++;
-    try {
-      await fdatasync(this.fd);
-    } finally {
-      if (--this.syncing === 0 && this.closeRequested) this.close();
-    }
+    const handle = this.handle;
+    if (!handle) return;
+    await handle.use((fd) => fdatasync(fd));
   }
 
-  /** Closes the descriptor; entries stay in memory for lookups. */
+  /** Closes the descriptor (once a sync in progress is done); entries stay in memory for lookups. */
   close(): void {
-    this.closeRequested = this.syncing > 0;
-    if (this.closeRequested || this.fd < 0) return;
-    fs.closeSync(this.fd);
-    this.fd = -1;
+    this.handle?.close();
+    this.handle = null;
   }
 
   /** Forgets every entry and rewrites the file empty at the next persist. */

@@ -174,6 +174,7 @@ async function cleanGroup(
   fs.renameSync(cleanedPath, swapPath);
   for (const segment of group) segment.delete();
   fs.renameSync(swapPath, finalPath);
+  out.moveIntoPlace();
   out.deactivate();
   target.segments.replace(group, out);
   result.segmentsAfter++;

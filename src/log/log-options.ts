@@ -21,4 +21,9 @@ export interface LogOptions {
   cleanerIntervalMs?: number;
   /** Check `flush.ms` every this many ms; checkpoints are written every 60 of these. Default 1,000; 0 disables. */
   flushCheckIntervalMs?: number;
+  /**
+   * Segment and index file descriptors the process keeps open, least recently used closed first (a target: files
+   * in use or with bytes awaiting an fsync stay open). Shared by every log in the process. Default 1,024.
+   */
+  maxOpenFiles?: number;
 }

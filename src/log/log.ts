@@ -9,6 +9,7 @@ import {
   UnknownTopicError,
 } from '../errors.js';
 import { decodeBatches } from './codec/record-batch.js';
+import { descriptors } from './descriptor-cache.js';
 import { every } from './every.js';
 import { fsyncDir } from './fs-util.js';
 import { LockFile } from './lock-file.js';
@@ -88,6 +89,7 @@ export class Log {
   /** Creates the directory if needed, takes its lock, loads every topic and recovers after an unclean stop. */
   static async open(options: LogOptions): Promise<Log> {
     resolveTopicConfig('(log defaults)', options.defaults ?? {}, {});
+    if (options.maxOpenFiles !== undefined) descriptors.limit = Math.max(16, options.maxOpenFiles);
     fs.mkdirSync(options.dir, { recursive: true });
     const lock = LockFile.acquire(path.resolve(options.dir));
     const log = new Log(options, lock);

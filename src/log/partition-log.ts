@@ -1,6 +1,7 @@
 import { CorruptRecordError, LogClosedError, OffsetOutOfRangeError, RecordTooLargeError } from '../errors.js';
 import { AppendWaiters } from './append-waiters.js';
 import { encodeRecordBatch } from './codec/record-batch.js';
+import { FileDescriptorsExhaustedError } from './descriptor-cache.js';
 import { fsyncDir } from './fs-util.js';
 import { GroupCommit } from './group-commit.js';
 import { stampIncomingBatches } from './incoming-batches.js';
@@ -309,6 +310,8 @@ export class PartitionLog {
     if (segment.size > 0 && shouldRoll(segment, this.nextOffset, batches.length, config, now))
       segment = this.roll();
     const empty = segment.size === 0;
+    // Out of descriptors fails this append only; a failed write after it is fatal.
+    segment.prepareWrite();
     try {
       segment.append(batches, config['index.interval.bytes']);
     } catch (err) {
@@ -366,7 +369,8 @@ export class PartitionLog {
     const active = this.active;
     // The fsyncs of one round run side by side: the round costs about one fsync, not one per file.
     const syncs = this.segments.syncUnsynced(active);
-    if (this.dirDirty) {
+    const dirDirty = this.dirDirty;
+    if (dirDirty) {
       this.dirDirty = false;
       syncs.push(fsyncDir(this.ctx.dir));
     }
@@ -374,6 +378,11 @@ export class PartitionLog {
       await active.persistIndexes(false);
       await Promise.all(syncs);
     } catch (err) {
+      // No descriptor to sync with: nothing was lost, the next commit tries again.
+      if (err instanceof FileDescriptorsExhaustedError) {
+        this.dirDirty ||= dirDirty;
+        throw err;
+      }
       this.fail(err);
     }
     if (target > this.recoveryPoint) this.recoveryPoint = target;

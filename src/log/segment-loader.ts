@@ -6,6 +6,7 @@ import { scanBatchesSync } from './batch-scanner.js';
 import { BatchField, readInt64 } from './codec/batch-layout.js';
 import { verifyBatch } from './codec/record-batch.js';
 import { findResumePointSync } from './damaged-batch.js';
+import { descriptors } from './descriptor-cache.js';
 import { readAtSync } from './fs-util.js';
 import { OffsetIndex } from './offset-index.js';
 import { lastOffsetAt, Segment } from './segment.js';
@@ -45,7 +46,8 @@ export interface LoadedSegment {
  */
 export function loadSegment(dir: string, baseOffset: number, options: LoadOptions): LoadedSegment {
   const logFile = segmentPath(dir, baseOffset, '.log');
-  const fd = fs.openSync(logFile, 'r+');
+  const file = descriptors.file(logFile, 'r+');
+  const fd = file.descriptor();
   const fileSize = fs.fstatSync(fd).size;
   const indexFile = segmentPath(dir, baseOffset, '.index');
   const timeFile = segmentPath(dir, baseOffset, '.timeindex');
@@ -60,7 +62,7 @@ export function loadSegment(dir: string, baseOffset: number, options: LoadOption
     index.reset();
     timeIndex.reset();
   }
-  const segment = new Segment(dir, baseOffset, fd, index!, timeIndex!);
+  const segment = new Segment(dir, baseOffset, file, index!, timeIndex!);
   let start = 0;
   if (!rebuild) {
     const last = index!.last();
@@ -84,7 +86,7 @@ export function loadSegment(dir: string, baseOffset: number, options: LoadOption
   }
   if (!rebuild && timeIndex!.lastOffset() >= segment.nextOffset) {
     // The time index points past the log: it is damaged after all. Redo with fresh indexes.
-    fs.closeSync(fd);
+    file.close();
     fs.rmSync(timeFile, { force: true });
     return loadSegment(dir, baseOffset, options);
   }

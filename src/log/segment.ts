@@ -4,6 +4,7 @@ import { scanBatches } from './batch-scanner.js';
 import { BatchField, readInt64 } from './codec/batch-layout.js';
 import { batchProblem, decodeBatchRecords, RECORD_BATCH_OVERHEAD } from './codec/record-batch.js';
 import { type DamagedRegion, findResumePoint } from './damaged-batch.js';
+import { descriptors, type LazyFile } from './descriptor-cache.js';
 import { fdatasync, readAt, writeAtSync } from './fs-util.js';
 import { OffsetIndex } from './offset-index.js';
 import { segmentPath } from './segment-files.js';
@@ -64,7 +65,7 @@ export class Segment {
   constructor(
     readonly dir: string,
     readonly baseOffset: number,
-    private fd: number,
+    private readonly file: LazyFile,
     readonly index: OffsetIndex,
     readonly timeIndex: TimeIndex,
   ) {
@@ -85,11 +86,13 @@ export class Segment {
    * renames into place). Its indexes stay in memory until {@link persistIndexes}, under their final names.
    */
   static createAt(dir: string, baseOffset: number, logPath: string): Segment {
-    const fd = fs.openSync(logPath, 'w+');
+    const file = descriptors.file(logPath, 'r+', true);
+    // Held open under its temporary name until moveIntoPlace: the descriptor survives the renames.
+    if (logPath !== segmentPath(dir, baseOffset, '.log')) file.pin(true);
     const segment = new Segment(
       dir,
       baseOffset,
-      fd,
+      file,
       OffsetIndex.create(segmentPath(dir, baseOffset, '.index'), baseOffset),
       TimeIndex.create(segmentPath(dir, baseOffset, '.timeindex'), baseOffset),
     );
@@ -114,7 +117,18 @@ export class Segment {
 
   /** The descriptor of the `.log`, for recovery, which runs before the segment is shared. */
   get descriptor(): number {
-    return this.fd;
+    return this.file.descriptor();
+  }
+
+  /** Opens the `.log` if it is not open: before an append, so that running out of descriptors is not fatal. */
+  prepareWrite(): void {
+    this.file.descriptor();
+  }
+
+  /** A segment made by {@link createAt} was renamed to its final `.log` name. */
+  moveIntoPlace(): void {
+    this.file.path = this.logFile;
+    this.file.pin(this.size > this.flushedSize);
   }
 
   /**
@@ -147,7 +161,9 @@ export class Segment {
    * indexes are updated in memory and reach the disk in bulk later.
    */
   append(batches: Buffer, interval: number): void {
-    writeAtSync(this.fd, batches, this.size);
+    this.file.useSync((fd) => writeAtSync(fd, batches, this.size));
+    // Unsynced bytes keep the descriptor open until their fsync (see descriptor-cache.ts).
+    this.file.pin(true);
     let at = 0;
     while (at < batches.length) {
       const size = batchSize(batches, at);
@@ -297,6 +313,7 @@ export class Segment {
     if (size === this.flushedSize || this.closing) return;
     await this.io((fd) => fdatasync(fd));
     if (size > this.flushedSize) this.flushedSize = size;
+    if (this.flushedSize >= this.size && !this.closing) this.file.pin(false);
   }
 
   /** Writes index entries not yet on disk; with `sync`, fsyncs the index files and closes their descriptors. */
@@ -313,7 +330,7 @@ export class Segment {
 
   /** Cuts the `.log` at `position`, dropping index entries that point past it. Recovery only. */
   truncateTo(position: number): void {
-    fs.ftruncateSync(this.fd, position);
+    this.file.useSync((fd) => fs.ftruncateSync(fd, position));
     this.size = position;
     if (this.flushedSize > position) this.flushedSize = position;
     this.index.truncateToPosition(position);
@@ -339,14 +356,14 @@ export class Segment {
   private closeNow(): void {
     if (this.closed) return;
     this.closed = true;
-    fs.closeSync(this.fd);
+    this.file.close();
   }
 
   private async io<T>(fn: (fd: number) => Promise<T>): Promise<T> {
     if (this.closed) throw new LogClosedError(`segment ${this.logFile}`);
     this.pendingIo++;
     try {
-      return await fn(this.fd);
+      return await this.file.use(fn);
     } finally {
       if (--this.pendingIo === 0 && this.closing) this.closeNow();
     }

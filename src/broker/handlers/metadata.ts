@@ -2,6 +2,7 @@ import { InvalidTopicError } from '../../errors.js';
 import type { BrokerContext } from '../broker-context.js';
 import { ERROR_CODES, errorCodeOf } from '../protocol/error-codes.js';
 import { Metadata } from '../protocol/messages/index.js';
+import { AutoCreateBudget } from './auto-create.js';
 import { handler } from './handler.js';
 import { INTERNAL_TOPICS } from './internal-topics.js';
 
@@ -33,13 +34,15 @@ export const metadata = handler(Metadata, async (ctx, req, info) => {
   const all = req.topics === null || (info.apiVersion === 0 && req.topics.length === 0);
   const names = all ? ctx.log.listTopics() : req.topics!.map((t) => t.name);
   const topics = [];
+  const budget = new AutoCreateBudget(ctx, info.clientId);
   for (const name of names) {
     try {
       if (!ctx.log.hasTopic(name)) {
         if (
           !ctx.config['auto.create.topics.enable'] ||
           !req.allowAutoTopicCreation ||
-          INTERNAL_TOPICS.has(name)
+          INTERNAL_TOPICS.has(name) ||
+          !budget.take(name)
         ) {
           topics.push({ errorCode: ERROR_CODES.UNKNOWN_TOPIC_OR_PARTITION, name, partitions: [] });
           continue;

@@ -4,6 +4,7 @@ import { batchProducer } from '../producer-states.js';
 import { ERROR_CODES, errorCodeOf } from '../protocol/error-codes.js';
 import { Produce } from '../protocol/messages/index.js';
 import { ProtocolError } from '../protocol/protocol-error.js';
+import { AutoCreateBudget } from './auto-create.js';
 import { handler } from './handler.js';
 import { INTERNAL_TOPICS } from './internal-topics.js';
 
@@ -47,8 +48,17 @@ async function producePartition(
   index: number,
   records: Buffer | null,
   acks: Acks,
+  budget: AutoCreateBudget,
 ): Promise<PartitionResult> {
   try {
+    if (!ctx.log.hasTopic(topic) && ctx.config['auto.create.topics.enable'] && !budget.take(topic)) {
+      return {
+        index,
+        errorCode: ERROR_CODES.UNKNOWN_TOPIC_OR_PARTITION,
+        baseOffset: -1,
+        errorMessage: `topic ${topic} does not exist, and this request may auto-create no more topics`,
+      };
+    }
     if (INTERNAL_TOPICS.has(topic)) {
       return {
         index,
@@ -94,8 +104,9 @@ async function producePartition(
 
 const ACKS: Record<number, Acks> = { 0: 0, 1: 1, [-1]: -1 };
 
-export const produce = handler(Produce, async (ctx, req) => {
+export const produce = handler(Produce, async (ctx, req, info) => {
   const acks = ACKS[req.acks];
+  const budget = new AutoCreateBudget(ctx, info.clientId);
   const responses = await Promise.all(
     req.topicData.map(async (t) => ({
       name: t.name,
@@ -109,7 +120,7 @@ export const produce = handler(Produce, async (ctx, req) => {
                   errorCode: ERROR_CODES.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
                   baseOffset: -1,
                 }
-              : producePartition(ctx, t.name, p.index, p.records, acks),
+              : producePartition(ctx, t.name, p.index, p.records, acks, budget),
         ),
       ),
     })),
