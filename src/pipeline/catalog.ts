@@ -69,3 +69,44 @@ export function connectorCatalog(
     },
   };
 }
+
+/** `./my-connector.ts#mySource`, `../lib/sink.js`, `/abs/pkg-dir#x`: a connector named by its module, not by name. */
+export function isModuleReference(connector: string): boolean {
+  return /^(?:\.{1,2}\/|\/)/.test(connector);
+}
+
+/**
+ * The connectors a pipeline names by module (`connector: ./my-connector.ts#mySource`, relative to the pipeline's
+ * folder), loaded, each under its reference; with the error of each that could not be loaded, by its place.
+ */
+export async function moduleConnectors(
+  value: unknown,
+  baseDir: string,
+): Promise<{ plugins: AnyConnectorDefinition[]; errors: { path: (string | number)[]; message: string }[] }> {
+  const { loadConnectorModule } = await import('../connect/runtime/plugins.js');
+  const plugins: AnyConnectorDefinition[] = [];
+  const errors: { path: (string | number)[]; message: string }[] = [];
+  const seen = new Set<string>();
+  const spec = (value ?? {}) as Record<string, unknown>;
+  for (const list of ['sources', 'sinks'] as const) {
+    const entries = Array.isArray(spec[list]) ? (spec[list] as unknown[]) : [];
+    for (const [i, entry] of entries.entries()) {
+      const connector = (entry as { connector?: unknown } | null)?.connector;
+      if (typeof connector !== 'string' || !isModuleReference(connector) || seen.has(connector)) continue;
+      seen.add(connector);
+      try {
+        const loaded = await loadConnectorModule(connector, baseDir);
+        // A module without #export may hold several: the reference names the first, as a pipeline entry has one.
+        const [first] = loaded;
+        plugins.push(
+          first!.aliases?.includes(connector)
+            ? first!
+            : { ...first!, aliases: [...(first!.aliases ?? []), connector] },
+        );
+      } catch (err) {
+        errors.push({ path: [list, i, 'connector'], message: (err as Error).message });
+      }
+    }
+  }
+  return { plugins, errors };
+}

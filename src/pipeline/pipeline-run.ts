@@ -2,12 +2,14 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, resolve, sep } from 'node:path';
 import { builtinConnectors } from '../../connectors/index.js';
 import { connect } from '../client/connect.js';
+import { embeddedClient } from '../client/embedded/index.js';
 import type { Admin, Client } from '../client/index.js';
 import type { AnyConnectorDefinition } from '../connect/index.js';
 import { parseWorkerConfig, Worker } from '../connect/runtime/index.js';
 import { SluiceError } from '../errors.js';
+import { Log } from '../log/index.js';
 import type { StreamsApp } from '../streams/runtime/index.js';
-import { connectorConfig } from './catalog.js';
+import { connectorConfig, isModuleReference, moduleConnectors } from './catalog.js';
 import type { PipelineChanges } from './pipeline-changes.js';
 import type { PipelineSpec, SinkSpec, SourceSpec, StreamSpec } from './schema.js';
 
@@ -44,6 +46,11 @@ export interface PipelineRunOptions {
   logger?: import('pino').Logger;
   /** How often offsets are committed; it bounds how long `--until-done` waits after the data is through. */
   commitIntervalMs?: number;
+  /**
+   * `host:port` to serve the pipeline's embedded log on over the Kafka protocol while it runs (`--serve`), so that
+   * `--bootstrap-server` commands and Kafka tools can look at it. Ignored for a pipeline on `log.brokers`.
+   */
+  serve?: string;
 }
 
 /**
@@ -57,6 +64,8 @@ export class PipelineRun {
   private readonly apps = new Map<string, StreamsApp>();
   /** Why a stream's app failed, by stream name. */
   private readonly streamFailures = new Map<string, string>();
+  /** The Kafka-protocol listener of `serve`, when asked for. */
+  private served: import('../broker/index.js').ServedLog | undefined;
 
   private constructor(
     private current: PipelineSpec,
@@ -66,6 +75,11 @@ export class PipelineRun {
     private readonly admin: Admin,
     private readonly worker: Worker,
   ) {}
+
+  /** Where the log is served over the Kafka protocol (`serve`), for `--bootstrap-server`. */
+  get bootstrap(): string | undefined {
+    return this.served?.bootstrap;
+  }
 
   /** The definition running now (the latest one reloaded). */
   get spec(): PipelineSpec {
@@ -77,17 +91,32 @@ export class PipelineRun {
   }
 
   /** Opens the log the pipeline names, creates its topics, and starts sources, streams and sinks. */
-  static async start(spec: PipelineSpec, options: PipelineRunOptions): Promise<PipelineRun> {
+  static async start(spec: PipelineSpec, given: PipelineRunOptions): Promise<PipelineRun> {
+    const options = await withModuleConnectors(spec, given);
     const name = spec.name ?? basename(options.file).replace(/\.ya?ml$/, '');
-    const client = await connect({
-      log: spec.log.brokers
-        ? { brokers: spec.log.brokers }
-        : { dir: resolve(spec.log.dir ?? './.sluice/data') },
-      clientId: `sluice-pipeline-${name}`,
-    });
+    const clientId = `sluice-pipeline-${name}`;
+    const dir = resolve(spec.log.dir ?? './.sluice/data');
+    // Served: the log is opened here, so that the broker and the pipeline's clients share it (and its groups).
+    const served =
+      options.serve !== undefined && !spec.log.brokers
+        ? await Log.open({ dir, autoCreateTopics: true, defaultPartitions: 1 })
+        : undefined;
+    const client = spec.log.brokers
+      ? await connect({ log: { brokers: spec.log.brokers }, clientId })
+      : served
+        ? embeddedClient(served, { clientId, ownsLog: true })
+        : await connect({ log: { dir }, clientId });
     let run: PipelineRun | undefined;
     let worker: Worker | undefined;
+    let serving: import('../broker/index.js').ServedLog | undefined;
     try {
+      if (served) {
+        const { serveLog } = await import('../broker/index.js');
+        serving = await serveLog(served, {
+          listen: options.serve!,
+          ...(options.logger ? { logger: options.logger } : {}),
+        });
+      }
       const admin = client.admin();
       await createTopics(admin, spec);
       worker = await Worker.start({
@@ -103,6 +132,7 @@ export class PipelineRun {
         }),
       });
       run = new PipelineRun(spec, name, options, client, admin, worker);
+      run.served = serving;
       await run.markDeadLetterStart();
       // Downstream first, so that nothing a source writes waits for a reader that is not there yet.
       for (const sink of spec.sinks) await run.startSink(sink);
@@ -112,6 +142,7 @@ export class PipelineRun {
     } catch (err) {
       for (const app of run?.apps.values() ?? []) await app.close().catch(() => undefined);
       await worker?.close().catch(() => undefined);
+      await serving?.close().catch(() => undefined);
       await client.close().catch(() => undefined);
       throw err;
     }
@@ -369,6 +400,7 @@ export class PipelineRun {
     for (const [topic, start] of this.deadLetterStart) deadLettered += (await this.endOffsets(topic)) - start;
     await this.worker.close();
     for (const app of this.apps.values()) await app.close();
+    await this.served?.close();
     await this.client.close();
     const problems: string[] = [];
     for (const c of components) {
@@ -421,6 +453,25 @@ function firstLine(text: string): string {
 
 function messageOf(err: unknown): string {
   return firstLine(err instanceof Error ? err.message : String(err));
+}
+
+/**
+ * The options with the connectors the spec names by module (`connector: ./x.ts#y`) that the given plugins lack,
+ * loaded relative to the pipeline file: a reload that restarts everything finds them too.
+ */
+async function withModuleConnectors(
+  spec: PipelineSpec,
+  options: PipelineRunOptions,
+): Promise<PipelineRunOptions> {
+  const plugins = options.plugins ?? builtinConnectors;
+  const known = (name: string) => plugins.some((p) => p.name === name || p.aliases?.includes(name));
+  const missing = [...spec.sources, ...spec.sinks].filter(
+    (c) => isModuleReference(c.connector) && !known(c.connector),
+  );
+  if (missing.length === 0) return options;
+  const loaded = await moduleConnectors(spec, dirname(resolve(options.file)));
+  if (loaded.errors.length > 0) throw new SluiceError('CONNECTOR_NOT_LOADED', loaded.errors[0]!.message);
+  return { ...options, plugins: [...plugins, ...loaded.plugins] };
 }
 
 function deadLetterTopics(spec: PipelineSpec): string[] {

@@ -1,4 +1,6 @@
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { AnyConnectorDefinition } from '../../connect/index.js';
 import { SluiceError } from '../../errors.js';
 import { formatDiagnostic } from '../../pipeline/diagnostic.js';
 import type { SourceFile } from '../../pipeline/source-file.js';
@@ -7,11 +9,20 @@ import type { ValidationResult } from '../../pipeline/validate.js';
 // The pipeline modules load when a pipeline command runs, not when `sluice` starts: they bring every connector,
 // the streams runtime, jsonata and yaml, which other commands (and `sluice --help`) do not need.
 
-async function load(file: string): Promise<ValidationResult> {
-  const [{ SourceFile }, { connectorCatalog }, { validatePipeline }] = await Promise.all([
+/** A validated pipeline, with the connectors it names by module (`connector: ./x.ts#mySource`), loaded. */
+type Loaded = ValidationResult & { plugins: AnyConnectorDefinition[] };
+
+async function load(file: string): Promise<Loaded> {
+  const [
+    { SourceFile },
+    { connectorCatalog, moduleConnectors },
+    { validatePipeline },
+    { builtinConnectors },
+  ] = await Promise.all([
     import('../../pipeline/source-file.js'),
     import('../../pipeline/catalog.js'),
     import('../../pipeline/validate.js'),
+    import('../../../connectors/index.js'),
   ]);
   let source: SourceFile;
   try {
@@ -19,13 +30,27 @@ async function load(file: string): Promise<ValidationResult> {
   } catch (err) {
     throw new SluiceError('FILE_NOT_READABLE', `cannot read pipeline ${file}: ${(err as Error).message}`);
   }
-  return validatePipeline(source, connectorCatalog());
+  const modules = await moduleConnectors(source.value, dirname(resolve(file)));
+  const plugins = [...builtinConnectors, ...modules.plugins];
+  const result = validatePipeline(source, connectorCatalog(plugins));
+  const unloaded = modules.errors.map((e) => source.at(e.path, e.message));
+  // A module that did not load is reported once, at its entry, not again as an unknown connector.
+  const diagnostics = [
+    ...unloaded,
+    ...result.diagnostics.filter(
+      (d) => !(unloaded.some((u) => u.path === d.path) && d.message.startsWith('unknown ')),
+    ),
+  ];
+  return { spec: diagnostics.length === 0 ? result.spec : undefined, diagnostics, plugins };
 }
 
 /** Prints every diagnostic and exits 1 when there is any; returns the spec otherwise. */
-async function loadOrExit(file: string, json: boolean): Promise<NonNullable<ValidationResult['spec']>> {
-  const { spec, diagnostics } = await load(file);
-  if (spec && diagnostics.length === 0) return spec;
+async function loadOrExit(
+  file: string,
+  json: boolean,
+): Promise<{ spec: NonNullable<ValidationResult['spec']>; plugins: AnyConnectorDefinition[] }> {
+  const { spec, diagnostics, plugins } = await load(file);
+  if (spec && diagnostics.length === 0) return { spec, plugins };
   if (json) process.stdout.write(`${JSON.stringify({ valid: false, errors: diagnostics })}\n`);
   else for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
   if (!json)
@@ -65,9 +90,9 @@ export function registerPipelineCommands(program: Command): void {
     .option('--json', 'print results as JSON')
     .addHelpText('after', '\nExample:\n  sluice test pipelines/wordcount.yaml')
     .action(async (file: string, o: { json?: boolean }) => {
-      let spec: Awaited<ReturnType<typeof loadOrExit>>;
+      let spec: Awaited<ReturnType<typeof loadOrExit>>['spec'];
       try {
-        spec = await loadOrExit(file, o.json === true);
+        ({ spec } = await loadOrExit(file, o.json === true));
       } catch (err) {
         if (err instanceof PipelineInvalid) return;
         throw err;
@@ -101,10 +126,14 @@ export function registerPipelineCommands(program: Command): void {
       '--watch',
       'reload the file when it changes, restarting only the sources, streams and sinks whose definition changed',
     )
+    .option(
+      '--serve [host:port]',
+      'serve the log over the Kafka protocol while running, for --bootstrap-server and Kafka tools (default 127.0.0.1:9092)',
+    )
     .option('--json', 'print the summary as JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  sluice run pipelines/quickstart.yaml --until-done\n  SLUICE_DATA=/data sluice run pipelines/file-tail-to-topic.yaml\n' +
+      '\nExamples:\n  sluice run pipelines/quickstart.yaml --until-done\n  sluice run pipelines/file-tail-to-topic.yaml --serve 127.0.0.1:9092   # then: sluice groups describe --all-groups --bootstrap-server 127.0.0.1:9092\n  SLUICE_DATA=/data sluice run pipelines/file-tail-to-topic.yaml\n' +
         '  sluice run pipelines/file-tail-to-topic.yaml --watch\n\n' +
         'On a terminal a live view shows records/s and lag per source, stream and sink; otherwise progress is\n' +
         'logged as JSON lines. Ctrl-C stops gracefully (flush, commit); a second Ctrl-C exits at once.\n' +
@@ -112,86 +141,101 @@ export function registerPipelineCommands(program: Command): void {
         'a module: step file restarts what it changed; an edit that does not validate is reported with\n' +
         'file:line:column and the running pipeline carries on unchanged.',
     )
-    .action(async (file: string, o: { untilDone?: boolean; watch?: boolean; json?: boolean }) => {
-      if (o.watch && o.untilDone) {
-        process.stderr.write('sluice: --watch runs until Ctrl-C; it cannot be combined with --until-done\n');
-        process.exitCode = 2;
-        return;
-      }
-      let spec: Awaited<ReturnType<typeof loadOrExit>>;
-      try {
-        spec = await loadOrExit(file, o.json === true);
-      } catch (err) {
-        if (err instanceof PipelineInvalid) return;
-        throw err;
-      }
-      const { pino } = await import('pino');
-      const { formatSummary, LiveView } = await import('../../pipeline/live-view.js');
-      const view = new LiveView(process.stderr);
-      // The live view owns the terminal; logs go to a JSON-lines stream only when it is not a terminal.
-      const logger = pino({ level: view.interactive ? 'warn' : 'info' }, process.stderr);
-      // Loaded here: validate and test need neither the log nor the runtimes.
-      const { PipelineRun } = await import('../../pipeline/pipeline-run.js');
-      const started = await PipelineRun.start(spec, { file, logger });
-      const watch = o.watch ? await watchFile(file, started, view, logger) : undefined;
-      const current = () => watch?.run ?? started;
-      const stopping = new AbortController();
-      let interrupts = 0;
-      const onSignal = () => {
-        interrupts++;
-        if (interrupts > 1) process.exit(130);
-        process.stderr.write('\nstopping: flushing and committing (Ctrl-C again to exit at once)\n');
-        stopping.abort();
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      // One progress read at a time, and none left running when the pipeline stops.
-      let ticking: Promise<void> = Promise.resolve();
-      const tick = async () => {
-        const progress = await current()
-          .progress()
-          .catch(() => undefined);
-        if (!progress) return;
-        if (view.interactive) view.draw(progress);
-        else logger.info({ progress: view.rates(progress) }, 'progress');
-      };
-      const ticker = setInterval(
-        () => {
-          ticking = ticking.then(tick);
-        },
-        view.interactive ? 500 : 5000,
-      );
-      const batch = !o.watch && (o.untilDone === true || spec['until-done'] === true);
-      let failure: unknown;
-      try {
-        if (batch) await Promise.race([started.untilDone(stopping.signal), abortion(stopping.signal)]);
-        else await abortion(stopping.signal);
-      } catch (err) {
-        failure = err;
-      } finally {
-        clearInterval(ticker);
-        await ticking;
-      }
-      await watch?.close();
-      const summary = await current().stop({ batch });
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      // A batch run succeeds only when its input was drained: a failure, a component still restarting, a source
-      // whose path does not exist, or an interruption before the end each make it exit non-zero, saying why.
-      const problems = [...summary.problems];
-      if (failure !== undefined && !problems.includes((failure as Error).message))
-        problems.unshift((failure as Error).message);
-      const interrupted = batch && stopping.signal.aborted && failure === undefined;
-      if (interrupted) problems.push('interrupted before the input was drained (Ctrl-C or SIGTERM)');
-      if (o.json)
-        process.stdout.write(`${JSON.stringify({ ...summary, problems, ok: problems.length === 0 })}\n`);
-      else process.stdout.write(`${formatSummary(summary, problems)}\n`);
-      for (const p of problems) process.stderr.write(`sluice: ${p}\n`);
-      if (problems.length > 0) process.exitCode = interrupted && problems.length === 1 ? 130 : 1;
-      // Everything is flushed, committed and closed by now; a task that did not stop within its graceful timeout
-      // must not keep the command from returning its exit code.
-      process.exit(process.exitCode ?? 0);
-    });
+    .action(
+      async (
+        file: string,
+        o: { untilDone?: boolean; watch?: boolean; json?: boolean; serve?: string | boolean },
+      ) => {
+        if (o.watch && o.untilDone) {
+          process.stderr.write(
+            'sluice: --watch runs until Ctrl-C; it cannot be combined with --until-done\n',
+          );
+          process.exitCode = 2;
+          return;
+        }
+        let spec: Awaited<ReturnType<typeof loadOrExit>>['spec'];
+        let plugins: AnyConnectorDefinition[];
+        try {
+          ({ spec, plugins } = await loadOrExit(file, o.json === true));
+        } catch (err) {
+          if (err instanceof PipelineInvalid) return;
+          throw err;
+        }
+        const { pino } = await import('pino');
+        const { formatSummary, LiveView } = await import('../../pipeline/live-view.js');
+        const view = new LiveView(process.stderr);
+        // The live view owns the terminal; logs go to a JSON-lines stream only when it is not a terminal.
+        const logger = pino({ level: view.interactive ? 'warn' : 'info' }, process.stderr);
+        // Loaded here: validate and test need neither the log nor the runtimes.
+        const { PipelineRun } = await import('../../pipeline/pipeline-run.js');
+        const serve =
+          o.serve === undefined ? undefined : o.serve === true ? '127.0.0.1:9092' : String(o.serve);
+        const started = await PipelineRun.start(spec, { file, logger, plugins, ...(serve ? { serve } : {}) });
+        if (started.bootstrap) {
+          const message = `serving the log on ${started.bootstrap}: sluice groups describe --all-groups --bootstrap-server ${started.bootstrap}`;
+          if (view.interactive) view.note(message);
+          else logger.info({ event: 'serve', bootstrap: started.bootstrap }, message);
+        }
+        const watch = o.watch ? await watchFile(file, started, view, logger) : undefined;
+        const current = () => watch?.run ?? started;
+        const stopping = new AbortController();
+        let interrupts = 0;
+        const onSignal = () => {
+          interrupts++;
+          if (interrupts > 1) process.exit(130);
+          process.stderr.write('\nstopping: flushing and committing (Ctrl-C again to exit at once)\n');
+          stopping.abort();
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        // One progress read at a time, and none left running when the pipeline stops.
+        let ticking: Promise<void> = Promise.resolve();
+        const tick = async () => {
+          const progress = await current()
+            .progress()
+            .catch(() => undefined);
+          if (!progress) return;
+          if (view.interactive) view.draw(progress);
+          else logger.info({ progress: view.rates(progress) }, 'progress');
+        };
+        const ticker = setInterval(
+          () => {
+            ticking = ticking.then(tick);
+          },
+          view.interactive ? 500 : 5000,
+        );
+        const batch = !o.watch && (o.untilDone === true || spec['until-done'] === true);
+        let failure: unknown;
+        try {
+          if (batch) await Promise.race([started.untilDone(stopping.signal), abortion(stopping.signal)]);
+          else await abortion(stopping.signal);
+        } catch (err) {
+          failure = err;
+        } finally {
+          clearInterval(ticker);
+          await ticking;
+        }
+        await watch?.close();
+        const summary = await current().stop({ batch });
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        // A batch run succeeds only when its input was drained: a failure, a component still restarting, a source
+        // whose path does not exist, or an interruption before the end each make it exit non-zero, saying why.
+        const problems = [...summary.problems];
+        if (failure !== undefined && !problems.includes((failure as Error).message))
+          problems.unshift((failure as Error).message);
+        const interrupted = batch && stopping.signal.aborted && failure === undefined;
+        if (interrupted) problems.push('interrupted before the input was drained (Ctrl-C or SIGTERM)');
+        if (o.json)
+          process.stdout.write(`${JSON.stringify({ ...summary, problems, ok: problems.length === 0 })}\n`);
+        else process.stdout.write(`${formatSummary(summary, problems)}\n`);
+        for (const p of problems) process.stderr.write(`sluice: ${p}\n`);
+        if (problems.length > 0) process.exitCode = interrupted && problems.length === 1 ? 130 : 1;
+        // Everything is flushed, committed and closed by now; a task that did not stop within its graceful timeout
+        // must not keep the command from returning its exit code.
+        process.exit(process.exitCode ?? 0);
+      },
+    );
 }
 
 /** Starts `--watch`: each reload is said on the terminal above the live view, or logged as a JSON line. */

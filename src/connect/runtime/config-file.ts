@@ -1,23 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { getProperties } from 'properties-file';
 import { ConfigError } from '../../errors.js';
 
-/** Java `.properties`: `key=value` or `key: value` lines, `#`/`!` comments, `\` line continuations. */
+/**
+ * A `.properties` file as `java.util.Properties.load` reads it (comments, `=`/`:`/whitespace separators, escapes
+ * including `\uXXXX`, odd trailing backslashes continuing a line, the last of duplicate keys winning), through
+ * properties-file, which implements that specification.
+ */
 export function parseProperties(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i]!.trimStart();
-    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
-    while (line.endsWith('\\') && i + 1 < lines.length) line = line.slice(0, -1) + lines[++i]!.trimStart();
-    const m = /^((?:\\.|[^=:\s])+)\s*[=:\s]\s*(.*)$/.exec(line);
-    if (!m) {
-      out[line.replace(/\\(.)/g, '$1')] = '';
-      continue;
-    }
-    out[m[1]!.replace(/\\(.)/g, '$1')] = m[2]!.trimEnd();
-  }
-  return out;
+  return { ...getProperties(text) };
 }
 
 /**

@@ -7,6 +7,7 @@ export { connectorConfigSchema, findPlugin, flatKeys, parseConnectorConfig } fro
 export type { ConnectorOffsets } from './connector-offsets.js';
 export type { SourceOffsetEntry } from './offset-store.js';
 export { OffsetStore } from './offset-store.js';
+export { isConnectorDefinition, loadConnectorModule, loadPluginPath } from './plugins.js';
 export type { Standalone } from './standalone.js';
 export { startStandalone } from './standalone.js';
 export type { TaskState, TaskStatus } from './task-status.js';

@@ -91,13 +91,19 @@ export class SourceTaskRunner extends TaskRunner {
         try {
           records = await task.poll();
         } catch (err) {
-          if (err instanceof EndOfInputError) {
+          // By code as well as by class: a connector from a plugin module or package may throw the errors of
+          // its own copy of sluice's classes.
+          const code = (err as { code?: unknown } | null)?.code;
+          if (err instanceof EndOfInputError || code === 'END_OF_INPUT') {
             finished = true;
             break;
           }
-          if (err instanceof SluiceError && err.retriable) {
+          if (
+            (err instanceof SluiceError || typeof code === 'string') &&
+            (err as { retriable?: unknown }).retriable === true
+          ) {
             const wait = err instanceof RetriableError && err.delayMs > 0 ? err.delayMs : RETRY_BACKOFF_MS;
-            this.deps.logger.warn({ err }, `poll failed, retrying in ${wait} ms: ${err.message}`);
+            this.deps.logger.warn({ err }, `poll failed, retrying in ${wait} ms: ${(err as Error).message}`);
             await delay(wait, undefined, { signal: this.controller.signal }).catch(() => undefined);
             continue;
           }

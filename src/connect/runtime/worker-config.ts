@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseConfig } from '../../config/index.js';
+import { parseConfig, suggest } from '../../config/index.js';
 import { ConfigError } from '../../errors.js';
 import { field } from '../config-fields.js';
 
@@ -41,22 +41,96 @@ const workerShape = {
     0,
   ),
   'producer.linger.ms': field.int(0, 'linger.ms of the producer of source tasks', 0),
+  'plugin.path': field.optionalString(
+    "Comma-separated connector packages or modules to load, or folders holding them (as Kafka's plugin.path); each module exports connector definitions",
+  ),
 };
+
+/**
+ * Keys of Kafka Connect's worker files that sluice does not use, and why; such a key is reported as a warning, so
+ * that Kafka's own `connect-standalone.properties` runs as shipped.
+ */
+const KAFKA_ONLY_KEYS: Record<string, string> = {
+  'offset.storage.file.filename':
+    'source offsets are kept in the log, in the compacted topic offset.storage.topic (connect-offsets), not in a file',
+  'group.id': 'a standalone worker is the only member of its cluster',
+  'config.storage.topic': 'connector configs come from the files on the command line',
+  'status.storage.topic': 'task states are kept in memory and served by the REST API',
+  'offset.storage.replication.factor': 'the embedded log keeps one copy',
+  'config.storage.replication.factor': 'the embedded log keeps one copy',
+  'status.storage.replication.factor': 'the embedded log keeps one copy',
+  'offset.flush.timeout.ms': 'offset commits are not cut short',
+  'rest.advertised.port': 'the REST API is reached where it listens',
+  'rest.advertised.listener': 'the REST API is reached where it listens',
+  'header.converter': 'headers are kept as bytes',
+  'connector.client.config.override.policy': 'connectors cannot override client configs',
+  'topic.creation.enable': 'topics are created when first written',
+};
+
+/** Prefixes of Kafka client and security settings, which the worker's clients do not take from this file. */
+const KAFKA_ONLY_PREFIXES = [
+  'producer.',
+  'consumer.',
+  'admin.',
+  'ssl.',
+  'sasl.',
+  'security.',
+  'metrics.',
+  'metric.',
+];
 
 const CONVERTER_PREFIXES = ['key.converter.', 'value.converter.'];
 
 export type WorkerConfig = z.output<z.ZodObject<typeof workerShape>> & {
   /** `key.converter.*` / `value.converter.*` defaults for every connector. */
   converterDefaults: Record<string, unknown>;
+  /** Keys of Kafka's worker files that were accepted but are not used, each with why; for the caller to show. */
+  warnings: string[];
 };
+
+/**
+ * Kafka's `listeners` (`HTTP://:8083`, `http://localhost:8083`) as the REST API's host and port. An empty host
+ * keeps rest.host.name (loopback unless set otherwise); https is not served.
+ */
+function listener(value: unknown, where: string): { host?: string; port: number } {
+  const first = String(value).split(',')[0]!.trim();
+  const m = /^([a-z]+):\/\/(\[[^\]]*\]|[^:/]*):(\d+)\/?$/i.exec(first);
+  if (!m) {
+    throw new ConfigError(
+      `${where}: listeners "${value}": expected http://host:port, e.g. http://127.0.0.1:8083`,
+      {
+        key: 'listeners',
+      },
+    );
+  }
+  if (m[1]!.toLowerCase() !== 'http') {
+    throw new ConfigError(`${where}: listeners "${value}": only http is served, not ${m[1]}`, {
+      key: 'listeners',
+    });
+  }
+  return { ...(m[2] ? { host: m[2].replace(/^\[|\]$/g, '') } : {}), port: Number(m[3]) };
+}
 
 export function parseWorkerConfig(raw: Record<string, unknown>, where = 'worker config'): WorkerConfig {
   const flat: Record<string, unknown> = {};
   const converterDefaults: Record<string, unknown> = {};
+  const warnings: string[] = [];
   for (const [k, v] of Object.entries(raw)) {
     if (CONVERTER_PREFIXES.some((p) => k.startsWith(p))) converterDefaults[k] = v;
+    else if (k === 'listeners') {
+      const { host, port } = listener(v, where);
+      if (raw['rest.port'] === undefined) flat['rest.port'] = port;
+      if (host !== undefined && raw['rest.host.name'] === undefined) flat['rest.host.name'] = host;
+    } else if (k in KAFKA_ONLY_KEYS) warnings.push(`${k} is not used: ${KAFKA_ONLY_KEYS[k]}`);
+    else if (KAFKA_ONLY_PREFIXES.some((p) => k.startsWith(p)) && !(k in workerShape))
+      warnings.push(
+        `${k} is not used: the worker's clients take their settings from the log or bootstrap.servers`,
+      );
+    else if (!(k in workerShape) && suggest(k, Object.keys(workerShape)) === undefined)
+      warnings.push(`${k} is not a key sluice knows; ignored`);
     else flat[k] = v;
   }
+  // A key close to a known one is still an error: it is most likely a typo, and parseConfig names the nearest key.
   const parsed = parseConfig(z.strictObject(workerShape), flat, where);
   if (parsed['log.dir'] && parsed['bootstrap.servers']) {
     throw new ConfigError(`${where}: set log.dir or bootstrap.servers, not both`, {
@@ -65,5 +139,5 @@ export function parseWorkerConfig(raw: Record<string, unknown>, where = 'worker 
   }
   converterDefaults['key.converter'] = parsed['key.converter'];
   converterDefaults['value.converter'] = parsed['value.converter'];
-  return { ...parsed, converterDefaults };
+  return { ...parsed, converterDefaults, warnings };
 }

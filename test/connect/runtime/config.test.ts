@@ -112,6 +112,33 @@ describe('connect › runtime › worker config', () => {
 });
 
 describe('connect › runtime › properties files', () => {
+  // The examples of java.util.Properties.load's documentation, and its escape rules.
+  it('reads the examples of java.util.Properties.load as Java does', () => {
+    expect(parseProperties('Truth = Beauty\n Truth:Beauty\nTruth                    :Beauty\n')).toEqual({
+      Truth: 'Beauty',
+    });
+    const fruits =
+      'fruits                           apple, banana, pear, \\\n' +
+      '                                  cantaloupe, watermelon, \\\n' +
+      '                                  kiwi, mango\n';
+    expect(parseProperties(fruits)).toEqual({
+      fruits: 'apple, banana, pear, cantaloupe, watermelon, kiwi, mango',
+    });
+    expect(parseProperties('cheeses\n')).toEqual({ cheeses: '' });
+  });
+
+  it('unescapes as Java does: \\\\, \\n, \\t, \\uXXXX, escaped separators in keys', () => {
+    expect(parseProperties('path=C:\\\\data\\\\in\n')).toEqual({ path: 'C:\\data\\in' });
+    expect(parseProperties('msg=line1\\nline2\\ttab\n')).toEqual({ msg: 'line1\nline2\ttab' });
+    expect(parseProperties('e=caf\\u00e9\n')).toEqual({ e: 'café' });
+    expect(parseProperties('a\\:b\\=c\\ d = v\n')).toEqual({ 'a:b=c d': 'v' });
+    // A value ending in an escaped backslash (an even count) does not continue onto the next line.
+    expect(parseProperties('dir=C:\\\\\nnext=1\n')).toEqual({ dir: 'C:\\', next: '1' });
+    // An unknown escape drops the backslash, as Java does; the last of duplicate keys wins.
+    expect(parseProperties('x=\\q\nx=2\n')).toEqual({ x: '2' });
+    expect(parseProperties('y=\\q\n')).toEqual({ y: 'q' });
+  });
+
   it('reads key=value, key: value, comments and continuations', () => {
     const text =
       '# comment\nname=local-file-source\nconnector.class: FileStreamSource\n! other\ntopics=a,\\\n  b\nempty=\n';
