@@ -22,7 +22,10 @@ const RETRY_BACKOFF_MS = 1000;
 const PRODUCER_BATCH_BYTES = 256 * 1024;
 
 interface InFlight {
-  sent: Promise<RecordMetadata[]>;
+  /** Each record's metadata when the records are kept for `commitRecord`; otherwise nothing. */
+  sent: Promise<RecordMetadata[] | undefined>;
+  /** Records handed to the producer. */
+  count: number;
   /** Set once `sent` settled, so that finished sends are collected without waiting on unfinished ones. */
   done: boolean;
   /** The last offset per source partition among this batch's records, processed in poll order. */
@@ -145,6 +148,8 @@ export class SourceTaskRunner extends TaskRunner {
     /** Topic → its batch's index in `batches`. */
     const batchIndex = new Map<string, number>();
     const offsets = new Map<string, SourceOffsetEntry>();
+    // A record without a timestamp gets the time of the send, as the producer would give it.
+    const now = Date.now();
     // Per polled record (when kept): its index within its topic's batch, and which batch (topic) that is.
     const slots = new Int32Array(keepRecords ? records.length : 0).fill(-1);
     const batchOf = keepRecords ? new Int32Array(records.length) : slots;
@@ -189,7 +194,7 @@ export class SourceTaskRunner extends TaskRunner {
         key: key === null ? undefined : key,
         value,
         headers: t.headers !== undefined && t.headers.length > 0 ? headersToBytes(t.headers) : undefined,
-        timestamp: t.timestamp ?? undefined,
+        timestamp: t.timestamp ?? now,
         partition: t.kafkaPartition ?? undefined,
       };
       let b = batchIndex.get(t.topic);
@@ -210,8 +215,16 @@ export class SourceTaskRunner extends TaskRunner {
       for (let b = 1; b < batches.length; b++) starts[b] = starts[b - 1]! + batches[b - 1]!.messages.length;
       for (let i = 0; i < slots.length; i++) if (slots[i]! >= 0) slots[i]! += starts[batchOf[i]!]!;
     }
-    const sent = batches.length > 0 ? producer.send(...batches) : Promise.resolve([]);
-    const entry: InFlight = { sent, done: false, offsets, records: keepRecords ? records : [], slots };
+    let count = 0;
+    for (const b of batches) count += b.messages.length;
+    // Metadata per record only for a task that hears of each record (commitRecord); others get the batch path.
+    const sent: Promise<RecordMetadata[] | undefined> =
+      batches.length === 0
+        ? Promise.resolve([])
+        : keepRecords
+          ? producer.send(...batches)
+          : producer.sendBatch(...batches).then(() => undefined);
+    const entry: InFlight = { sent, count, done: false, offsets, records: keepRecords ? records : [], slots };
     // Also keeps an unobserved rejection from crashing the process before settle() awaits it.
     sent.then(
       () => (entry.done = true),
@@ -263,8 +276,8 @@ export class SourceTaskRunner extends TaskRunner {
       const metadata = await head.sent;
       this.inFlight.shift();
       for (const [k, v] of head.offsets) this.committable.set(k, v);
-      this.deps.metrics.produced.inc(this.labels, metadata.length);
-      if (task.commitRecord) {
+      this.deps.metrics.produced.inc(this.labels, head.count);
+      if (task.commitRecord && metadata !== undefined) {
         // As Kafka's WorkerSourceTask: each record as polled, with its own send result; null when it was dropped.
         for (let i = 0; i < head.records.length; i++) {
           const slot = head.slots[i]!;
