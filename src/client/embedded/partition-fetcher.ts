@@ -137,10 +137,10 @@ export class PartitionFetcher<K, V> {
     if (!state || state.paused === paused) return;
     state.paused = paused;
     if (paused) {
-      // Undelivered records are fetched again on resume. A batch being processed stays valid: its
-      // acknowledgement still counts, and repositions the partition when it stops short.
-      if (state.chunk && state.cursor < state.chunk.length) state.position = state.chunk[state.cursor].offset;
-      state.chunk = null;
+      // A fetch in flight is dropped; a fetched chunk is kept, and delivered from where it was on resume (a
+      // streams task pauses and resumes a partition often, and fetching and decoding the chunk again would cost
+      // more than keeping it). A batch being processed stays valid: its acknowledgement still counts, and
+      // repositions the partition when it stops short.
       state.fetch?.abort();
       state.fetch = null;
     }

@@ -17,6 +17,7 @@ import { createAppTopics } from './app-topics.js';
 import { Committer, transactionalId } from './committer.js';
 import { OutputBuffer } from './output-buffer.js';
 import { restoreStores } from './restore.js';
+import { TaskQueues } from './task-queues.js';
 import {
   CONSUMER_DEFAULTS,
   type ResolvedStreamsOptions,
@@ -67,15 +68,23 @@ export class StreamsApp {
   #loop: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #stopLoop: () => void = () => {};
+  /** Fetched records not processed yet, per input partition, taken in timestamp order per task. */
+  readonly #queues = new TaskQueues();
+  /** Input partitions whose reading this app paused because enough of them is buffered. */
+  readonly #paused = new Set<string>();
+  /** Records buffered per partition before its reading pauses: one poll's worth. */
+  #bufferLimit: number = CONSUMER_DEFAULTS['max.poll.records'];
 
   constructor(
     readonly client: Client,
     options: StreamsOptions,
   ) {
     this.options = streamsOptions(options);
-    this.#topology = new Topology(this.options.applicationId, (topic, record) =>
-      this.#outputs?.add(topic, record),
-    );
+    this.#topology = new Topology(this.options.applicationId, (topic, record) => {
+      this.#outputs?.add(topic, record);
+      // The app reads this topic too (a repartition topic): its task may have to wait for what it just wrote.
+      if (this.#topology.hasSource(topic)) this.#queues.written(topic);
+    });
   }
 
   get applicationId(): string {
@@ -146,6 +155,9 @@ export class StreamsApp {
         ? { sendBatch: (topic, records) => this.#committer!.openTransaction().sendBatch(topic, records) }
         : this.#producer,
     );
+    this.#bufferLimit = Number(
+      this.options.consumer['max.poll.records'] ?? CONSUMER_DEFAULTS['max.poll.records'],
+    );
     this.#consumer = this.client.consumer<Bytes, Bytes>({
       ...CONSUMER_DEFAULTS,
       ...this.options.consumer,
@@ -212,35 +224,57 @@ export class StreamsApp {
   async #run(): Promise<void> {
     const consumer = this.#consumer!;
     const outputs = this.#outputs!;
+    const queues = this.#queues;
     const batches = consumer[Symbol.asyncIterator]();
+    let pending: Promise<IteratorResult<ConsumerBatch<Bytes, Bytes>>> | undefined;
     try {
       while (this.#state === 'running') {
         // close() resolves the wait with null: the loop leaves even while a fetch is pending. A fresh promise per
-        // batch, not a race against one long-lived promise, which would keep every batch reachable.
-        const next = await new Promise<IteratorResult<ConsumerBatch<Bytes, Bytes>> | null>(
+        // batch, not a race against one long-lived promise, which would keep every batch reachable. While a task
+        // waits for a partition with more to read, the wait is bounded by maxTaskIdleMs: then it goes on with what
+        // it has (Kafka Streams' max.task.idle.ms).
+        const waiting = queues.size > 0;
+        // The iterator's next batch is asked for once: a wait that ended idle leaves it pending for the next turn
+        // (asking again would lose the batch it resolves with).
+        pending ??= batches.next();
+        const fetching = pending;
+        const next = await new Promise<IteratorResult<ConsumerBatch<Bytes, Bytes>> | null | 'idle'>(
           (resolve, reject) => {
             this.#stopLoop = () => resolve(null);
-            batches.next().then(resolve, reject);
+            const idle = waiting ? setTimeout(() => resolve('idle'), this.options.maxTaskIdleMs) : undefined;
+            fetching.then(
+              (result) => {
+                clearTimeout(idle);
+                resolve(result);
+              },
+              (error) => {
+                clearTimeout(idle);
+                reject(error);
+              },
+            );
           },
         );
-        if (next === null || next.done || this.#state !== 'running') break;
-        const batch = next.value;
-        if (!this.#tasks.has(batch.partition)) {
-          // A batch of a partition revoked meanwhile is not ours to process; one of a partition just assigned
-          // waits for its task's stores to be restored (a backend may deliver it before the restore is done).
-          if (!this.#owns(batch.topic, batch.partition)) continue;
-          await this.#task(batch.partition);
-          if (this.#state !== 'running') break;
-          // Revoked while its stores were being restored: the stores are gone, the batch is the next owner's.
-          if (!this.#tasks.has(batch.partition) || !this.#owns(batch.topic, batch.partition)) continue;
+        if (next !== 'idle') pending = undefined;
+        if (next === null || (next !== 'idle' && next.done) || this.#state !== 'running') break;
+        if (next !== 'idle') {
+          const batch = next.value;
+          if (!this.#tasks.has(batch.partition)) {
+            // A batch of a partition revoked meanwhile is not ours to process; one of a partition just assigned
+            // waits for its task's stores to be restored (a backend may deliver it before the restore is done).
+            if (!this.#owns(batch.topic, batch.partition)) continue;
+            await this.#task(batch.partition);
+            if (this.#state !== 'running') break;
+            // Revoked while its stores were being restored: the stores are gone, the batch is the next owner's.
+            if (!this.#tasks.has(batch.partition) || !this.#owns(batch.topic, batch.partition)) continue;
+          }
+          queues.add(batch.topic, batch.partition, batch.records, batch.highWatermark);
+          queues.fetched(batch.topic);
+          // Buffered records are bounded per partition, as Kafka Streams' buffered.records.per.partition.
+          if (queues.bufferedOf(batch.topic, batch.partition) >= this.#bufferLimit)
+            this.#pause(batch.topic, batch.partition);
         }
-        // Exactly once: no record is processed while a commit is taking its snapshot and committing it.
-        if (this.#exactlyOnce) await this.#committer!.transactionReady();
-        this.#topology.dispatchAll(batch.topic, batch.records);
+        await this.#process(next === 'idle');
         if (this.#failure !== undefined) throw this.#failure;
-        const last = batch.records[batch.records.length - 1];
-        const position = { topic: batch.topic, partition: batch.partition, offset: last.offset + 1 };
-        this.#positions.set(`${batch.topic}:${batch.partition}`, position);
         // Outputs go to the producer at once; past the limit, reading waits for the oldest sends only, so the
         // producer always has the newer ones to write.
         const limit = this.options.maxBufferedRecords;
@@ -253,8 +287,44 @@ export class StreamsApp {
       this.#fail(error);
       throw error;
     } finally {
+      queues.clear();
       void batches.return?.();
     }
+  }
+
+  /** Processes buffered records, each task's in timestamp order, until every task is drained or must wait. */
+  async #process(force: boolean): Promise<void> {
+    const queues = this.#queues;
+    for (const task of queues.tasks()) {
+      for (;;) {
+        const run = queues.next(task, force);
+        if (run === null) break;
+        // Exactly once: no record is processed while a commit is taking its snapshot and committing it.
+        if (this.#exactlyOnce) await this.#committer!.transactionReady();
+        if (this.#state !== 'running') return;
+        // Revoked since it was buffered: the next owner processes it from the last commit.
+        if (!this.#tasks.has(run.partition) || !this.#owns(run.topic, run.partition)) {
+          queues.drop(run.topic, run.partition);
+          continue;
+        }
+        this.#topology.dispatchAll(run.topic, run.records);
+        if (this.#failure !== undefined) return;
+        const last = run.records[run.records.length - 1]!;
+        const id = `${run.topic}:${run.partition}`;
+        this.#positions.set(id, { topic: run.topic, partition: run.partition, offset: last.offset + 1 });
+        if (this.#paused.has(id) && queues.bufferedOf(run.topic, run.partition) < this.#bufferLimit) {
+          this.#paused.delete(id);
+          this.#consumer!.resume([{ topic: run.topic, partitions: [run.partition] }]);
+        }
+      }
+    }
+  }
+
+  #pause(topic: string, partition: number): void {
+    const id = `${topic}:${partition}`;
+    if (this.#paused.has(id)) return;
+    this.#paused.add(id);
+    this.#consumer!.pause([{ topic, partitions: [partition] }]);
   }
 
   /** Commits one at a time; nothing to commit before the app has its clients. */
@@ -267,11 +337,35 @@ export class StreamsApp {
   }
 
   async #assign(assigned: TopicPartition[]): Promise<void> {
+    await this.#lagsOf(assigned);
     try {
       for (const partition of new Set(assigned.map((tp) => tp.partition))) await this.#task(partition);
     } catch (error) {
       // Nobody may await this listener (the kafka backend does not): the failure is the app's.
       this.#fail(error);
+    }
+  }
+
+  /**
+   * Tells the task queues where reading of newly assigned partitions starts and where their logs end, so that a
+   * task waits for a partition with records to read before it takes newer ones of another. Best effort: without
+   * it, a task processes what it has.
+   */
+  async #lagsOf(assigned: TopicPartition[]): Promise<void> {
+    try {
+      const committed = await this.#consumer!.committed(assigned);
+      const start = new Map(committed.map((o) => [`${o.topic}:${o.partition}`, o.offset]));
+      const admin = this.client.admin();
+      for (const topic of new Set(assigned.map((tp) => tp.topic))) {
+        for (const p of await admin.partitionOffsets(topic)) {
+          const id = `${topic}:${p.partition}`;
+          if (!assigned.some((tp) => tp.topic === topic && tp.partition === p.partition)) continue;
+          const from = start.get(id) ?? -1;
+          this.#queues.assign(topic, p.partition, from >= 0 ? from : p.logStartOffset, p.highWatermark);
+        }
+      }
+    } catch {
+      // The partitions' tasks process what they are handed, in timestamp order among what is buffered.
     }
   }
 
@@ -323,7 +417,11 @@ export class StreamsApp {
     // A commit fenced by the rebalance is not fatal: the next owner reprocesses from the last commit (at least once).
     await this.#commit().catch(() => {});
     const gone = new Set(revoked.map((tp) => `${tp.topic}:${tp.partition}`));
-    for (const id of gone) this.#positions.delete(id);
+    for (const id of gone) {
+      this.#positions.delete(id);
+      this.#paused.delete(id);
+    }
+    for (const tp of revoked) this.#queues.drop(tp.topic, tp.partition);
     const kept = new Set(
       this.#consumer!.assignment()
         .filter((tp) => !gone.has(`${tp.topic}:${tp.partition}`))

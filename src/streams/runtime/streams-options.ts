@@ -10,6 +10,7 @@ const schema = z.strictObject({
   guarantee: z.enum(['at_least_once', 'exactly_once']).default('at_least_once'),
   commitIntervalMs: z.number().int().positive().default(1000),
   maxBufferedRecords: z.number().int().positive().default(20_000),
+  maxTaskIdleMs: z.number().int().nonnegative().default(100),
   acks: z.union([z.literal(1), z.literal(-1), z.literal('all')]).default('all'),
   consumer: z.record(z.string(), z.unknown()).default({}),
   producer: z.record(z.string(), z.unknown()).default({}),
@@ -51,6 +52,13 @@ export interface StreamsOptions {
    * bounded, and the producer keeps the newer ones to write meanwhile). Default 20,000.
    */
   maxBufferedRecords?: number;
+  /**
+   * How long a task waits for a partition that has nothing buffered but more to read (the log has records not
+   * yet fetched, or the app wrote to it: a repartition topic) before it processes what its other partitions hold.
+   * Within a task, records are processed in timestamp order across its partitions, and the record it waits for
+   * may be the oldest. Kafka Streams' `max.task.idle.ms`. Default 100.
+   */
+  maxTaskIdleMs?: number;
   /** Durability of outputs and changelogs before a commit: `all` (default, fsynced on the embedded log) or `1`. */
   acks?: 1 | -1 | 'all';
   /**

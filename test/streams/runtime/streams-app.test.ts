@@ -1,4 +1,4 @@
-import { delay, map } from 'rxjs';
+import { delay, map, merge } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Client } from '../../../src/client/types.js';
 import { UnknownTopicError } from '../../../src/errors.js';
@@ -7,6 +7,7 @@ import {
   filterBy,
   flatMapValues,
   groupRecordsBy,
+  peek,
   to,
 } from '../../../src/streams/operators/index.js';
 import { type StreamsApp, streams } from '../../../src/streams/runtime/index.js';
@@ -114,6 +115,42 @@ describe('streams › runtime › app', () => {
     await eventually(() => one.store<string, number>('counts').get('r') === 3);
     expect(one.store<string, number>('counts').get('p')).toBe(3);
     await one.close();
+  });
+
+  it('processes the records of a task in timestamp order across its input topics', async () => {
+    const admin = env.client.admin();
+    await admin.createTopics([
+      { name: 'odd', partitions: 1 },
+      { name: 'even', partitions: 1 },
+    ]);
+    // Each topic is written whole before the app starts: a reader taking batch after batch would see all of one
+    // topic, then all of the other.
+    const producer = env.client.producer<null, string>({ valueSerde: Serdes.string });
+    const t0 = 1_700_000_000_000;
+    await producer.send(
+      'odd',
+      Array.from({ length: 300 }, (_, i) => ({ value: `o${i}`, timestamp: t0 + 2 * i + 1 })),
+    );
+    await producer.send(
+      'even',
+      Array.from({ length: 300 }, (_, i) => ({ value: `e${i}`, timestamp: t0 + 2 * i })),
+    );
+    await producer.close();
+    const app = streams(env.client, { applicationId: 'order', commitIntervalMs: 50 });
+    const seen: number[] = [];
+    await app.start(
+      merge(
+        app.stream<null, string>('odd', { value: Serdes.string }),
+        app.stream<null, string>('even', { value: Serdes.string }),
+      ).pipe(
+        peek((_, __, record) => {
+          seen.push(record.timestamp - t0);
+        }),
+      ),
+    );
+    await eventually(() => seen.length === 600);
+    await app.close();
+    expect(seen).toEqual(Array.from({ length: 600 }, (_, i) => i));
   });
 
   it('done() rejects with the failure even when no record comes after it', async () => {
