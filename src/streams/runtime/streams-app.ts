@@ -17,13 +17,13 @@ import { createAppTopics } from './app-topics.js';
 import { Committer, transactionalId } from './committer.js';
 import { OutputBuffer } from './output-buffer.js';
 import { restoreStores } from './restore.js';
-import { TaskQueues } from './task-queues.js';
 import {
   CONSUMER_DEFAULTS,
   type ResolvedStreamsOptions,
   type StreamsOptions,
   streamsOptions,
 } from './streams-options.js';
+import { TaskQueues } from './task-queues.js';
 
 type Bytes = Buffer | null;
 
