@@ -25,6 +25,34 @@ export const brokerConfigSchema = z.strictObject({
     .positive()
     .default(100 * 1024 * 1024)
     .describe('Largest request frame accepted; a larger one closes its connection.'),
+  'queued.max.request.bytes': z
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024 * 1024)
+    .describe(
+      "Bytes of requests held at once over all connections (reserved when a request's size arrives, freed once it is served); a connection waits, unread, while its next request does not fit. Kafka's default is unbounded.",
+    ),
+  'max.connections': z
+    .number()
+    .int()
+    .positive()
+    .default(1000)
+    .describe('Most client connections open at once; a connection beyond it is closed at once.'),
+  'max.connections.per.ip': z
+    .number()
+    .int()
+    .positive()
+    .default(200)
+    .describe('Most connections open at once from one IP address; one beyond it is closed at once.'),
+  'connections.max.idle.ms': z
+    .number()
+    .int()
+    .positive()
+    .default(600_000)
+    .describe(
+      "A connection with no request in progress and no bytes for this long is closed (Kafka's default).",
+    ),
   'auto.create.topics.enable': z
     .boolean()
     .default(true)

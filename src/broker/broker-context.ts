@@ -11,6 +11,7 @@ import type {
 } from '../log/index.js';
 import type { BrokerConfig } from './broker-config.js';
 import type { ProducerStates } from './producer-states.js';
+import type { RequestMemory } from './request-memory.js';
 
 /**
  * The part of the segment log the broker serves. `Log` from src/log satisfies it; a method may answer directly or
@@ -56,6 +57,8 @@ export interface BrokerContext {
   config: BrokerConfig;
   advertised: () => AdvertisedAddress;
   producers: ProducerStates;
+  /** `queued.max.request.bytes`, shared by every connection. */
+  memory: RequestMemory;
   logger: Logger;
 }
 

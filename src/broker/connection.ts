@@ -29,6 +29,7 @@ export class Connection {
   private writing: Promise<void> | null = null;
   private draining = false;
   private closed = false;
+  private waitingForMemory = false;
   /** Settles once the socket is closed. */
   readonly closedPromise: Promise<void>;
 
@@ -36,10 +37,15 @@ export class Connection {
     private readonly socket: Socket,
     private readonly ctx: BrokerContext,
   ) {
-    this.decoder = new FrameDecoder(ctx.config['socket.request.max.bytes']);
+    this.decoder = new FrameDecoder(ctx.config['socket.request.max.bytes'], (size) =>
+      ctx.memory.tryReserve(size),
+    );
     this.clientHost = `/${socket.remoteAddress ?? 'unknown'}`;
     this.closedPromise = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     socket.setNoDelay(true);
+    // connections.max.idle.ms: the timer restarts with every byte in or out.
+    socket.setTimeout(ctx.config['connections.max.idle.ms']);
+    socket.on('timeout', () => this.onIdle());
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('error', (err) => this.ctx.logger.debug({ err, client: this.clientHost }, 'connection error'));
     socket.on('close', () => this.onClose());
@@ -56,9 +62,24 @@ export class Connection {
     }
     for (const frame of frames) {
       const response = this.handle(frame);
+      // The frame's reserved bytes go back to queued.max.request.bytes once it is served.
+      const release = () => this.ctx.memory.release(frame.length);
+      response.then(release, release);
       // Rejections are taken up in order by the writer; this keeps Node from reporting them early.
       response.catch(() => {});
       this.inFlight.push(response);
+    }
+    if (this.decoder.blocked && !this.waitingForMemory) {
+      // The next request does not fit queued.max.request.bytes: stop reading until memory is freed.
+      this.waitingForMemory = true;
+      this.socket.pause();
+      this.ctx.memory.whenFreed(() => {
+        this.waitingForMemory = false;
+        if (this.closed) return;
+        this.onData(Buffer.alloc(0));
+        if (!this.decoder.blocked && this.inFlight.length < MAX_IN_FLIGHT && !this.draining)
+          this.socket.resume();
+      });
     }
     if (this.inFlight.length >= MAX_IN_FLIGHT) this.socket.pause();
     this.writing ??= this.writeInOrder().finally(() => {
@@ -76,7 +97,12 @@ export class Connection {
         return;
       }
       this.inFlight.shift();
-      if (this.inFlight.length < MAX_IN_FLIGHT / 2 && this.socket.isPaused() && !this.draining) {
+      if (
+        this.inFlight.length < MAX_IN_FLIGHT / 2 &&
+        this.socket.isPaused() &&
+        !this.draining &&
+        !this.waitingForMemory
+      ) {
         this.socket.resume();
       }
     }
@@ -140,6 +166,18 @@ export class Connection {
   private onClose(): void {
     this.closed = true;
     this.aborter.abort();
+    // A frame admitted but cut off by the close gives its reservation back.
+    const pending = this.decoder.admittedPending;
+    if (pending > 0) this.ctx.memory.release(pending);
+  }
+
+  private onIdle(): void {
+    if (this.inFlight.length > 0) {
+      this.socket.setTimeout(this.ctx.config['connections.max.idle.ms']);
+      return;
+    }
+    this.ctx.logger.debug({ client: this.clientHost }, 'closing connection idle for connections.max.idle.ms');
+    this.destroy();
   }
 
   /** Closes at once, aborting a long poll in progress. */

@@ -8,8 +8,22 @@ export class FrameDecoder {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private expected = -1;
+  /** The size of the next frame was read but `admit` refused it: nothing more is decoded until it accepts. */
+  private waiting = false;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  /**
+   * `admit(size)` is asked once per frame, as soon as its size is known; while it answers false the decoder holds
+   * what it has and returns no frames (the caller stops reading the socket and pushes an empty chunk to retry).
+   */
+  constructor(
+    private readonly maxFrameBytes: number,
+    private readonly admit: (size: number) => boolean = () => true,
+  ) {}
+
+  /** True while the next frame waits for `admit`. */
+  get blocked(): boolean {
+    return this.waiting;
+  }
 
   /** Bytes received but not yet returned as a frame. */
   get pendingBytes(): number {
@@ -18,8 +32,10 @@ export class FrameDecoder {
 
   /** Adds received bytes and returns every frame they complete. Throws ProtocolError on an impossible size. */
   push(chunk: Buffer): Buffer[] {
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
+    }
     const frames: Buffer[] = [];
     for (;;) {
       if (this.expected < 0) {
@@ -31,6 +47,11 @@ export class FrameDecoder {
           );
         }
         this.expected = size;
+        this.waiting = true;
+      }
+      if (this.waiting) {
+        if (!this.admit(this.expected)) break;
+        this.waiting = false;
       }
       if (this.buffered < this.expected) break;
       frames.push(this.take(this.expected));
@@ -39,7 +60,13 @@ export class FrameDecoder {
     return frames;
   }
 
+  /** Bytes admitted for the frame being received, not yet returned (0 when none is). */
+  get admittedPending(): number {
+    return this.expected >= 0 && !this.waiting ? this.expected : 0;
+  }
+
   private take(n: number): Buffer {
+    if (n === 0) return Buffer.alloc(0);
     const first = this.chunks[0];
     let out: Buffer;
     if (first.length >= n) {

@@ -10,6 +10,7 @@ import {
 import type { AdvertisedAddress, BrokerContext, BrokerLog } from './broker-context.js';
 import { Connection } from './connection.js';
 import { ProducerStates } from './producer-states.js';
+import { RequestMemory } from './request-memory.js';
 
 export interface BrokerServerOptions {
   /** The log to serve; the server never closes it (its owner does, after {@link BrokerServer.close}). */
@@ -33,6 +34,8 @@ export interface BrokerServerOptions {
 export class BrokerServer {
   private readonly server: Server;
   private readonly connections = new Set<Connection>();
+  /** Open connections by client IP, for max.connections.per.ip. */
+  private readonly perIp = new Map<string, number>();
   private readonly context: BrokerContext;
   private closing: Promise<void> | null = null;
 
@@ -47,6 +50,7 @@ export class BrokerServer {
       config,
       advertised: () => this.advertised(),
       producers: new ProducerStates(),
+      memory: new RequestMemory(config['queued.max.request.bytes']),
       logger,
     };
     this.server = createServer((socket) => this.accept(socket));
@@ -91,14 +95,39 @@ export class BrokerServer {
     return this.connections.size;
   }
 
+  /** Bytes of requests reserved against `queued.max.request.bytes` now. */
+  get queuedRequestBytes(): number {
+    return this.context.memory.reserved;
+  }
+
   private accept(socket: Socket): void {
     if (this.closing) {
       socket.destroy();
       return;
     }
+    const ip = socket.remoteAddress ?? 'unknown';
+    const fromIp = this.perIp.get(ip) ?? 0;
+    const refusal =
+      this.connections.size >= this.config['max.connections']
+        ? `max.connections=${this.config['max.connections']}`
+        : fromIp >= this.config['max.connections.per.ip']
+          ? `max.connections.per.ip=${this.config['max.connections.per.ip']}`
+          : null;
+    if (refusal) {
+      // As Kafka does: the connection is closed at once, and the client retries with backoff.
+      this.context.logger.warn({ client: ip, limit: refusal }, `refused a connection: ${refusal} reached`);
+      socket.destroy();
+      return;
+    }
+    this.perIp.set(ip, fromIp + 1);
     const connection = new Connection(socket, this.context);
     this.connections.add(connection);
-    void connection.closedPromise.then(() => this.connections.delete(connection));
+    void connection.closedPromise.then(() => {
+      this.connections.delete(connection);
+      const left = (this.perIp.get(ip) ?? 1) - 1;
+      if (left === 0) this.perIp.delete(ip);
+      else this.perIp.set(ip, left);
+    });
   }
 
   /**
