@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { Log } from '../log/index.js';
+import type { Log } from '../log/index.js';
 
 /** Where the CLI keeps its log when neither `--log-dir` nor `SLUICE_LOG_DIR` says otherwise. */
 export const DEFAULT_LOG_DIR = './.sluice/data';
@@ -14,6 +14,7 @@ export function logDirOption(): Option {
  * log directly, so it fails with a clear error while another process (a broker, a pipeline) holds the directory.
  */
 export async function withLog<T>(dir: string, fn: (log: Log) => Promise<T>): Promise<T> {
+  const { Log } = await import('../log/index.js');
   const log = await Log.open({ dir });
   try {
     return await fn(log);

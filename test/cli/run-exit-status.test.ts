@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -99,10 +99,21 @@ describe('cli › run › exit status of a batch run', () => {
   }, 120_000);
 
   it('a drained batch run exits 0 with ok: true and no problems', async () => {
-    const { file } = pipeline('id,qty\n1,2\n2,3\n');
+    const { dir, file } = pipeline('id,qty\n1,2\n2,3\n');
     const run = await runSluice(['run', file, '--json']);
     expect(run.code, run.stderr).toBe(0);
     const summary = summaryOf(run.stdout);
     expect(summary).toMatchObject({ ok: true, problems: [], recordsIn: 2, recordsOut: 2 });
+    // Proportionate on the embedded log: one partition of __consumer_offsets and of the Connect offsets topic
+    // (Kafka's 50 and 25 made a tiny pipeline create 75 directories).
+    const partitions = readdirSync(join(dir, 'log'))
+      .filter((d) => /-\d+$/.test(d))
+      .sort();
+    expect(partitions).toEqual([
+      '__consumer_offsets-0',
+      'exit-status-connect-offsets-0',
+      'rows-0',
+      'rows-dlq-0',
+    ]);
   }, 120_000);
 });

@@ -14,7 +14,13 @@ const coordinators = new WeakMap<object, Entry>();
 export function acquireCoordinator(log: CoordinatorLog): Promise<GroupCoordinator> {
   let entry = coordinators.get(log);
   if (!entry) {
-    entry = { coordinator: openGroupCoordinator({ log }), users: 0 };
+    // In one process nothing spreads groups over partitions: one partition of __consumer_offsets is enough, where
+    // Kafka's 50 made a small pipeline create 50 directories. `sluice broker` keeps Kafka's 50; a log keeps the
+    // partition count its offsets topic was created with.
+    entry = {
+      coordinator: openGroupCoordinator({ log, config: { 'offsets.topic.num.partitions': 1 } }),
+      users: 0,
+    };
     coordinators.set(log, entry);
     entry.coordinator.catch(() => coordinators.delete(log));
   }

@@ -8,7 +8,11 @@ const workerShape = {
   'log.dir': field.optionalString('Directory of the embedded log (the default backend)'),
   'bootstrap.servers': field.optionalString('host:port list of a Kafka-protocol cluster, instead of log.dir'),
   'offset.storage.topic': field.stringDefault('connect-offsets', 'Compacted topic holding source offsets'),
-  'offset.storage.partitions': field.int(25, 'Partitions of the offset topic when the worker creates it', 1),
+  'offset.storage.partitions': field.int(
+    1,
+    "Partitions of the offset topic when the worker creates it (Kafka's distributed workers use 25; one standalone worker needs one)",
+    1,
+  ),
   'offset.flush.interval.ms': field.int(
     10_000,
     'How often source offsets are committed and sink tasks flushed and their offsets committed',
