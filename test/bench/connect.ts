@@ -2,15 +2,18 @@
  * `npm run bench -- connect [--mb 1024] [--json]`: a file of 100-byte lines through the Connect runtime — file
  * source → topic (embedded log, acks=all) → file sink (fsync on flush) — in a `sluice connect standalone` process
  * (its peak RSS is read from /proc), against the ceiling of the same run, `cat` of the same file into another.
- * Goal: at least 40% of cat's bytes/s with RSS under 200 MB. The worker's CPU time per line (user + system, from
- * /proc) is printed beside the wall rates: on a shared machine it is the steadier figure.
+ * Beside it, in the same run, the log alone: the same lines appended with acks=all and read back by the compiled
+ * log in this process. Goals: 150 MiB/s on a quiet machine, at least 50% of the log's own append + read rate, and
+ * RSS under 200 MB. The CPU time per line (user + system: the worker's from /proc, the log's from this process)
+ * is printed beside the wall rates: on a shared machine it is the steadier figure.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureDist, peakRss, sluiceBin } from './dist.js';
+import { pathToFileURL } from 'node:url';
+import { ensureDist, peakRss, root, sluiceBin } from './dist.js';
 import {
   flag,
   formatTable,
@@ -38,6 +41,46 @@ async function writeInput(file: string, bytes: number): Promise<number> {
   out.end(chunk.join(''));
   await new Promise<void>((r) => out.once('finish', () => r()));
   return lines;
+}
+
+/**
+ * The log's own cost for the same records: the file's lines appended in chunks of the source's batch size with
+ * acks=all (as the source task's producer), then read back, with the compiled log from dist/ in this process.
+ */
+async function logAppendRead(input: string, dir: string): Promise<{ ms: number; cpuMicros: number }> {
+  const { Log } = (await import(pathToFileURL(path.join(root, 'dist/src/log/index.js')).href)) as {
+    Log: typeof import('../../src/log/index.js').Log;
+  };
+  const text = await readFile(input);
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const log = await Log.open({ dir });
+  try {
+    await log.createTopic('bench', { partitions: 1 });
+    let chunk: { value: Buffer }[] = [];
+    let from = 0;
+    for (;;) {
+      const end = text.indexOf(10, from);
+      if (end < 0) break;
+      chunk.push({ value: text.subarray(from, end) });
+      from = end + 1;
+      if (chunk.length === 5000) {
+        await log.append('bench', 0, chunk, { acks: 'all' });
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) await log.append('bench', 0, chunk, { acks: 'all' });
+    let offset = 0;
+    for (;;) {
+      const r = await log.readRecords('bench', 0, offset, { maxBytes: 1 << 20 });
+      if (r.records.length === 0) break;
+      offset = r.nextOffset;
+    }
+  } finally {
+    await log.close();
+  }
+  const used = process.cpuUsage(cpu);
+  return { ms: performance.now() - start, cpuMicros: used.user + used.system };
 }
 
 function cat(from: string, to: string): Promise<void> {
@@ -78,6 +121,8 @@ export async function run(args: string[]): Promise<void> {
 
     const ceiling = await timed(() => cat(input, path.join(dir, 'cat.txt')));
     await rm(path.join(dir, 'cat.txt'));
+    const logPeer = await logAppendRead(input, path.join(dir, 'peer-log'));
+    await rm(path.join(dir, 'peer-log'), { recursive: true, force: true });
 
     // A real worker process, so that its RSS is the worker's alone: file source -> topic (acks=all) -> file sink.
     const output = path.join(dir, 'output.txt');
@@ -133,6 +178,13 @@ export async function run(args: string[]): Promise<void> {
       { case: `${mb} MiB of 100 B lines`, subject: 'cat (ceiling)', records: lines, bytes, ms: ceiling.ms },
       {
         case: `${mb} MiB of 100 B lines`,
+        subject: 'the log alone: append (acks=all) + read',
+        records: lines,
+        bytes,
+        ms: logPeer.ms,
+      },
+      {
+        case: `${mb} MiB of 100 B lines`,
         subject: 'sluice connect standalone: file source → topic → file sink',
         records: lines,
         bytes,
@@ -141,11 +193,14 @@ export async function run(args: string[]): Promise<void> {
       },
     ];
     const cpuPerLine = cpu / lines;
+    const logCpuPerLine = logPeer.cpuMicros / lines;
     const loadAfter = os.loadavg()[0] ?? 0;
-    const ratio = mbPerSec(results[1]!) / mbPerSec(results[0]!);
+    const sluiceResult = results[2]!;
+    const ratio = mbPerSec(sluiceResult) / mbPerSec(results[0]!);
+    const ofLog = mbPerSec(sluiceResult) / mbPerSec(results[1]!);
     if (wantsJson(args)) {
       process.stdout.write(
-        `${JSON.stringify({ results, ratio, peakRssBytes: peak, workerCpuMicrosPerLine: cpuPerLine, loadBefore, loadAfter })}\n`,
+        `${JSON.stringify({ results, ratio, ofLog, peakRssBytes: peak, workerCpuMicrosPerLine: cpuPerLine, logCpuMicrosPerLine: logCpuPerLine, loadBefore, loadAfter })}\n`,
       );
       return;
     }
@@ -154,14 +209,16 @@ export async function run(args: string[]): Promise<void> {
       human(recordsPerSec(m)),
       mbPerSec(m).toFixed(1),
       (m.ms / 1000).toFixed(2),
-      i === 1 ? cpuPerLine.toFixed(2) : '',
+      i === 2 ? cpuPerLine.toFixed(2) : i === 1 ? logCpuPerLine.toFixed(2) : '',
       m.note ?? '',
     ]);
     process.stdout.write(
       `${formatTable(['subject', 'records/s', 'MiB/s', 'seconds', 'CPU µs/line', 'note'], rows)}\n`,
     );
     process.stdout.write(
-      `\nsluice reaches ${(ratio * 100).toFixed(0)}% of cat's bytes/s (goal ≥ 40%); worker peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB (goal < 200 MB)\n` +
+      `\nsluice moves ${mbPerSec(sluiceResult).toFixed(0)} MiB/s (goal ≥ 150 MiB/s on a quiet machine): ` +
+        `${(ofLog * 100).toFixed(0)}% of the log's own append + read (goal ≥ 50%), ` +
+        `${(ratio * 100).toFixed(0)}% of cat's bytes/s; worker peak RSS ${(peak / 1024 / 1024).toFixed(0)} MB (goal < 200 MB)\n` +
         `worker CPU ${cpuPerLine.toFixed(2)} µs per line (user + system, start-up included); load average ` +
         `${loadBefore.toFixed(1)} before the run, ${loadAfter.toFixed(1)} after, on ${os.cpus().length} cores\n`,
     );
