@@ -379,9 +379,18 @@ export class PipelineRun {
       }
     }
     let quiet = 0;
+    let committed = 0;
     while (quiet < 2) {
       if (signal?.aborted) return;
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 20));
+      // The input is all read: streams and sinks commit what they processed every 100 ms, not at their own
+      // interval, so the run ends soon after the data is through rather than a few commit intervals later. A
+      // failed commit shows in the progress below.
+      if (Date.now() - committed >= 100) {
+        for (const app of this.apps.values()) await app.commit().catch(() => undefined);
+        for (const s of this.spec.sinks) await this.worker.commitNow(s.name).catch(() => undefined);
+        committed = Date.now();
+      }
       const progress = await this.progress();
       const failed = progress.find((c) => c.state.includes('FAILED'));
       if (failed)

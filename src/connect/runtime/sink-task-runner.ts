@@ -285,6 +285,11 @@ export class SinkTaskRunner extends TaskRunner {
     }
   }
 
+  override commitNow(): Promise<void> {
+    if (!this.dirty || this.stopping) return Promise.resolve();
+    return this.lock.run(() => this.flushAndCommit());
+  }
+
   /** Partitions currently assigned, for status. */
   assignment(): TopicPartition[] {
     return this.consumer?.assignment() ?? [];

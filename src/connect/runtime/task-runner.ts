@@ -142,6 +142,14 @@ export abstract class TaskRunner {
   }
 
   /** Resolves when the loop has ended, however it ended. */
+  /**
+   * Commits now what the task has processed, instead of at the next `offset.flush.interval.ms` (a batch run that
+   * drained its input). Sink tasks flush and commit; the default does nothing.
+   */
+  commitNow(): Promise<void> {
+    return Promise.resolve();
+  }
+
   finished(): Promise<void> {
     return this.done;
   }

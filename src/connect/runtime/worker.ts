@@ -252,6 +252,12 @@ export class Worker {
     await offsetsApi.alter(this, e.parsed, name, offsets);
   }
 
+  /** Has the connector's tasks commit what they processed now (sinks flush and commit their offsets). */
+  async commitNow(name: string): Promise<void> {
+    const e = this.entry(name);
+    await Promise.all(e.tasks.map((t) => t.runner?.commitNow()));
+  }
+
   /** Resolves once every task of the connector has ended (bounded sources finished, or stopped, or failed). */
   async finished(name: string): Promise<void> {
     const e = this.entry(name);
