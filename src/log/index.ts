@@ -46,6 +46,8 @@ export type {
 export { dumpSegmentFile } from './tools/dump-segment.js';
 export type { IndexEntries, OffsetIndexEntry, TimeIndexEntry } from './tools/index-entries.js';
 export { readOffsetIndex, readTimeIndex } from './tools/index-entries.js';
+export type { RepairAction, RepairReport } from './tools/repair-log-dir.js';
+export { repairLogDir } from './tools/repair-log-dir.js';
 export type { SegmentFileKind, SegmentFileName } from './tools/segment-file-name.js';
 export { parsePartitionDirName, parseSegmentFileName, segmentFileName } from './tools/segment-file-name.js';
 export type { Damage, DamageKind, VerifyOptions, VerifyReport } from './tools/verify-log-dir.js';

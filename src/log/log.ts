@@ -21,7 +21,7 @@ import type { PartitionLog } from './partition-log.js';
 import { alterOverrides, resolveTopicConfig } from './topic-config.js';
 import { validateTopicName } from './topic-name.js';
 import { describeTopic, TopicRegistry, type TopicState } from './topic-state.js';
-import { TopicStore } from './topic-store.js';
+import { type DamagedTopicFile, TopicStore } from './topic-store.js';
 import { txnHostOf } from './txn/log-txn-host.js';
 import { decodeCommitted } from './txn/read-committed.js';
 import { TransactionCoordinator } from './txn/transaction-coordinator.js';
@@ -320,9 +320,16 @@ export class Log {
 
   private async load(): Promise<void> {
     const stateOf = this.checkpoints.openStates();
-    for (const record of this.store.discover(this.dir).values()) {
+    const damaged: DamagedTopicFile[] = [];
+    for (const record of this.store.discover(this.dir, damaged).values()) {
       validateTopicName(record.name);
       this.topics.add(record, stateOf);
+    }
+    for (const d of damaged) {
+      this.logger.error(
+        { topic: d.topic, file: d.file, reason: d.reason },
+        `topic ${d.topic} stays closed: ${d.reason}; every other topic is open (\`sluice log repair\` rebuilds the file from the partition directories)`,
+      );
     }
     await this.checkpoints.clearCleanShutdown();
     const recovered = this.topics.partitions().filter((p) => p.needsFlush);

@@ -57,7 +57,15 @@ export class PartitionLog {
   ) {
     this.segments = new SegmentList(segments);
     const end = this.nextOffset;
-    this.logStartOffset = Math.min(Math.max(state.logStartOffset, this.segments.first.baseOffset), end);
+    if (state.logStartOffset > end) {
+      // Never written by the log (its start never passes its end): a damaged checkpoint would hide every record.
+      ctx.logger.error(
+        { topic: ctx.topic, partition: ctx.partition, checkpoint: state.logStartOffset, end },
+        `log-start-offset-checkpoint says ${ctx.topic}-${ctx.partition} starts at ${state.logStartOffset}, past its end ${end}; ignoring it`,
+      );
+    }
+    const start = state.logStartOffset > end ? 0 : state.logStartOffset;
+    this.logStartOffset = Math.min(Math.max(start, this.segments.first.baseOffset), end);
     this.recoveryPoint = needsFlush ? Math.min(state.recoveryPoint, end) : end;
     this.needsFlush = needsFlush;
     this.cleanedUpTo = state.cleanedUpTo ?? 0;

@@ -13,6 +13,35 @@ export interface TopicRecord {
   config: Partial<TopicConfig>;
 }
 
+/** A `topics/<name>.json` that does not parse. */
+export interface DamagedTopicFile {
+  topic: string;
+  file: string;
+  reason: string;
+}
+
+/** Parses one topic file; throws ConfigError naming the file and what is wrong. */
+export function parseTopicFile(topic: string, file: string, text: string): TopicRecord {
+  let parsed: { partitions?: unknown; config?: unknown };
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${file}: not valid JSON (${(err as Error).message})`, { cause: err });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new ConfigError(`${file}: not a JSON object`);
+  const partitions = parsed.partitions;
+  if (typeof partitions !== 'number' || !Number.isInteger(partitions) || partitions < 1) {
+    throw new ConfigError(
+      `${file}: "partitions" must be a positive integer, found ${JSON.stringify(partitions)}`,
+    );
+  }
+  const config = parsed.config ?? {};
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    throw new ConfigError(`${file}: "config" must be an object`);
+  return { name: topic, partitions, config: config as Partial<TopicConfig> };
+}
+
 /**
  * Topic metadata under `<log.dir>/topics/<name>.json`, one small JSON file per topic
  * (`{"partitions": 3, "config": {"cleanup.policy": "compact"}}`), replaced atomically on every change. Kafka keeps
@@ -25,44 +54,39 @@ export class TopicStore {
     this.dir = path.join(logDir, 'topics');
   }
 
-  loadAll(): TopicRecord[] {
+  /** Every topic's metadata, and the files that do not parse (each with the reason). */
+  loadAll(): { records: TopicRecord[]; damaged: DamagedTopicFile[] } {
     let names: string[];
     try {
       names = fs.readdirSync(this.dir);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], damaged: [] };
       throw err;
     }
     const records: TopicRecord[] = [];
+    const damaged: DamagedTopicFile[] = [];
     for (const file of names) {
       if (!file.endsWith('.json')) continue;
       const full = path.join(this.dir, file);
-      let parsed: { partitions?: unknown; config?: unknown };
+      const topic = file.slice(0, -'.json'.length);
       try {
-        parsed = JSON.parse(fs.readFileSync(full, 'utf8'));
+        records.push(parseTopicFile(topic, full, fs.readFileSync(full, 'utf8')));
       } catch (err) {
-        throw new ConfigError(`${full}: not valid JSON (${(err as Error).message}); fix or delete the file`, {
-          cause: err,
-        });
+        damaged.push({ topic, file: full, reason: (err as Error).message });
       }
-      const partitions = parsed.partitions;
-      if (typeof partitions !== 'number' || !Number.isInteger(partitions) || partitions < 1) {
-        throw new ConfigError(
-          `${full}: "partitions" must be a positive integer, found ${JSON.stringify(partitions)}`,
-        );
-      }
-      const config = (parsed.config ?? {}) as Partial<TopicConfig>;
-      records.push({ name: file.slice(0, -'.json'.length), partitions, config });
     }
-    return records;
+    return { records, damaged };
   }
 
   /**
    * The topics of `logDir`: those with metadata, plus partition directories without any (written by Kafka, or
    * left by a crash mid-create), adopted with default config. Removes directories a topic deletion left behind.
    */
-  discover(logDir: string): Map<string, TopicRecord> {
-    const records = new Map(this.loadAll().map((r) => [r.name, r]));
+  discover(logDir: string, damaged: DamagedTopicFile[] = []): Map<string, TopicRecord> {
+    const loaded = this.loadAll();
+    damaged.push(...loaded.damaged);
+    const unreadable = new Set(loaded.damaged.map((d) => d.topic));
+    const records = new Map(loaded.records.map((r) => [r.name, r]));
     for (const entry of fs.readdirSync(logDir, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
       if (entry.name.endsWith('-delete')) {
@@ -70,7 +94,9 @@ export class TopicStore {
         continue;
       }
       const parsed = parsePartitionDirName(entry.name);
-      if (!parsed) continue;
+      // A topic whose metadata does not parse stays closed, its files untouched: its config is unknown, and
+      // opening it with defaults could apply the wrong retention to it.
+      if (!parsed || unreadable.has(parsed.topic)) continue;
       const known = records.get(parsed.topic);
       if (!known)
         records.set(parsed.topic, { name: parsed.topic, partitions: parsed.partition + 1, config: {} });

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
 import { TopicStore } from '../../src/log/topic-store.js';
 import { tempDir } from './helpers.js';
 
@@ -20,7 +19,7 @@ describe('log › topic store', () => {
       partitions: 2,
       config: { 'retention.ms': 5 },
     });
-    expect(store.loadAll()).toEqual([{ name: 'a', partitions: 2, config: { 'retention.ms': 5 } }]);
+    expect(store.loadAll().records).toEqual([{ name: 'a', partitions: 2, config: { 'retention.ms': 5 } }]);
   });
 
   it('adopts partition directories without metadata and removes leftovers of deletions', async () => {
@@ -44,15 +43,26 @@ describe('log › topic store', () => {
     fs.mkdirSync(path.join(dir, 'gone-1'));
     await store.remove('gone', 2);
     expect(fs.readdirSync(dir)).toEqual(['topics']);
-    expect(store.loadAll()).toEqual([]);
+    expect(store.loadAll()).toEqual({ records: [], damaged: [] });
   });
 
-  it('names a damaged metadata file', async () => {
-    fs.mkdirSync(path.join(dir, 'topics'));
+  it('names a damaged metadata file, and keeps that topic closed while loading the others', async () => {
+    await store.save({ name: 'good', partitions: 1, config: {} });
     fs.writeFileSync(path.join(dir, 'topics', 'bad.json'), '{"partitions": 0}');
-    expect(() => store.loadAll()).toThrowError(ConfigError);
-    expect(() => store.loadAll()).toThrowError(/bad\.json: "partitions" must be a positive integer/);
+    fs.mkdirSync(path.join(dir, 'bad-0'));
+    const loaded = store.loadAll();
+    expect(loaded.records.map((r) => r.name)).toEqual(['good']);
+    expect(loaded.damaged).toEqual([
+      {
+        topic: 'bad',
+        file: path.join(dir, 'topics', 'bad.json'),
+        reason: expect.stringMatching(/bad\.json: "partitions" must be a positive integer/),
+      },
+    ]);
     fs.writeFileSync(path.join(dir, 'topics', 'bad.json'), '{');
-    expect(() => store.loadAll()).toThrowError(/bad\.json: not valid JSON/);
+    expect(store.loadAll().damaged[0]!.reason).toMatch(/bad\.json: not valid JSON/);
+    const damaged: unknown[] = [];
+    expect([...store.discover(dir, damaged as never).keys()]).toEqual(['good']);
+    expect(damaged).toHaveLength(1);
   });
 });

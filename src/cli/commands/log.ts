@@ -9,6 +9,7 @@ import {
   dumpSegmentFile,
   type PrintableBytes,
   type RecordDump,
+  repairLogDir,
   verifyLogDir,
 } from '../../log/index.js';
 
@@ -127,7 +128,32 @@ async function verify(
   if (report.damage.length > 0) process.exitCode = 1;
 }
 
-/** `sluice log dump|verify`: byte-level tools for segment files, like Kafka's kafka-dump-log. */
+async function repair(
+  dir: string | undefined,
+  options: { logDir?: string; json?: boolean; dryRun?: boolean },
+) {
+  const target = dir ?? options.logDir ?? process.env.SLUICE_LOG_DIR ?? DEFAULT_LOG_DIR;
+  await requireExists(target, 'directory');
+  const report = await repairLogDir(target, { dryRun: options.dryRun });
+  const unfixable = report.actions.filter((a) => a.kind === 'unfixable').length;
+  if (options.json) out(JSON.stringify(report));
+  else {
+    const verb = report.dryRun ? 'WOULD' : 'DID';
+    for (const a of report.actions) {
+      const where = 'position' in a ? ` at position ${a.position}` : '';
+      out(`${a.kind === 'unfixable' ? 'CANNOT' : verb} ${a.kind} ${a.file}${where}: ${a.message}`);
+    }
+    const fixable = report.actions.length - unfixable;
+    if (report.actions.length === 0) out(`nothing to repair in ${target}`);
+    else if (report.dryRun)
+      out(`${fixable} repair${fixable === 1 ? '' : 's'} planned; run again without --dry-run to apply them`);
+    else
+      out(`${fixable} repair${fixable === 1 ? '' : 's'} done${unfixable > 0 ? `, ${unfixable} left` : ''}`);
+  }
+  if (unfixable > 0) process.exitCode = 1;
+}
+
+/** `sluice log dump|verify|repair`: byte-level tools for segment files, like Kafka's kafka-dump-log. */
 export function registerLogCommand(program: Command): void {
   const log = program
     .command('log')
@@ -161,4 +187,20 @@ export function registerLogCommand(program: Command): void {
       '\nExample:\n  $ sluice log verify .sluice/data\n\nExits 1 when any damage is found, printing each with its file and position.',
     )
     .action(verify);
+
+  log
+    .command('repair')
+    .description('fix what verify reports: truncate torn tails, rebuild indexes, quarantine damaged batches')
+    .argument('[dir]', 'the log directory (default: --log-dir); the log must not be open')
+    .option(
+      '--log-dir <dir>',
+      `log directory when [dir] is not given (default: $SLUICE_LOG_DIR or ${DEFAULT_LOG_DIR})`,
+    )
+    .option('--dry-run', 'print what would be done and change nothing')
+    .option('--json', 'print the report as one JSON object')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ sluice log repair .sluice/data --dry-run\n  $ sluice log repair .sluice/data\n\nDamaged bytes are moved to <dir>/quarantine/, never deleted. Exits 1 when something cannot be repaired (offsets whose segment is gone).',
+    )
+    .action(repair);
 }

@@ -14,8 +14,10 @@ import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { BadInputError, CorruptRecordError } from '../../errors.js';
+import { type CheckpointEntries, readCheckpoint } from '../checkpoint-file.js';
 import { readBatchHeader } from '../codec/batch-header.js';
 import { decodeBatchRecords } from '../codec/record-decoder.js';
+import { parseTopicFile } from '../topic-store.js';
 import type { LogRecord } from '../types.js';
 import { readOffsetIndex, readTimeIndex } from './index-entries.js';
 import { parsePartitionDirName, parseSegmentFileName, type SegmentFileKind } from './segment-file-name.js';
@@ -29,7 +31,9 @@ export type DamageKind =
   | 'index-entry' // an .index entry that points at the wrong place
   | 'time-index-entry' // a .timeindex entry out of order or out of the segment
   | 'torn-index' // an index file whose size is not a whole number of entries
-  | 'orphan-index'; // an index file without its .log
+  | 'orphan-index' // an index file without its .log
+  | 'topic-metadata' // a topics/<name>.json that does not parse: the log keeps that topic closed
+  | 'checkpoint'; // a checkpoint file that does not parse, or a log start past a partition's end
 
 export interface Damage {
   kind: DamageKind;
@@ -83,19 +87,105 @@ export async function verifyLogDir(dir: string, options: VerifyOptions = {}): Pr
     });
   }
   if (entries.some((e) => e.isFile() && parseSegmentFileName(e.name) !== null)) {
-    await verifyPartition(dir, report, options);
+    await verifyPartition(dir, report, options, []);
     return report;
   }
   const partitions = entries
     .filter((e) => e.isDirectory() && parsePartitionDirName(e.name) !== null)
     .map((e) => e.name)
     .sort();
-  for (const name of partitions) await verifyPartition(join(dir, name), report, options);
+  const ends = new Map<string, number>();
+  for (const name of partitions) {
+    const quarantined = await quarantinedRanges(join(dir, QUARANTINE_DIR, name));
+    ends.set(name, await verifyPartition(join(dir, name), report, options, quarantined));
+  }
   if (partitions.length === 0) report.notes.push(`${dir} holds no <topic>-<partition> directories`);
+  await verifyTopicFiles(dir, report);
+  await verifyCheckpoints(dir, ends, report);
   return report;
 }
 
-async function verifyPartition(dir: string, report: VerifyReport, options: VerifyOptions): Promise<void> {
+/** Where `sluice log repair` moves damaged bytes: `<log.dir>/quarantine/<topic>-<partition>/<from>-<to>.batch`. */
+export const QUARANTINE_DIR = 'quarantine';
+
+/** Offsets `sluice log repair` quarantined from a partition, from the names of its quarantine files. */
+async function quarantinedRanges(dir: string): Promise<[number, number][]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const ranges: [number, number][] = [];
+  for (const name of names) {
+    const m = /^(\d+)-(\d+)\.batch$/.exec(name);
+    if (m) ranges.push([Number(m[1]), Number(m[2])]);
+  }
+  return ranges;
+}
+
+async function verifyTopicFiles(dir: string, report: VerifyReport): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(join(dir, 'topics'));
+  } catch {
+    return;
+  }
+  for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
+    const file = join(dir, 'topics', name);
+    try {
+      parseTopicFile(name.slice(0, -'.json'.length), file, await readFile(file, 'utf8'));
+    } catch (err) {
+      report.damage.push({
+        kind: 'topic-metadata',
+        file,
+        message: `${(err as Error).message}; the log keeps this topic closed`,
+      });
+    }
+  }
+}
+
+async function verifyCheckpoints(
+  dir: string,
+  ends: Map<string, number>,
+  report: VerifyReport,
+): Promise<void> {
+  for (const name of CHECKPOINT_FILES) {
+    const file = join(dir, name);
+    let entries: CheckpointEntries;
+    try {
+      entries = readCheckpoint(file);
+    } catch (err) {
+      report.damage.push({ kind: 'checkpoint', file, message: (err as Error).message });
+      continue;
+    }
+    if (name !== 'log-start-offset-checkpoint') continue;
+    for (const [key, entry] of entries) {
+      const end = ends.get(key);
+      if (end !== undefined && entry.offset > end) {
+        report.damage.push({
+          kind: 'checkpoint',
+          file,
+          message: `says ${key} starts at offset ${entry.offset}, past its end ${end} (which would hide every record)`,
+        });
+      }
+    }
+  }
+}
+
+const CHECKPOINT_FILES = [
+  'recovery-point-offset-checkpoint',
+  'log-start-offset-checkpoint',
+  'cleaner-offset-checkpoint',
+] as const;
+
+/** Verifies one partition directory; returns its end offset (one past the last offset of a batch). */
+async function verifyPartition(
+  dir: string,
+  report: VerifyReport,
+  options: VerifyOptions,
+  quarantined: [number, number][],
+): Promise<number> {
   report.partitions++;
   const segments = new Map<number, SegmentFiles>();
   for (const name of await readdir(dir)) {
@@ -120,7 +210,7 @@ async function verifyPartition(dir: string, report: VerifyReport, options: Verif
       continue;
     }
     report.segments++;
-    const batches = await verifySegmentLog(files.log, base, previous, report, options);
+    const batches = await verifySegmentLog(files.log, base, previous, report, options, quarantined);
     if (files.index === undefined)
       report.notes.push(`${files.log} has no .index (rebuilt when the log opens)`);
     else await verifyOffsetIndex(files.index, base, batches, report);
@@ -128,6 +218,8 @@ async function verifyPartition(dir: string, report: VerifyReport, options: Verif
       report.notes.push(`${files.log} has no .timeindex (rebuilt when the log opens)`);
     else await verifyTimeIndex(files.timeindex, base, batches, report);
   }
+  const bases = [...segments.keys()];
+  return Math.max(previous.lastOffset + 1, bases.length > 0 ? Math.max(...bases) : 0);
 }
 
 /** Checks the batches of one `.log`; returns the sound batches by file position, for the index checks. */
@@ -137,6 +229,7 @@ async function verifySegmentLog(
   previous: { lastOffset: number },
   report: VerifyReport,
   options: VerifyOptions,
+  quarantined: [number, number][],
 ): Promise<Map<number, BatchSpan>> {
   const spans = new Map<number, BatchSpan>();
   const records: LogRecord[] = [];
@@ -175,11 +268,11 @@ async function verifySegmentLog(
       span.baseOffset !== previous.lastOffset + 1 &&
       !options.allowGaps
     ) {
-      damage(
-        'offset-gap',
-        position,
-        `offsets ${previous.lastOffset + 1} to ${span.baseOffset - 1} are missing`,
-      );
+      const from = previous.lastOffset + 1;
+      const to = span.baseOffset - 1;
+      if (quarantined.some(([a, b]) => a <= from && b >= to)) {
+        report.notes.push(`${file}: offsets ${from} to ${to} were quarantined by \`sluice log repair\``);
+      } else damage('offset-gap', position, `offsets ${from} to ${to} are missing`);
     }
     previous.lastOffset = Math.max(previous.lastOffset, span.lastOffset);
     spans.set(position, span);
