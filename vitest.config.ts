@@ -4,8 +4,10 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/bench/**', 'node_modules/**'],
-    // The CLI tests run the compiled bin/sluice.js; this rebuilds dist/ when a source is newer.
-    globalSetup: ['test/build-dist.ts'],
+    // The CLI tests run the compiled bin/sluice.js; this rebuilds dist/ when a source is newer. The services the
+    // suite talks to (kcat, kafka-python, PostgreSQL with logical replication) are brought up, or the run stops
+    // naming what is missing and the command that provides it.
+    globalSetup: ['test/build-dist.ts', 'test/services.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Two cores: crash and interop tests spawn processes, so keep the pool small.
