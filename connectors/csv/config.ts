@@ -90,6 +90,11 @@ export const csvSourceConfig = z.strictObject({
     1,
   ),
   'key.fields': field.list([], 'Columns that make the record key (one: its value; several: an object)'),
+  'csv.parse.thread': field.enumOf(
+    ['auto', 'always', 'never'],
+    'auto',
+    'Parse big files on a thread of their own: auto does so only while a core is free (load average below the core count minus a half), since on a busy machine the thread is slower than parsing in the task; always and never decide alone',
+  ),
   'csv.parse.thread.min.bytes': field.int(
     1024 * 1024,
     "Files at least this large are parsed on a thread of their own while the task's thread types and sends the rows (0: every file; smaller files are not worth the thread's start)",

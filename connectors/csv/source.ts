@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { FSWatcher } from 'chokidar';
 import type { z } from 'zod';
 import {
@@ -38,6 +39,22 @@ function formatOf(c: CsvSourceTaskConfig): CsvFormat {
     encoding: c['csv.file.charset'],
     relaxColumnCount: false,
   };
+}
+
+/**
+ * Whether a file of `size` bytes is parsed on a thread of its own. The thread pays only with a core to spare:
+ * on a busy machine (10 files of 0.9 MB at a load of 10 on 2 cores: 26 s threaded, 10 s inline) parsing in the
+ * task is faster, so `auto` goes by the load average at the time the file is opened.
+ */
+export function parseOnThread(
+  size: number,
+  config: { 'csv.parse.thread': 'auto' | 'always' | 'never'; 'csv.parse.thread.min.bytes': number },
+  loadAverage: number,
+  cores: number,
+): boolean {
+  const mode = config['csv.parse.thread'];
+  if (mode === 'never' || size < config['csv.parse.thread.min.bytes']) return false;
+  return mode === 'always' || loadAverage < cores - 0.5;
 }
 
 /**
@@ -233,10 +250,9 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
           : keyFields.length === 1
             ? schemaOfField(keyFields[0]!)
             : struct(keyFields.map((k) => [k, schemaOfField(k)!] as const)),
-      rows:
-        file.size >= this.config['csv.parse.thread.min.bytes']
-          ? readRowsThreaded(file.path, this.format, columns, from, { fields, build })
-          : readRows(file.path, this.format, columns, from),
+      rows: parseOnThread(file.size, this.config, os.loadavg()[0], os.availableParallelism())
+        ? readRowsThreaded(file.path, this.format, columns, from, { fields, build })
+        : readRows(file.path, this.format, columns, from),
       pending: [],
       next: 0,
       last: from,

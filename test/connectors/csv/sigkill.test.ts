@@ -82,7 +82,7 @@ describe('connectors › csv › crash › SIGKILL of a standalone worker mid-fi
     // Two tasks race to claim the files of one folder, each parsing on a thread of its own, as big files are.
     await writeFile(
       path.join(dir, 'csv.properties'),
-      `name=csv\nconnector.class=csv\ntopic=rows\ninput.path=${input}\ntasks.max=2\nbatch.size=100\nempty.poll.wait.ms=50\ncsv.parse.thread.min.bytes=0\n`,
+      `name=csv\nconnector.class=csv\ntopic=rows\ninput.path=${input}\ntasks.max=2\nbatch.size=100\nempty.poll.wait.ms=50\ncsv.parse.thread=always\ncsv.parse.thread.min.bytes=0\n`,
     );
 
     // First run: killed once some rows are committed and a file is part read.
