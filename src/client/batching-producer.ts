@@ -190,8 +190,12 @@ export class BatchingProducer<K, V> implements Producer<K, V> {
       }
       return explicit;
     }
-    if (key !== null)
-      return this.options.partitioner?.(key, count) ?? this.backend.partitionForKey(key, count);
+    if (key !== null) {
+      const partitioner = this.options.partitioner;
+      if (partitioner !== undefined) return partitioner(key, count);
+      // Hashing the key cannot pick anything else: repartition and changelog topics often have one partition.
+      return count === 1 ? 0 : this.backend.partitionForKey(key, count);
+    }
     let partition = this.sticky.get(topic);
     if (partition === undefined || partition >= count) {
       partition = Math.floor(Math.random() * count);

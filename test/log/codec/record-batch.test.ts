@@ -124,6 +124,35 @@ const recordArb = fc.record(
 );
 
 describe('log › codec › record batch › round trips', () => {
+  it('decodes header keys exactly when many keys share lengths, ends and slots, long and non-ASCII ones included', () => {
+    const pool = [
+      'sluice.csv.file',
+      'sluice.csv.line',
+      'sluice.csv.last.modified',
+      'sluice.csv.fil\u00e9',
+      'a',
+      '',
+      'x'.repeat(65),
+      `${'x'.repeat(64)}y`,
+      '\u{1F600}key',
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.constantFrom(...pool), { maxLength: 5 }), { minLength: 1, maxLength: 40 }),
+        (keys) => {
+          const records = keys.map((ks, i) => ({
+            value: Buffer.from(String(i)),
+            headers: ks.map((key) => ({ key, value: Buffer.from(key.slice(0, 3)) })),
+            timestamp: 1,
+          }));
+          const decoded = decodeBatches(encodeRecordBatch(records, { baseOffset: 0 }));
+          expect(decoded.map((r) => r.headers.map((h) => h.key))).toEqual(keys);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('decodes what it encodes, for any records', () => {
     fc.assert(
       fc.property(
