@@ -135,10 +135,30 @@ const testRecord = z.strictObject({
   timestamp: z.union([z.number(), z.string()]).optional(),
 });
 
+/** An expected output record: its exact value, or fields it must hold, or a condition it must meet. */
+const expectedRecord = z
+  .strictObject({
+    key: z.unknown().optional(),
+    value: z.unknown().optional().meta({ description: 'The exact value' }),
+    value_contains: z.unknown().optional().meta({
+      description:
+        'Fields (and array items) the value must hold, recursively; others may be there too (Benthos json_contains)',
+    }),
+    condition: z.string().optional().meta({
+      description:
+        'A JSONata expression over the record (the value, with $key, $headers, $timestamp) that must be true',
+    }),
+    headers: z.record(z.string(), z.string()).optional(),
+    timestamp: z.union([z.number(), z.string()]).optional(),
+  })
+  .refine((r) => 'value' in r || r.value_contains !== undefined || r.condition !== undefined, {
+    message: 'an expected record needs value, value_contains or condition',
+  });
+
 export const testSchema = z.strictObject({
   name: z.string(),
   input: z.record(z.string(), z.array(testRecord)),
-  expect: z.record(z.string(), z.array(testRecord)),
+  expect: z.record(z.string(), z.array(expectedRecord)),
 });
 
 export const pipelineSchema = z.strictObject({

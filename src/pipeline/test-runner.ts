@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Observable } from 'rxjs';
 import { Serdes, TopologyTestDriver } from '../streams/index.js';
+import { compileExpression, truthy } from './expression.js';
 import type { PipelineSpec } from './schema.js';
 import { compileStream } from './steps/index.js';
 
@@ -26,20 +27,108 @@ function timestampOf(t: number | string | undefined, fallback: number): number {
   return typeof t === 'number' ? t : Date.parse(t);
 }
 
-/** Does `actual` match `expected`? Fields the expectation leaves out (key, headers) are not compared. */
-function matches(
-  expected: TestRecordSpec,
-  actual: { key: unknown; value: unknown; headers: Record<string, string> },
-): boolean {
-  if ('key' in expected && !isDeepStrictEqual(expected.key, actual.key)) return false;
-  if (!isDeepStrictEqual(expected.value, actual.value)) return false;
-  if (expected.headers) {
-    for (const [k, v] of Object.entries(expected.headers)) if (actual.headers[k] !== v) return false;
-  }
-  return true;
+/** An expected output record of a `tests:` case. */
+export interface ExpectedRecordSpec extends Partial<TestRecordSpec> {
+  value_contains?: unknown;
+  condition?: string;
+}
+
+interface ActualRecord {
+  key: unknown;
+  value: unknown;
+  headers: Record<string, string>;
+  timestamp: number;
 }
 
 const show = (r: unknown) => JSON.stringify(r);
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Where `actual` differs from `expected`, one line per field (`value.amount: expected 29, got 28.5`). */
+function differences(path: string, expected: unknown, actual: unknown, partial: boolean): string[] {
+  if (isDeepStrictEqual(expected, actual)) return [];
+  if (isObject(expected) && isObject(actual)) {
+    const out: string[] = [];
+    for (const [k, v] of Object.entries(expected)) {
+      if (!(k in actual)) out.push(`${path}.${k}: missing, expected ${show(v)}`);
+      else out.push(...differences(`${path}.${k}`, v, actual[k], partial));
+    }
+    if (!partial)
+      for (const k of Object.keys(actual))
+        if (!(k in expected)) out.push(`${path}.${k}: not expected, got ${show(actual[k])}`);
+    return out;
+  }
+  if (Array.isArray(expected) && Array.isArray(actual)) {
+    if (partial) {
+      // Each expected item must be held by some item of the actual array, in any order.
+      return expected.flatMap((item, i) =>
+        actual.some((a) => differences('', item, a, true).length === 0)
+          ? []
+          : [`${path}[${i}]: no item holds ${show(item)}`],
+      );
+    }
+    if (expected.length !== actual.length)
+      return [`${path}: expected ${expected.length} items, got ${actual.length}: ${show(actual)}`];
+    return expected.flatMap((item, i) => differences(`${path}[${i}]`, item, actual[i], false));
+  }
+  return [`${path}: expected ${show(expected)}, got ${show(actual)}`];
+}
+
+/**
+ * Why `actual` does not meet `expected`, field by field; empty when it does. Fields the expectation leaves out
+ * (key, headers) are not compared; `value_contains` compares only the fields it names; `condition` must be true.
+ */
+function mismatches(expected: ExpectedRecordSpec, actual: ActualRecord, where: string): string[] {
+  const out: string[] = [];
+  if ('key' in expected) out.push(...differences('key', expected.key, actual.key, false));
+  if ('value' in expected) out.push(...differences('value', expected.value, actual.value, false));
+  if (expected.value_contains !== undefined)
+    out.push(...differences('value', expected.value_contains, actual.value, true));
+  for (const [k, v] of Object.entries(expected.headers ?? {})) {
+    if (actual.headers[k] !== v)
+      out.push(`headers.${k}: expected ${show(v)}, got ${show(actual.headers[k] ?? null)}`);
+  }
+  if (expected.condition !== undefined) {
+    let result: unknown;
+    try {
+      result = compileExpression(
+        expected.condition,
+        where,
+      )({
+        topic: '',
+        partition: 0,
+        offset: 0,
+        key: actual.key,
+        value: actual.value,
+        timestamp: actual.timestamp,
+        headers: Object.entries(actual.headers).map(([key, v]) => ({ key, value: Buffer.from(v) })),
+      });
+    } catch (err) {
+      out.push(`condition ${show(expected.condition)} failed: ${(err as Error).message}`);
+      return out;
+    }
+    if (!truthy(result))
+      out.push(`condition ${show(expected.condition)} is false for value ${show(actual.value)}`);
+  }
+  return out;
+}
+
+/** The topics the pipeline's streams write: their `to`, dead-letter topics and `branch` targets. */
+function topicsWritten(spec: PipelineSpec): Set<string> {
+  const out = new Set<string>();
+  for (const s of spec.streams) {
+    if (s.to) out.add(s.to);
+    if (s['dead.letter.topic']) out.add(s['dead.letter.topic']);
+    for (const step of s.steps) {
+      const branches = (step as { branch?: unknown }).branch;
+      if (Array.isArray(branches))
+        for (const b of branches)
+          if (typeof (b as { to?: unknown }).to === 'string') out.add((b as { to: string }).to);
+    }
+  }
+  return out;
+}
 
 /**
  * Runs a pipeline's `tests:` on the Streams test driver: no log, no connectors, no timers. Each case pipes its
@@ -79,6 +168,7 @@ export async function runPipelineTests(spec: PipelineSpec, file: string): Promis
     } catch (err) {
       failures.push(`the pipeline failed: ${(err as Error).message}`);
     }
+    const written = topicsWritten(spec);
     for (const [topic, expected] of Object.entries(test.expect)) {
       const actual = driver
         .output<unknown, unknown>(topic, { key: Serdes.json(), value: Serdes.json() })
@@ -86,18 +176,27 @@ export async function runPipelineTests(spec: PipelineSpec, file: string): Promis
         .map((r) => ({
           key: r.key,
           value: r.value,
+          timestamp: r.timestamp,
           headers: Object.fromEntries(r.headers.map((h) => [h.key, h.value?.toString() ?? ''])),
         }));
+      // An expectation on a topic nothing writes would pass as long as it expects nothing: say so instead.
+      if (!written.has(topic) && actual.length === 0) {
+        const names = [...written].sort();
+        failures.push(
+          `${topic}: no stream of the pipeline writes this topic${names.length ? ` (they write ${names.join(', ')})` : ''}`,
+        );
+        continue;
+      }
       const n = Math.max(expected.length, actual.length);
       for (let i = 0; i < n; i++) {
-        const e = expected[i] as TestRecordSpec | undefined;
+        const e = expected[i] as ExpectedRecordSpec | undefined;
         const a = actual[i];
         if (e && !a) failures.push(`${topic}[${i}]: missing; expected ${show(e)}`);
         else if (!e && a) failures.push(`${topic}[${i}]: unexpected ${show({ key: a.key, value: a.value })}`);
-        else if (e && a && !matches(e, a)) {
-          failures.push(
-            `${topic}[${i}]:\n    - expected ${show(e)}\n    + actual   ${show({ key: a.key, value: a.value, ...(e.headers ? { headers: a.headers } : {}) })}`,
-          );
+        else if (e && a) {
+          const why = mismatches(e, a, `tests "${test.name}" expect ${topic}[${i}]`);
+          if (why.length === 1) failures.push(`${topic}[${i}]: ${why[0]}`);
+          else if (why.length > 1) failures.push(`${topic}[${i}]:\n${why.map((w) => `    ${w}`).join('\n')}`);
         }
       }
     }
