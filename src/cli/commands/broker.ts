@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../errors.js';
 import { logDirOption } from '../log-dir.js';
+import { cliLogger, loggingOptions } from '../logging.js';
 
 function integer(name: string) {
   return (value: string): number => {
@@ -16,8 +17,7 @@ function integer(name: string) {
  * gracefully and closes the log cleanly (no recovery needed at the next start).
  */
 export function registerBrokerCommand(program: Command): void {
-  program
-    .command('broker')
+  loggingOptions(program.command('broker'))
     .description(
       'Serve a log directory over the Kafka protocol, for any Kafka client and for several workers',
     )
@@ -42,8 +42,10 @@ export function registerBrokerCommand(program: Command): void {
     .action(async (opts) => {
       // Loaded here, not at the top: the wire protocol server is of no use to the other commands.
       const { runBroker } = await import('../../broker/index.js');
+      const logger = await cliLogger(opts, { level: 'info', terminal: process.stderr.isTTY === true });
       const broker = await runBroker({
         logDir: opts.logDir,
+        logger: logger.child({ name: 'sluice-broker' }),
         config: {
           listen: opts.listen,
           ...(opts.advertisedListener ? { advertisedListener: opts.advertisedListener } : {}),

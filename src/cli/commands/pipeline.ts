@@ -5,6 +5,7 @@ import { SluiceError } from '../../errors.js';
 import { formatDiagnostic } from '../../pipeline/diagnostic.js';
 import type { SourceFile } from '../../pipeline/source-file.js';
 import type { ValidationResult } from '../../pipeline/validate.js';
+import { cliLogger, type LoggingOptions, loggingOptions } from '../logging.js';
 
 // The pipeline modules load when a pipeline command runs, not when `sluice` starts: they bring every connector,
 // the streams runtime, jsonata and yaml, which other commands (and `sluice --help`) do not need.
@@ -112,8 +113,7 @@ export function registerPipelineCommands(program: Command): void {
       if (failed.length > 0) process.exitCode = 1;
     });
 
-  program
-    .command('run')
+  loggingOptions(program.command('run'))
     .description(
       'run a pipeline: sources, streams and sinks, until Ctrl-C or (with --until-done) until drained',
     )
@@ -144,7 +144,12 @@ export function registerPipelineCommands(program: Command): void {
     .action(
       async (
         file: string,
-        o: { untilDone?: boolean; watch?: boolean; json?: boolean; serve?: string | boolean },
+        o: LoggingOptions & {
+          untilDone?: boolean;
+          watch?: boolean;
+          json?: boolean;
+          serve?: string | boolean;
+        },
       ) => {
         if (o.watch && o.untilDone) {
           process.stderr.write(
@@ -161,11 +166,14 @@ export function registerPipelineCommands(program: Command): void {
           if (err instanceof PipelineInvalid) return;
           throw err;
         }
-        const { pino } = await import('pino');
         const { formatSummary, LiveView } = await import('../../pipeline/live-view.js');
         const view = new LiveView(process.stderr);
-        // The live view owns the terminal; logs go to a JSON-lines stream only when it is not a terminal.
-        const logger = pino({ level: view.interactive ? 'warn' : 'info' }, process.stderr);
+        // The live view owns the terminal: log lines are printed above it, never drawn over.
+        const logger = await cliLogger(o, {
+          level: view.interactive ? 'warn' : 'info',
+          terminal: view.interactive,
+          write: (text) => (view.interactive ? view.note(text.trimEnd()) : process.stderr.write(text)),
+        });
         // Loaded here: validate and test need neither the log nor the runtimes.
         const { PipelineRun } = await import('../../pipeline/pipeline-run.js');
         const serve =

@@ -87,12 +87,15 @@ export class SourceTaskRunner extends TaskRunner {
     try {
       await task.start(this.deps.taskConfig, context);
       this.setState(this.paused ? 'PAUSED' : 'RUNNING');
+      /** Consecutive failed polls being retried. */
+      let retries = 0;
       while (!this.stopping) {
         await this.waitWhilePaused();
         if (this.stopping) break;
         let records: SourceRecord[];
         try {
           records = await task.poll();
+          retries = 0;
         } catch (err) {
           // By code as well as by class: a connector from a plugin module or package may throw the errors of
           // its own copy of sluice's classes.
@@ -106,7 +109,12 @@ export class SourceTaskRunner extends TaskRunner {
             (err as { retriable?: unknown }).retriable === true
           ) {
             const wait = err instanceof RetriableError && err.delayMs > 0 ? err.delayMs : RETRY_BACKOFF_MS;
-            this.deps.logger.warn({ err }, `poll failed, retrying in ${wait} ms: ${(err as Error).message}`);
+            // One line per retry (a missing table may be retried for a long time): the attempt, the wait, the cause.
+            retries++;
+            this.deps.logger.warn(
+              { attempt: retries, retryInMs: wait, cause: (err as Error).message, code },
+              `poll failed (attempt ${retries}), retrying in ${wait} ms: ${(err as Error).message}`,
+            );
             await delay(wait, undefined, { signal: this.controller.signal }).catch(() => undefined);
             continue;
           }
