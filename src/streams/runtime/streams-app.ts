@@ -83,7 +83,7 @@ export class StreamsApp {
     this.#topology = new Topology(this.options.applicationId, (topic, record) => {
       this.#outputs?.add(topic, record);
       // The app reads this topic too (a repartition topic): its task may have to wait for what it just wrote.
-      if (this.#topology.hasSource(topic)) this.#queues.written(topic);
+      if (!this.#exactlyOnce && this.#topology.hasSource(topic)) this.#queues.written(topic);
     });
   }
 
@@ -273,7 +273,9 @@ export class StreamsApp {
           if (queues.bufferedOf(batch.topic, batch.partition) >= this.#bufferLimit)
             this.#pause(batch.topic, batch.partition);
         }
-        await this.#process(next === 'idle');
+        // Exactly once: what the app wrote to its repartition topics, and what others have not committed, is not
+        // readable before the transactions commit, so a task never waits for it.
+        await this.#process(next === 'idle' || this.#exactlyOnce);
         if (this.#failure !== undefined) throw this.#failure;
         // Outputs go to the producer at once; past the limit, reading waits for the oldest sends only, so the
         // producer always has the newer ones to write.
