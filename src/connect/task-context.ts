@@ -37,9 +37,9 @@ export interface SourceTaskContext extends TaskContext {
    */
   requestCommit(): void;
   /**
-   * `'json'` when every record value goes unchanged (no transform) to the JSON converter with a null schema: the
-   * task may then hand a value as {@link JsonBytes}, the converter's bytes for it, instead of building it. Unset
-   * otherwise; a task must then hand out values.
+   * `'json'` when every record value goes unchanged (no transform) to the JSON converter: the task may then hand a
+   * value as {@link JsonBytes}, the converter's bytes for it under the record's value schema (null for schemaless
+   * JSON), instead of building it. Unset otherwise; a task must then hand out values.
    */
   valueFormat?: 'json';
 }

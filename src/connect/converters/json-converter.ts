@@ -259,14 +259,15 @@ const ENVELOPE_REQUIRED =
   'JsonConverter with schemas.enable requires "schema" and "payload" fields and may not contain additional fields. ' +
   'If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration.';
 
-/** Schemaless JSON text inside the envelope `{"schema":null,"payload":...}`, written into the shared slab. */
-function enveloped(payload: Buffer): Buffer {
-  const size = SCHEMALESS_ENVELOPE.length + payload.length + 1;
-  if (size > SLAB_BYTES) return Buffer.concat([SCHEMALESS_ENVELOPE, payload, CLOSE_BRACE]);
+/** JSON text inside an envelope `{"schema":...,"payload":` (see {@link envelopeOf}), written into the shared slab. */
+function enveloped(head: Uint8Array, payload: Buffer): Buffer {
+  const size = head.length + payload.length + 1;
+  if (size > SLAB_BYTES) return Buffer.concat([head, payload, CLOSE_BRACE]);
   if (slabStart() + size > SLAB_BYTES) nextSlab();
   const slab = currentSlab();
   let p = slabStart();
-  p += SCHEMALESS_ENVELOPE.copy(slab, p);
+  slab.set(head, p);
+  p += head.length;
   p += payload.copy(slab, p);
   slab[p++] = 0x7d; // }
   return takeRecord(p);
@@ -283,8 +284,7 @@ export class JsonConverter implements Converter {
 
   fromConnectData(_topic: string, schema: Schema | null | undefined, value: unknown): Buffer | null {
     if (!schema && (value === null || value === undefined)) return null;
-    if (value instanceof JsonBytes && !schema)
-      return this.schemasEnable ? enveloped(value.bytes) : value.bytes;
+    if (value instanceof JsonBytes) return this.schemasEnable ? enveloped(envelopeOf(schema), value.bytes) : value.bytes;
     return encodeJson(this.schemasEnable ? envelopeOf(schema) : null, schema, value, textOf);
   }
 

@@ -4,8 +4,9 @@ import { parseJson } from '../../client/exact-json.js';
  * A record value handed out as the JSON text (UTF-8) that the JSON converter would write for it, instead of the
  * value itself: a task may do so only when its context says values go straight to that converter
  * ({@link SourceTaskContext.valueFormat} is `'json'`), and then saves building an object per record only for the
- * converter to take it apart again. The JSON converter writes the bytes as they are (inside its envelope with
- * `schemas.enable`); the record's value schema must be null. Anything else that needs the value reads `value()`.
+ * converter to take it apart again. The JSON converter writes the bytes as they are, inside its envelope with
+ * `schemas.enable`: the envelope of the record's value schema, which must then be the schema the bytes were written
+ * for (a null schema for schemaless JSON). Anything else that needs the value reads `value()`.
  */
 export class JsonBytes {
   constructor(

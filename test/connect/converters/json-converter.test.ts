@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { javaDouble, stringify } from '../../../src/connect/converters/java-json.js';
 import { connectToJson, JsonConverter } from '../../../src/connect/converters/json-converter.js';
+import { JsonBytes } from '../../../src/connect/data/json-bytes.js';
 import { array, map, primitive, Schemas, struct } from '../../../src/connect/data/schema.js';
 import { DataError } from '../../../src/connect/errors.js';
 
@@ -37,6 +38,18 @@ describe('connect › converters › json › fromConnectData', () => {
   it('writes schemaless data with a null schema in the envelope', () => {
     expect(text(withSchemas.fromConnectData('t', null, { a: [1, 'x'] }))).toBe(
       '{"schema":null,"payload":{"a":[1,"x"]}}',
+    );
+  });
+
+  it("writes a value given as its JSON bytes as they are, in the envelope of the record's schema", () => {
+    const value = { id: 1, name: 'ann', score: 2 };
+    const bytes = new JsonBytes(plain.fromConnectData('t', user, value)!);
+    expect(text(withSchemas.fromConnectData('t', user, bytes))).toBe(
+      text(withSchemas.fromConnectData('t', user, value)),
+    );
+    expect(text(plain.fromConnectData('t', user, bytes))).toBe('{"id":1,"name":"ann","score":2.0}');
+    expect(text(withSchemas.fromConnectData('t', null, new JsonBytes(Buffer.from('{"a":1}'))))).toBe(
+      '{"schema":null,"payload":{"a":1}}',
     );
   });
 
