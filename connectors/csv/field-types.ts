@@ -118,7 +118,8 @@ export function convertCell(field: FieldSpec, text: string | null): CellValue {
       if (!INTEGER.test(t)) throw notA(field, text, 'a long');
       if (!Number.isSafeInteger(n))
         throw notA(field, text, 'a long within ±2^53 (declare the column as decimal to keep it exact)');
-      return n;
+      // -0 is 0 as a long, with spaces around as without.
+      return n === 0 ? 0 : n;
     }
     case 'float':
     case 'double': {

@@ -5,12 +5,15 @@ import { CellError, convertCell, type FieldSpec } from '../../../connectors/csv/
 const long: FieldSpec = { name: 'n', type: 'long', nullable: false };
 const boolean: FieldSpec = { name: 'b', type: 'boolean', nullable: false };
 
-/** What a long cell means, spelled out: optional sign and digits, spaces around allowed, exact within ±2^53. */
+/**
+ * What a long cell means, spelled out: optional sign and digits, spaces around allowed, exact within ±2^53; a long
+ * has no -0.
+ */
 function expectedLong(text: string): number | 'error' {
   const t = text.trim();
   if (!/^[+-]?\d+$/.test(t)) return 'error';
   const n = Number(t);
-  return Number.isSafeInteger(n) ? n : 'error';
+  return Number.isSafeInteger(n) ? n + 0 : 'error';
 }
 
 const outcome = (fn: () => unknown) => {
@@ -36,6 +39,7 @@ describe('connectors › csv › field types', () => {
       }),
     );
     expect(convertCell(long, '-0')).toBe(0);
+    expect(convertCell(long, ' -0')).toBe(0);
     expect(convertCell(long, '+42')).toBe(42);
     expect(convertCell(long, ' 7 ')).toBe(7);
     expect(outcome(() => convertCell(long, '9007199254740993'))).toBe('error');
