@@ -30,12 +30,29 @@ export type CsvPosition = {
 
 /**
  * One record of a file: its cells by column index (null for an empty cell or the null marker), or, typed by the
- * thread that parsed it, its value (then `cells` is null), or why it is bad. `end` is where reading resumes after
- * it, and doubles as the record's source offset.
+ * thread that parsed it, its value or the JSON converter's bytes for its value (then `cells` is null), or why it
+ * is bad. `end` is where reading resumes after it, and doubles as the record's source offset.
  */
 export type CsvRow =
-  | { ok: true; line: number; row: number; end: CsvPosition; cells: (string | null)[]; value?: undefined }
-  | { ok: true; line: number; row: number; end: CsvPosition; cells: null; value: Record<string, CellValue> }
+  | {
+      ok: true;
+      line: number;
+      row: number;
+      end: CsvPosition;
+      cells: (string | null)[];
+      value?: undefined;
+      json?: undefined;
+    }
+  | {
+      ok: true;
+      line: number;
+      row: number;
+      end: CsvPosition;
+      cells: null;
+      value: Record<string, CellValue>;
+      json?: undefined;
+    }
+  | { ok: true; line: number; row: number; end: CsvPosition; cells: null; value?: undefined; json: Buffer }
   | { ok: false; line: number; row: number; end: CsvPosition; reason: string; raw: string };
 
 /**

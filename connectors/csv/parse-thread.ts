@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { type CsvFormat, type CsvPosition, readRows } from './csv-reader.js';
 import type { FieldSpec } from './field-types.js';
+import { RowJsonWriter } from './row-json.js';
 import { encodeRows, transferList } from './row-transfer.js';
 
 export interface ParseThreadInput {
@@ -17,6 +18,8 @@ export interface ParseThreadInput {
   credits: number;
   /** The file's fields, to type the rows with. */
   fields?: FieldSpec[];
+  /** Whether to write the typed rows' values as the JSON converter's bytes (see {@link RowJsonWriter}). */
+  json?: boolean;
 }
 
 /** What the thread posts besides batches: the end of the file, or the error that stopped reading it. */
@@ -31,9 +34,10 @@ port.on('message', (n: number) => {
   wake?.();
 });
 
+const json = input.fields && input.json ? new RowJsonWriter(input.fields) : undefined;
 try {
   for await (const batch of readRows(input.file, input.format, input.columns, input.from)) {
-    const transfer = encodeRows(batch, input.fields);
+    const transfer = encodeRows(batch, input.fields, json);
     while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve));
     credits--;
     port.postMessage(transfer, transferList(transfer));

@@ -1,11 +1,13 @@
 import {
   type ConnectHeader,
   DataError,
+  JsonBytes,
   optional,
   primitive,
   type Schema,
   Schemas,
   type SourceRecord,
+  type SourceTaskContext,
   type TaskLogger,
 } from '../../src/connect/index.js';
 import type { CsvSourceTaskConfig } from './config.js';
@@ -45,6 +47,14 @@ export interface OpenFile {
   handed: boolean;
 }
 
+/**
+ * Whether the parsing thread may write a file's values as the JSON converter's bytes: when the runtime hands values
+ * to that converter untouched, and no key is made of them.
+ */
+export function jsonRows(c: CsvSourceTaskConfig, context: SourceTaskContext): boolean {
+  return context.valueFormat === 'json' && c['key.fields'].length === 0;
+}
+
 /** The Connect schema of a column. */
 export function schemaOf(field: FieldSpec): Schema {
   const base: Record<FieldSpec['type'], Schema> = {
@@ -79,6 +89,19 @@ export function rowToRecord(
   ];
   let reason: string | undefined;
   let value: Record<string, CellValue> | undefined;
+  if (row.ok && row.json !== undefined) {
+    // Typed and written as the JSON converter's bytes by the thread that parsed it: keyless (see `jsonRows`).
+    return {
+      topic: c.topic,
+      key: null,
+      keySchema: null,
+      value: new JsonBytes(row.json),
+      valueSchema: open.schema,
+      headers,
+      sourcePartition: open.partition,
+      sourceOffset: row.end,
+    };
+  }
   if (row.ok && row.cells === null) {
     // Typed by the thread that parsed it.
     value = row.value;

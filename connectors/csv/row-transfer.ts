@@ -1,5 +1,6 @@
 import type { CsvRow } from './csv-reader.js';
 import { CellError, type CellValue, convertCells, type FieldSpec } from './field-types.js';
+import type { RowJsonWriter } from './row-json.js';
 
 /**
  * A batch of rows as it crosses from the parsing thread to the task's thread, in a form that crosses cheaply: flat
@@ -8,23 +9,28 @@ import { CellError, type CellValue, convertCells, type FieldSpec } from './field
  * thread's heap until it takes them, so a batch queued there is never copied by its garbage collector.
  *
  * Given the file's fields, the parsing thread also types the cells, so that the task's thread neither converts
- * them nor makes strings of its numbers. A row whose cells do not all fit their fields crosses as text, to fail
- * there as it would have without the thread.
+ * them nor makes strings of its numbers; asked for JSON, it goes on to write each typed row's value as the JSON
+ * converter's bytes (see {@link RowJsonWriter}), and the task's thread makes no value at all. A row whose cells do
+ * not all fit their fields crosses as text, to fail there as it would have without the thread.
  *
  *   meta     Float64Array, FIELDS per row: line, row, end position, end line, kind, nulls. The kind is BAD_ROW
- *            for a row that does not fit (its text and reason are in `bad`), TYPED for a typed row, else its count
- *            of text cells. `nulls` has bit i set when field i of a typed row is null.
+ *            for a row that does not fit (its text and reason are in `bad`), TYPED for a typed row, JSON for a row
+ *            whose value is in `json`, else its count of text cells. `nulls` has bit i set when field i of a typed
+ *            row is null; for a JSON row it is the length of its JSON.
  *   text     UTF-8, joined by U+001F: every cell of a text row (a null cell as the empty string: the reader never
  *            hands out an empty cell, it makes it null), and the string and decimal fields of a typed row
  *   numbers  the other fields of the typed rows, unless null: numbers, booleans as 1 or 0, dates and timestamps
  *            as milliseconds since the epoch
- *   cells    instead of `text`, when some cell holds U+001F itself: every row as text, a row per array
+ *   json     the JSON rows' values, back to back
+ *   cells    instead of `text`, when some cell holds U+001F itself: every row as text (but JSON rows), a row per
+ *            array
  *   bad      for each bad row, its index in the batch, why it is bad, and its text
  */
 export interface RowTransfer {
   meta: Float64Array;
   text?: Uint8Array;
   numbers?: Float64Array;
+  json?: Uint8Array;
   cells?: (string | null)[][];
   bad: [index: number, reason: string, raw: string][];
 }
@@ -33,11 +39,14 @@ export interface RowTransfer {
 export interface RowTyping {
   fields: readonly FieldSpec[];
   build: (values: ArrayLike<CellValue>) => Record<string, CellValue>;
+  /** Whether the rows' values are to come as the JSON converter's bytes instead. */
+  json?: boolean;
 }
 
 const FIELDS = 6;
 const BAD_ROW = -1;
 const TYPED = -2;
+const JSON_ROW = -3;
 /** Nulls of a typed row are kept as bits of a 32-bit integer: a row with a null beyond crosses as text. */
 const NULL_BITS = 30;
 const SEPARATOR = '\x1f';
@@ -50,11 +59,20 @@ export function transferList(t: RowTransfer): ArrayBuffer[] {
   const list = [t.meta.buffer as ArrayBuffer];
   if (t.text) list.push(t.text.buffer as ArrayBuffer);
   if (t.numbers) list.push(t.numbers.buffer as ArrayBuffer);
+  if (t.json) list.push(t.json.buffer as ArrayBuffer);
   return list;
 }
 
-/** Encodes a batch; with `fields`, typing the rows whose cells all fit. */
-export function encodeRows(rows: readonly CsvRow[], fields?: readonly FieldSpec[]): RowTransfer {
+/**
+ * Encodes a batch; with `fields`, typing the rows whose cells all fit, and with `json` too, writing their values as
+ * JSON with it (a writer for those fields).
+ */
+export function encodeRows(
+  rows: readonly CsvRow[],
+  fields?: readonly FieldSpec[],
+  json?: RowJsonWriter,
+): RowTransfer {
+  if (fields && json) return encodeJsonRows(rows, fields, json);
   const meta = new Float64Array(rows.length * FIELDS);
   const flat: string[] = [];
   const numeric = fields ? fields.filter((f) => !textual(f)).length : 0;
@@ -106,6 +124,63 @@ export function encodeRows(rows: readonly CsvRow[], fields?: readonly FieldSpec[
   return { meta, cells: rows.flatMap((r) => (r.ok ? [r.cells!] : [])), bad };
 }
 
+/** {@link encodeRows} with the typed rows as JSON: only the rows that do not fit cross as text. */
+function encodeJsonRows(
+  rows: readonly CsvRow[],
+  fields: readonly FieldSpec[],
+  json: RowJsonWriter,
+): RowTransfer {
+  const meta = new Float64Array(rows.length * FIELDS);
+  const flat: string[] = [];
+  const bad: RowTransfer['bad'] = [];
+  const textRows: (string | null)[][] = [];
+  let plain = true;
+  const values: CellValue[] = new Array(fields.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const m = i * FIELDS;
+    meta[m] = r.line;
+    meta[m + 1] = r.row;
+    meta[m + 2] = r.end.position;
+    meta[m + 3] = r.end.line;
+    if (!r.ok) {
+      meta[m + 4] = BAD_ROW;
+      bad.push([i, r.reason, r.raw]);
+      continue;
+    }
+    const cells = r.cells!;
+    if (cells.length === fields.length && fits(fields, cells, values)) {
+      meta[m + 4] = JSON_ROW;
+      meta[m + 5] = json.write(values);
+      continue;
+    }
+    meta[m + 4] = cells.length;
+    textRows.push(cells);
+    for (const cell of cells) {
+      if (cell === null) flat.push('');
+      else {
+        if (plain && cell.includes(SEPARATOR)) plain = false;
+        flat.push(cell);
+      }
+    }
+  }
+  const out: RowTransfer = { meta, json: json.take(), bad };
+  if (!plain) out.cells = textRows;
+  else if (flat.length > 0) out.text = utf8.encode(flat.join(SEPARATOR));
+  return out;
+}
+
+/** Converts a row's cells into `values`; false when one does not fit its field. */
+function fits(fields: readonly FieldSpec[], cells: readonly (string | null)[], values: CellValue[]): boolean {
+  try {
+    convertCells(fields, cells, values);
+    return true;
+  } catch (err) {
+    if (err instanceof CellError) return false;
+    throw err;
+  }
+}
+
 /**
  * Converts a row's cells (into `values`, then `text` for string and decimal fields, a null one as '', and
  * `numbers` for the others unless null), and returns its null bits; undefined when a cell does not fit its field, or is a null beyond the
@@ -144,7 +219,8 @@ function typeRow(
 
 /** Decodes a batch; typed rows need the file's `typing`, which the reader that asked for them has. */
 export function decodeRows(t: RowTransfer, typing?: RowTyping): CsvRow[] {
-  const { meta, bad, numbers } = t;
+  const { meta, bad, numbers, json } = t;
+  let jsonAt = json?.byteOffset ?? 0;
   const n = meta.length / FIELDS;
   const out: CsvRow[] = new Array(n);
   // Cells are taken by count: a batch of no cells (or of one null) has the text '', which splits into one ''.
@@ -166,6 +242,13 @@ export function decodeRows(t: RowTransfer, typing?: RowTyping): CsvRow[] {
     if (kind === BAD_ROW) {
       const [, reason, raw] = bad[b++]!;
       out[i] = { ok: false, line: meta[m]!, row, end, reason, raw };
+      continue;
+    }
+    if (kind === JSON_ROW) {
+      const length = meta[m + 5]!;
+      const value = Buffer.from(json!.buffer, jsonAt, length);
+      jsonAt += length;
+      out[i] = { ok: true, line: meta[m]!, row, end, cells: null, json: value };
       continue;
     }
     if (kind === TYPED) {

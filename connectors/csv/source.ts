@@ -15,7 +15,7 @@ import { type CsvSourceTaskConfig, csvSourceConfig } from './config.js';
 import { type CsvFormat, type CsvPosition, type CsvRow, readHeader, readRows } from './csv-reader.js';
 import { type CellValue, type FieldSpec, inferField, parseFieldType } from './field-types.js';
 import { objectBuilder } from './object-builder.js';
-import { CsvHeaders, type OpenFile, rowToRecord, schemaOf } from './row-to-record.js';
+import { CsvHeaders, jsonRows, type OpenFile, rowToRecord, schemaOf } from './row-to-record.js';
 import { type ClaimedFile, SpoolDirectory } from './spool-directory.js';
 import { readRowsThreaded } from './threaded-reader.js';
 
@@ -251,7 +251,11 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
             ? schemaOfField(keyFields[0]!)
             : struct(keyFields.map((k) => [k, schemaOfField(k)!] as const)),
       rows: parseOnThread(file.size, this.config, os.loadavg()[0], os.availableParallelism())
-        ? readRowsThreaded(file.path, this.format, columns, from, { fields, build })
+        ? readRowsThreaded(file.path, this.format, columns, from, {
+            fields,
+            build,
+            json: jsonRows(this.config, this.context),
+          })
         : readRows(file.path, this.format, columns, from),
       pending: [],
       next: 0,

@@ -44,7 +44,7 @@ export async function* readRowsThreaded(
     columns: [...columns],
     from,
     credits: CREDITS,
-    ...(typing ? { fields: [...typing.fields] } : {}),
+    ...(typing ? { fields: [...typing.fields], json: typing.json === true } : {}),
   });
   const queue: (RowTransfer | ParseThreadEnd)[] = [];
   let failure: Error | null = null;

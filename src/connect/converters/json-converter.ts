@@ -284,7 +284,8 @@ export class JsonConverter implements Converter {
 
   fromConnectData(_topic: string, schema: Schema | null | undefined, value: unknown): Buffer | null {
     if (!schema && (value === null || value === undefined)) return null;
-    if (value instanceof JsonBytes) return this.schemasEnable ? enveloped(envelopeOf(schema), value.bytes) : value.bytes;
+    if (value instanceof JsonBytes)
+      return this.schemasEnable ? enveloped(envelopeOf(schema), value.bytes) : value.bytes;
     return encodeJson(this.schemasEnable ? envelopeOf(schema) : null, schema, value, textOf);
   }
 
