@@ -5,6 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningBroker, runBroker } from '../../src/broker/index.js';
+import { ERROR_CODES } from '../../src/broker/protocol/error-codes.js';
 import {
   encodeOffsetCommitKey,
   encodeOffsetCommitValue,
@@ -12,6 +13,7 @@ import {
 } from '../../src/group/offsets-topic-records.js';
 import { Log } from '../../src/log/index.js';
 import { memoryLogger } from '../log/helpers.js';
+import { WireClient } from './helpers/wire-client.js';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -80,6 +82,16 @@ describe('broker › internal topics', () => {
       /internal topic|invalid/i,
     );
     await producer.disconnect();
+    // Nor may a client delete its records.
+    const wire = await WireClient.connect(broker.server.address.port);
+    const p = groupPartition('victim', 50);
+    const res = await wire.request<{ topics: { partitions: { errorCode: number }[] }[] }>(21, 1, {
+      topics: [{ name: '__consumer_offsets', partitions: [{ partitionIndex: p, offset: -1 }] }],
+      timeoutMs: 1000,
+    });
+    wire.close();
+    expect(res.topics[0]!.partitions[0]!.errorCode).toBe(ERROR_CODES.INVALID_TOPIC_EXCEPTION);
+    expect(broker.log.offsets('__consumer_offsets', p).logStartOffset).toBe(0);
     // Also after a restart, when the coordinator replays the topic.
     await broker.close();
     broker = await start(dir);
