@@ -14,7 +14,7 @@ afterAll(() => {
 
 describe('log › descriptors', () => {
   it('opens, writes and reopens 1,500 partitions within a budget of 64 descriptors', {
-    timeout: 120_000,
+    timeout: 300_000,
   }, async () => {
     const dir = tempDir('sluice-fds-');
     dirs.push(dir);
