@@ -7,6 +7,8 @@ export class RowFormatter {
   private readonly needsQuotes: RegExp;
   private readonly quotes: RegExp;
   private readonly doubled: string;
+  /** Whether no number or boolean can hold the delimiter or the quote (`-` or `.` as delimiter, say). */
+  private readonly plainNumbers: boolean;
 
   constructor(
     private readonly delimiter: string,
@@ -16,8 +18,13 @@ export class RowFormatter {
   ) {
     const d = escapeRegExp(delimiter);
     const q = escapeRegExp(quote);
-    this.needsQuotes = new RegExp(`[\\r\\n]|${d}|${q}`);
+    // One character class when both are single characters: quicker to test than the alternation.
+    this.needsQuotes =
+      delimiter.length === 1 && quote.length === 1
+        ? new RegExp(`[\\r\\n${unicodeEscape(delimiter)}${unicodeEscape(quote)}]`)
+        : new RegExp(`[\\r\\n]|${d}|${q}`);
     this.quotes = new RegExp(q, 'g');
+    this.plainNumbers = ![...delimiter, ...quote].some((c) => NUMBER_CHARS.includes(c));
     this.doubled = quote + quote;
   }
 
@@ -32,7 +39,9 @@ export class RowFormatter {
       case 'number':
       case 'bigint':
       case 'boolean':
-        return String(value);
+        text = String(value);
+        if (this.plainNumbers) return text;
+        break;
       default:
         text =
           value instanceof Date
@@ -55,6 +64,24 @@ export class RowFormatter {
     return `${line}\n`;
   }
 
+  /**
+   * {@link fields} for `columns`, as a function written for them: it reads each field by its name as a constant,
+   * which is several times quicker than by a name in a variable when every record has the same shape. Where code
+   * generation from strings is disabled, it is {@link fields} itself.
+   */
+  compile(columns: readonly string[]): (record: Readonly<Record<string, unknown>>) => string {
+    try {
+      const cells = columns.map((c) => `cell(r[${JSON.stringify(c)}])`).join(' + d + ');
+      const make = new Function('cell', 'd', `return (r) => ${cells || "''"} + '\\n';`) as (
+        cell: (value: unknown) => string,
+        delimiter: string,
+      ) => (record: Readonly<Record<string, unknown>>) => string;
+      return make((value) => this.cell(value), this.delimiter);
+    } catch {
+      return (record) => this.fields(record, columns);
+    }
+  }
+
   /** One row: the cells in order, separated by the delimiter, ended by a line break. */
   row(values: readonly unknown[]): string {
     let line = '';
@@ -66,6 +93,14 @@ export class RowFormatter {
   }
 }
 
+/** Every character that the text of a number, a bigint or a boolean can hold. */
+const NUMBER_CHARS = '0123456789+-.eEInfinityNaNtruefals';
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A character as `\uXXXX`, which means it alone inside a character class, whatever it is (`-`, `]`, `^`). */
+function unicodeEscape(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }

@@ -24,6 +24,8 @@ interface OpenCsvFile {
   columns: string[];
   /** Per column, how a date or timestamp column's value becomes its text; undefined when the file has none. */
   temporal: (FieldSpec | undefined)[] | undefined;
+  /** A record's row, when the file has no date or timestamp column (see {@link RowFormatter.compile}). */
+  format: (row: Readonly<Record<string, unknown>>) => string;
   rows: number;
   bytes: number;
   openedAt: number;
@@ -122,7 +124,7 @@ export class CsvSinkTask implements SinkTask<CsvSinkConfig> {
       if (!pending) byFile.set(tp, (pending = { file, text: '' }));
       pending.text += file.temporal
         ? this.formatter.row(temporalRow(row, file.columns, file.temporal))
-        : this.formatter.fields(row, file.columns);
+        : file.format(row);
       file.rows += 1;
       if (c['rotate.rows'] > 0 && file.rows >= c['rotate.rows']) {
         await this.flushPending(byFile, tp);
@@ -207,6 +209,7 @@ export class CsvSinkTask implements SinkTask<CsvSinkConfig> {
       handle,
       columns,
       temporal,
+      format: this.formatter.compile(columns),
       rows: 0,
       bytes: 0,
       openedAt: Date.now(),

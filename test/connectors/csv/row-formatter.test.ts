@@ -26,6 +26,8 @@ describe('connectors › csv › row formatter', () => {
     [';', "'"],
     ['|', '"'],
     ['\t', '"'],
+    ['-', ']'],
+    ['^', '\\'],
   ] as const) {
     it(`quotes and doubles quotes as csv-stringify does (delimiter ${JSON.stringify(delimiter)}, quote ${quote})`, () => {
       const f = new RowFormatter(delimiter, quote, '');
@@ -60,5 +62,15 @@ describe('connectors › csv › row formatter', () => {
         ['a', 'missing', 'at', 'bytes', 'obj'],
       ),
     ).toBe('NULL,NULL,2026-01-02T03:04:05.000Z,aGk=,"{""x"":[1,""y""]}"\n');
+  });
+
+  it('writes a record the same with the function compiled for its columns as field by field', () => {
+    const f = new RowFormatter(',', '"', 'NULL');
+    const columns = ['id', 'say "hi"', 'é', '__proto__', 'missing', '\u2028', 'n'];
+    const record = { id: 1, 'say "hi"': 'a,b', é: 'x\ny', ['__proto__']: 'p', '\u2028': null, n: -0.5 };
+    const compiled = f.compile(columns);
+    expect(compiled(record)).toBe(f.fields(record, columns));
+    expect(compiled(record)).toBe('1,"a,b","x\ny",p,NULL,NULL,-0.5\n');
+    expect(f.compile([])({ a: 1 })).toBe('\n');
   });
 });
