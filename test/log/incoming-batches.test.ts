@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CorruptRecordError, RecordTooLargeError } from '../../src/errors.js';
 import { stampIncomingBatches } from '../../src/log/incoming-batches.js';
-import { encodeRecordBatch, verifyBatch } from '../../src/log/index.js';
+import { crc32c, encodeRecordBatch, verifyBatch } from '../../src/log/index.js';
 import { records } from './helpers.js';
 
 describe('log › incoming batches', () => {
@@ -35,5 +35,30 @@ describe('log › incoming batches', () => {
     flipped[flipped.length - 1]! ^= 0xff;
     expect(() => stampIncomingBatches(flipped, 0, 1 << 20, 't', 0, -1)).toThrowError(/CRC-32C mismatch/);
     expect(() => stampIncomingBatches(batch, 0, 50, 't', 0, -1)).toThrowError(RecordTooLargeError);
+  });
+
+  it('refuses a batch in a codec the log cannot read, though its CRC is valid', () => {
+    const good = encodeRecordBatch(records(2), {});
+    for (const [codec, name] of [
+      [2, 'snappy'],
+      [3, 'lz4'],
+      [4, 'zstd'],
+      [6, 'codec 6'],
+    ] as const) {
+      const batch = encodeRecordBatch(records(2), {});
+      batch.writeInt16BE(batch.readInt16BE(21) | codec, 21);
+      batch.writeUInt32BE(crc32c(batch, 21, batch.length), 17);
+      const both = Buffer.concat([good, batch]);
+      let thrown: unknown;
+      try {
+        stampIncomingBatches(both, 40, 1 << 20, 't', 3, -1);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).toMatchObject({
+        code: 'UNSUPPORTED_COMPRESSION_TYPE',
+        message: `t-3: the batch at byte ${good.length} is compressed with ${name}, which the log cannot read; use gzip or no compression`,
+      });
+    }
   });
 });
