@@ -83,6 +83,7 @@ export type {
   SinkTaskContext,
   SourceConnectorDefinition,
   SourceMap,
+  SourceProgress,
   SourceRecord as ConnectSourceRecord,
   SourceTask,
   SourceTaskContext,

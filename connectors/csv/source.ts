@@ -6,6 +6,7 @@ import {
   defineSourceConnector,
   EndOfInputError,
   Schemas,
+  type SourceProgress,
   type SourceRecord,
   type SourceTask,
   type SourceTaskContext,
@@ -74,6 +75,10 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
   /** With input.claim=offsets, the files this run has opened (they stay where they are). */
   private readonly readInPlace = new Set<string>();
   private wake: (() => void) | null = null;
+  /** Bytes of the files this run read to their end (or gave up on), for {@link inputProgress}. */
+  private doneBytes = 0;
+  /** This task's share of the bytes of the files left in the folder at the last claim. */
+  private waitingBytes = 0;
 
   async start(config: CsvSourceTaskConfig, context: SourceTaskContext): Promise<void> {
     this.config = config;
@@ -132,6 +137,20 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
   }
 
   /**
+   * Bytes read: of the files done, and of the current one up to the last row handed out. With input.finite the
+   * total is known too: the files done, the current one, those claimed before a restart and those left to claim.
+   */
+  inputProgress(): SourceProgress {
+    const current = this.current;
+    const bytesRead = this.doneBytes + (current?.last.position ?? 0);
+    if (!this.config['input.finite']) return { bytesRead };
+    let bytesTotal = this.doneBytes + this.waitingBytes;
+    if (current) bytesTotal += Math.max(current.file.size, current.last.position);
+    for (const f of this.backlog) bytesTotal += f.size;
+    return { bytesRead, bytesTotal };
+  }
+
+  /**
    * After an offset commit: cleans up (moves or deletes) each file read to its end whose committed offset reached
    * its end. A crash before that finds the file still claimed and resumes it from its committed offset.
    *
@@ -161,6 +180,7 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
    */
   private async ended(open: OpenFile): Promise<void> {
     this.current = null;
+    this.doneBytes += Math.max(open.file.size, open.last.position);
     if (!open.handed) {
       await this.cleanup(open.file);
       return;
@@ -181,17 +201,19 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
       } catch (err) {
         const reason = (err as Error).message;
         this.context.logger.error({ file: file.name, reason }, 'file cannot be read; moved to error.path');
+        this.doneBytes += file.size;
         await this.spool.fail(file, reason);
       }
     }
   }
 
   private async claim(): Promise<ClaimedFile | null> {
-    const { file, waiting } = await this.spool.claimNext(Date.now(), async (candidate) => {
+    const { file, waiting, waitingBytes } = await this.spool.claimNext(Date.now(), async (candidate) => {
       if (this.readInPlace.has(candidate.path)) return true;
       const committed = await this.context.offsetReader.offset({ file: candidate.name });
       return committed !== null && Number(committed.position) >= candidate.size;
     });
+    this.waitingBytes = waitingBytes;
     if (file && this.config['input.claim'] === 'offsets') this.readInPlace.add(file.path);
     if (file) return file;
     if (this.config['input.finite'] && !waiting && this.draining.size === 0) {
@@ -305,6 +327,7 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
 
   private async failFile(open: OpenFile, reason: string): Promise<void> {
     this.current = null;
+    this.doneBytes += Math.max(open.file.size, open.last.position);
     await open.rows.return(undefined).catch(() => undefined);
     this.context.logger.error(
       { file: open.file.name, reason },

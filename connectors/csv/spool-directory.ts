@@ -64,26 +64,35 @@ export class SpoolDirectory {
   /**
    * Claims the next waiting file in order, or returns null when none is ready. Files modified more recently than
    * `file.minimum.age.ms` are left for a later call; `waiting` tells whether any matching file is still there.
+   * `waitingBytes` is this task's share of the bytes of the files left to claim: those it alone reads (by name
+   * hash) with input.claim=offsets, else the bytes of every file left divided by the number of tasks racing for
+   * them; files known to be done already (`skip`) are not counted.
    */
   async claimNext(
     now = Date.now(),
     skip: (file: ClaimedFile) => Promise<boolean> = async () => false,
-  ): Promise<{ file: ClaimedFile | null; waiting: boolean }> {
+  ): Promise<{ file: ClaimedFile | null; waiting: boolean; waitingBytes: number }> {
     const inPlace = this.config['input.claim'] === 'offsets';
     const candidates = sortFiles(
       await this.listFiles(this.input, this.input, true),
       this.config['file.sort.attributes'],
     );
     let waiting = false;
+    /** Bytes of the candidates looked at and found gone, done, or claimed now: not left to claim. */
+    let taken = 0;
+    let mine = 0;
+    const left = () => (mine - taken) / (inPlace ? 1 : this.config['task.count']);
+    for (const candidate of candidates) if (!inPlace || this.hashesHere(candidate)) mine += candidate.size;
     for (const candidate of candidates) {
-      if (inPlace && hashOf(candidate.name) % this.config['task.count'] !== this.config['task.id']) continue;
+      if (inPlace && !this.hashesHere(candidate)) continue;
       if (now - candidate.mtimeMs < this.config['file.minimum.age.ms']) {
         waiting = true;
         continue;
       }
+      taken += candidate.size;
       if (inPlace) {
         if (await skip(candidate)) continue;
-        return { file: candidate, waiting: false };
+        return { file: candidate, waiting: false, waitingBytes: left() };
       }
       const target = join(this.mine, candidate.name);
       await mkdir(join(target, '..'), { recursive: true });
@@ -93,9 +102,14 @@ export class SpoolDirectory {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // another task won the race
         throw err;
       }
-      return { file: { ...candidate, path: target }, waiting: candidates.length > 1 };
+      return { file: { ...candidate, path: target }, waiting: candidates.length > 1, waitingBytes: left() };
     }
-    return { file: null, waiting };
+    return { file: null, waiting, waitingBytes: left() };
+  }
+
+  /** With input.claim=offsets, whether this task is the one that reads `file` (tasks split files by name hash). */
+  private hashesHere(file: ClaimedFile): boolean {
+    return hashOf(file.name) % this.config['task.count'] === this.config['task.id'];
   }
 
   /** Applies `cleanup.policy` to a file whose every row is in the topic. */

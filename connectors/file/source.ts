@@ -4,6 +4,7 @@ import { type FSWatcher, watch } from 'chokidar';
 import {
   BadInputError,
   EndOfInputError,
+  type SourceProgress,
   type SourceRecord,
   type SourceTask,
   type SourceTaskContext,
@@ -95,6 +96,20 @@ export class FileSourceTask implements SourceTask<FileSourceConfig> {
     if (out.length > 0) return out;
     await this.idle();
     return out;
+  }
+
+  /**
+   * Bytes read: each file's position. Without tail the input ends where the files ended when they were opened,
+   * so their sizes then are the total; a tailed file has no end.
+   */
+  inputProgress(): SourceProgress {
+    let bytesRead = 0;
+    let bytesTotal = 0;
+    for (const f of this.files.values()) {
+      bytesRead += f.position;
+      bytesTotal += Math.max(f.sizeAtOpen, f.position);
+    }
+    return this.config.tail ? { bytesRead } : { bytesRead, bytesTotal };
   }
 
   /** Waits for a change notification, the poll interval, or the task stopping, whichever comes first. */

@@ -54,6 +54,8 @@ export class TailedFile {
     private handle: FileHandle,
     private inode: number,
     public position: number,
+    /** The file's size when it was opened: with tail=false, the end the task reads to. */
+    readonly sizeAtOpen: number,
     private readonly topic: string,
     private readonly logger: TaskLogger,
   ) {
@@ -85,7 +87,7 @@ export class TailedFile {
       );
       position = 0;
     }
-    return new TailedFile(path, handle, info.ino, position, topic, logger);
+    return new TailedFile(path, handle, info.ino, position, info.size, topic, logger);
   }
 
   /** Keeps the head checksum current for offsets up to `end`; only the first lines of a file pay for it. */

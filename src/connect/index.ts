@@ -34,7 +34,7 @@ export {
   ToleranceExceededError,
 } from './errors.js';
 export type { SinkTask } from './sink-task.js';
-export type { SourceTask } from './source-task.js';
+export type { SourceProgress, SourceTask } from './source-task.js';
 export type {
   OffsetReader,
   SinkTaskContext,

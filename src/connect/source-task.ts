@@ -2,6 +2,17 @@ import type { RecordMetadata } from '../client/index.js';
 import type { SourceRecord } from './data/connect-record.js';
 import type { SourceTaskContext } from './task-context.js';
 
+/** How much of its input a source task has read (see {@link SourceTask.inputProgress}). */
+export interface SourceProgress {
+  /** Bytes of input read so far, including what an earlier run read before the committed offset resumed from. */
+  bytesRead: number;
+  /**
+   * The size of the whole input, when it is bounded and known (a finite file, or the files of a finite folder);
+   * undefined for input without an end (a tailed file, a watched folder, a database).
+   */
+  bytesTotal?: number;
+}
+
 /**
  * A source task reads one share of a connector's input and hands it to the runtime as {@link SourceRecord}s.
  *
@@ -28,6 +39,13 @@ import type { SourceTaskContext } from './task-context.js';
 export interface SourceTask<C = Record<string, unknown>> {
   start(config: C, context: SourceTaskContext): Promise<void>;
   poll(): Promise<SourceRecord[]>;
+  /**
+   * How far through its input the task is, for progress views (`sluice run`'s percentage and ETA) and the
+   * `sluice_connect_source_bytes_*` metrics. The runtime calls it after each poll (and at the end of input), so it
+   * must be cheap: return counters the task keeps per chunk it reads, never do I/O. Optional: a task without it
+   * shows records only.
+   */
+  inputProgress?(): SourceProgress;
   /**
    * Called after the runtime committed offsets for the records handed out so far; a source whose upstream needs an
    * acknowledgement (a queue) sends it here. Optional.

@@ -22,6 +22,10 @@ export interface ComponentProgress {
   /** Records waiting to be read by this component's consumer group; 0 for sources. */
   lag: number;
   state: string;
+  /** Bytes of input read (sources whose tasks report it: the CSV and file sources). */
+  bytesRead?: number;
+  /** The size of the whole input, for a source whose input is bounded and of known size (a finite folder or file). */
+  bytesTotal?: number;
   /** Why it failed (the first line of the error), for a failed or restarting component. */
   error?: string;
 }
@@ -267,12 +271,23 @@ export class PipelineRun {
         .find((m) => m.name === metric)
         ?.values.filter((v) => v.labels.connector === connector)
         .reduce((n, v) => n + v.value, 0) ?? 0;
+    /** A gauge summed over the connector's tasks, or undefined when no task set it. */
+    const reported = (metric: string, connector: string) => {
+      const values = metrics
+        .find((m) => m.name === metric)
+        ?.values.filter((v) => v.labels.connector === connector);
+      return values && values.length > 0 ? values.reduce((n, v) => n + v.value, 0) : undefined;
+    };
     for (const s of this.spec.sources) {
+      const bytesRead = reported('sluice_connect_source_bytes_read', s.name);
+      const bytesTotal = reported('sluice_connect_source_bytes_total', s.name);
       out.push({
         kind: 'source',
         name: s.name,
         records: sum('sluice_connect_source_records_written_total', s.name),
         lag: 0,
+        ...(bytesRead !== undefined ? { bytesRead } : {}),
+        ...(bytesTotal !== undefined ? { bytesTotal } : {}),
         ...this.connectorState(s.name),
       });
     }

@@ -135,8 +135,9 @@ export function registerPipelineCommands(program: Command): void {
       'after',
       '\nExamples:\n  sluice run pipelines/quickstart.yaml --until-done\n  sluice run pipelines/file-tail-to-topic.yaml --serve 127.0.0.1:9092   # then: sluice groups describe --all-groups --bootstrap-server 127.0.0.1:9092\n  SLUICE_DATA=/data sluice run pipelines/file-tail-to-topic.yaml\n' +
         '  sluice run pipelines/file-tail-to-topic.yaml --watch\n\n' +
-        'On a terminal a live view shows records/s and lag per source, stream and sink; otherwise progress is\n' +
-        'logged as JSON lines. Ctrl-C stops gracefully (flush, commit); a second Ctrl-C exits at once.\n' +
+        'On a terminal a live view shows records/s and lag per source, stream and sink, and for a source that\n' +
+        'knows the size of its input (a finite CSV folder, a file read once) the share read, bytes and an ETA;\n' +
+        'otherwise progress is logged as JSON lines. Ctrl-C stops gracefully (flush, commit); a second Ctrl-C exits at once.\n' +
         'With --watch the pipeline runs until Ctrl-C (until-done in the file is ignored); an edit of the file or of\n' +
         'a module: step file restarts what it changed; an edit that does not validate is reported with\n' +
         'file:line:column and the running pipeline carries on unchanged.',

@@ -18,6 +18,18 @@ export class ConnectMetrics {
     labelNames: LABELS,
     registers: [this.registry],
   });
+  readonly bytesRead = new Gauge({
+    name: 'sluice_connect_source_bytes_read',
+    help: 'Bytes of input source tasks have read, for those that report it',
+    labelNames: LABELS,
+    registers: [this.registry],
+  });
+  readonly bytesTotal = new Gauge({
+    name: 'sluice_connect_source_bytes_total',
+    help: 'Size of the input of source tasks whose input is bounded and of known size',
+    labelNames: LABELS,
+    registers: [this.registry],
+  });
   readonly read = new Counter({
     name: 'sluice_connect_sink_records_read_total',
     help: 'Records read by sink tasks from their topics',

@@ -101,6 +101,7 @@ export class SourceTaskRunner extends TaskRunner {
           // its own copy of sluice's classes.
           const code = (err as { code?: unknown } | null)?.code;
           if (err instanceof EndOfInputError || code === 'END_OF_INPUT') {
+            this.reportProgress(task);
             finished = true;
             break;
           }
@@ -121,6 +122,7 @@ export class SourceTaskRunner extends TaskRunner {
           throw err;
         }
         if (records.length > 0) {
+          this.reportProgress(task);
           this.deps.metrics.polled.inc(this.labels, records.length);
           await this.send(producer, records, task.commitRecord !== undefined);
         }
@@ -144,6 +146,15 @@ export class SourceTaskRunner extends TaskRunner {
       }
     }
     return finished;
+  }
+
+  /** Puts what the task says of its progress through its input into the bytes gauges (once per poll). */
+  private reportProgress(task: SourceTask<unknown>): void {
+    const p = task.inputProgress?.();
+    if (p === undefined) return;
+    this.deps.metrics.bytesRead.set(this.labels, p.bytesRead);
+    if (p.bytesTotal !== undefined) this.deps.metrics.bytesTotal.set(this.labels, p.bytesTotal);
+    else this.deps.metrics.bytesTotal.remove(this.labels);
   }
 
   /** Transforms and converts a polled batch (under the error policy) and hands it to the producer. */

@@ -233,6 +233,63 @@ describe.each([
     expect(new Set(files).size).toBe(30);
   });
 
+  it('reports bytes read against the total of the folder, row batch by row batch', async () => {
+    const rows = (n: number) => `id\n${Array.from({ length: n }, (_, i) => i).join('\n')}\n`;
+    await writeFile(join(dir, 'a.csv'), rows(200));
+    await writeFile(join(dir, 'b.csv'), rows(100));
+    const total = rows(200).length + rows(100).length;
+    const offsets = new MemoryOffsets();
+    const task = csvSource.createTask();
+    await task.start(taskConfig({ 'batch.size': 50 }), sourceContext(offsets));
+    expect(task.inputProgress?.()).toEqual({ bytesRead: 0, bytesTotal: 0 });
+    const seen: number[] = [];
+    for (;;) {
+      let batch: SourceRecord[];
+      try {
+        batch = await task.poll();
+      } catch (err) {
+        if (err instanceof EndOfInputError) break;
+        throw err;
+      }
+      offsets.commit(batch);
+      await task.commit?.();
+      const p = task.inputProgress!();
+      // Known from the first batch on: the file being read and the one waiting.
+      expect(p.bytesTotal).toBe(total);
+      seen.push(p.bytesRead);
+    }
+    await task.stop();
+    expect(seen.length).toBeGreaterThan(4);
+    expect(seen).toEqual([...seen].sort((x, y) => x - y));
+    expect(seen.at(-1)).toBe(total);
+    expect(task.inputProgress?.()).toEqual({ bytesRead: total, bytesTotal: total });
+  });
+
+  it('reports no total for a folder it keeps watching, and tasks sharing a folder add up to it', async () => {
+    const watched = join(dir, 'watched');
+    await mkdir(watched);
+    await writeFile(join(watched, 'a.csv'), 'id\n1\n');
+    const watching = csvSource.createTask();
+    await watching.start(
+      taskConfig({ 'input.finite': false, 'input.path': watched }),
+      sourceContext(new MemoryOffsets()),
+    );
+    expect((await watching.poll()).length).toBe(1);
+    expect(watching.inputProgress?.()).toEqual({ bytesRead: 'id\n1\n'.length });
+    await watching.stop();
+    for (let i = 0; i < 6; i++) await writeFile(join(dir, `f${i}.csv`), `id\n${'9'.repeat(i * 10)}\n`);
+    const files = await readdir(dir);
+    const offsets = new MemoryOffsets();
+    const tasks = [csvSource.createTask(), csvSource.createTask()];
+    await Promise.all(tasks.map((t, i) => t.start(taskConfig({}, i, 2), sourceContext(offsets, i))));
+    await Promise.all(tasks.map((t) => drain(t, offsets)));
+    await Promise.all(tasks.map((t) => t.stop()));
+    const sizes = files.filter((f) => f.startsWith('f')).map((f) => Number(f[1]) * 10 + 4);
+    const sum = (key: 'bytesRead' | 'bytesTotal') => tasks.reduce((n, t) => n + t.inputProgress!()[key]!, 0);
+    expect(sum('bytesRead')).toBe(sizes.reduce((a, b) => a + b));
+    expect(sum('bytesTotal')).toBe(sum('bytesRead'));
+  });
+
   it('moves a file it cannot read to error.path with a note saying why', async () => {
     await writeFile(join(dir, 'dup.csv'), 'id,id\n1,2\n');
     await mkdir(join(dir, 'sub'));

@@ -138,6 +138,28 @@ describe('connectors › file › source', () => {
     await expect(task.poll()).rejects.toThrowError(EndOfInputError);
   });
 
+  it('reports bytes read, against the size of its files when tail=false only', async () => {
+    const a = path.join(dir, 'a.log');
+    const b = path.join(dir, 'b.log');
+    await writeFile(a, 'one\ntwo\n');
+    await writeFile(b, 'three\nfour');
+    await task.start(
+      config({ file: path.join(dir, '*.log'), tail: false, 'batch.size': 1 }),
+      sourceContext(),
+    );
+    expect(task.inputProgress()).toEqual({ bytesRead: 0, bytesTotal: 18 });
+    await task.poll();
+    expect(task.inputProgress().bytesRead).toBeGreaterThan(0);
+    for (;;) if ((await task.poll().catch((err) => err)) instanceof EndOfInputError) break;
+    expect(task.inputProgress()).toEqual({ bytesRead: 18, bytesTotal: 18 });
+
+    const tailing = new FileSourceTask();
+    await tailing.start(config({ file: a }), sourceContext());
+    await pollN(tailing, 2);
+    expect(tailing.inputProgress()).toEqual({ bytesRead: 8 });
+    await tailing.stop();
+  });
+
   it('reads lines longer than its buffer', async () => {
     const file = path.join(dir, 'a.log');
     const long = 'x'.repeat(700_000);
