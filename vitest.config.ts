@@ -10,6 +10,9 @@ export default defineConfig({
     globalSetup: ['test/build-dist.ts', 'test/services.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    teardownTimeout: 60_000,
+    // Should the run not end once its tests have, the second reporter names what keeps it alive.
+    reporters: ['default', 'hanging-process'],
     // Two cores: crash and interop tests spawn processes, so keep the pool small.
     maxWorkers: 2,
   },

@@ -84,9 +84,7 @@ describe('cli › log verify', () => {
       spawnSync(
         process.execPath,
         ['--import', 'tsx', '--input-type=module', '-e', script, 'log', 'verify', dir],
-        {
-          encoding: 'utf8',
-        },
+        { encoding: 'utf8', timeout: 120_000 },
       );
     const sound = run();
     expect(sound.status).toBe(0);

@@ -36,10 +36,9 @@ describe('log › lock', () => {
   });
 
   it('takes over the stale lock of a dead process', async () => {
-    const dead = spawnSync(process.execPath, [
-      '-e',
-      'process.stdout.write(String(process.pid))',
-    ]).stdout.toString();
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      timeout: 60_000,
+    }).stdout.toString();
     fs.writeFileSync(path.join(dir, '.lock'), `${dead}\n`);
     const log = await openLog(dir);
     expect(fs.readFileSync(path.join(dir, '.lock'), 'utf8')).toBe(`${process.pid}\n`);

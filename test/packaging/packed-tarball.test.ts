@@ -21,6 +21,7 @@ describe('packaging › the npm pack tarball', () => {
     // dist/ is fresh (the global setup builds it), so pack without running prepare again.
     const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {
       encoding: 'utf8',
+      timeout: 240_000,
     });
     const [{ filename, files }] = JSON.parse(packed) as { filename: string; files: { path: string }[] }[];
     const paths = files.map((f) => f.path);
@@ -34,7 +35,13 @@ describe('packaging › the npm pack tarball', () => {
     const project = join(dir, 'project');
     const modules = join(project, 'node_modules');
     mkdirSync(join(modules, 'sluice'), { recursive: true });
-    execFileSync('tar', ['-xzf', join(dir, filename), '-C', join(modules, 'sluice'), '--strip-components=1']);
+    execFileSync(
+      'tar',
+      ['-xzf', join(dir, filename), '-C', join(modules, 'sluice'), '--strip-components=1'],
+      {
+        timeout: 120_000,
+      },
+    );
     const manifest = JSON.parse(readFileSync(join(modules, 'sluice', 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
     };

@@ -22,7 +22,7 @@ describe('pipeline › quickstart from a fresh clone', () => {
     expect(quickStart()).toEqual(['npm install', 'npx sluice run pipelines/quickstart.yaml', 'npm test']);
 
     // The committed tree, as a clone has it: no dist/, no .sluice/, no node_modules/.
-    execFileSync('sh', ['-c', `git archive HEAD | tar -x -C '${dir}'`]);
+    execFileSync('sh', ['-c', `git archive HEAD | tar -x -C '${dir}'`], { timeout: 120_000 });
     expect(existsSync(join(dir, 'dist'))).toBe(false);
     // `npm install` = the dependencies (linked from this checkout: no network in tests) + its prepare script.
     symlinkSync(resolve('node_modules'), join(dir, 'node_modules'));

@@ -154,7 +154,16 @@ export async function restartServer(lease: () => Promise<void>): Promise<() => P
   lock.on('error', () => {});
   await lock.connect();
   await lock.query('SELECT pg_advisory_lock($1)', [SERVER_LOCK]);
-  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', '15', 'main', 'restart'], { stdio: 'ignore' });
+  // The server outlives the test run: it must hold none of the descriptors this process inherited (a pipe
+  // whose reader waits for its end, such as the output of the job running the tests), so they are closed first.
+  execFileSync(
+    'bash',
+    [
+      '-c',
+      'for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done; exec pg_ctlcluster --skip-systemctl-redirect 15 main restart',
+    ],
+    { stdio: 'ignore', timeout: 120_000 },
+  );
   await lock.end().catch(() => {});
   await waitForServer();
   return shareServer();

@@ -153,7 +153,10 @@ describe('log › transactions › recovery after SIGKILL', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   function crash(scenario: string): void {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', writer, dir, scenario], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', writer, dir, scenario], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(run.signal, run.stderr).toBe('SIGKILL');
   }
 
