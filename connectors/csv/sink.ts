@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import type { z } from 'zod';
 import {
   DataError,
@@ -288,6 +289,23 @@ export const csvSink = defineSinkConnector({
   description: 'Writes each topic-partition as complete CSV files, renamed into place only when whole',
   config: csvSinkConfig,
   localPaths: (c: z.output<typeof csvSinkConfig>) => [c['output.path']],
+  testOutput: (dir) => ({ 'output.path': dir }),
+  outputFields(line: string, header: string, c: z.output<typeof csvSinkConfig>) {
+    if (!c['csv.header']) return undefined;
+    const options = {
+      delimiter: c['csv.separator.char'],
+      quote: c['csv.quote.char'],
+      relax_column_count: true,
+    };
+    try {
+      const [names] = parseCsv(header, options) as string[][];
+      const [cells] = parseCsv(line, options) as string[][];
+      if (!names || !cells) return undefined;
+      return Object.fromEntries(names.map((n, i) => [n, cells[i] ?? null]));
+    } catch {
+      return undefined;
+    }
+  },
   taskConfigs(config: z.output<typeof csvSinkConfig>, maxTasks: number): CsvSinkConfig[] {
     return Array.from({ length: maxTasks }, () => config);
   },

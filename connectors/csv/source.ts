@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { join } from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { z } from 'zod';
 import {
@@ -363,6 +364,19 @@ export const csvSource = defineSourceConnector({
       );
     }
   },
+  // The folder holding the test's file, read in place once, with every folder of its own in scratch.
+  testInput: (file, scratch) => ({
+    'input.path': file.dir,
+    'input.file.pattern': file.name,
+    'input.path.walk.recursively': false,
+    'input.finite': true,
+    'input.claim': 'offsets',
+    'cleanup.policy': 'none',
+    'file.minimum.age.ms': 0,
+    'processing.path': join(scratch, 'processing'),
+    'finished.path': join(scratch, 'finished'),
+    'error.path': join(scratch, 'error'),
+  }),
   taskConfigs(config: z.output<typeof csvSourceConfig>, maxTasks: number): CsvSourceTaskConfig[] {
     return Array.from({ length: maxTasks }, (_, i) => ({ ...config, 'task.id': i, 'task.count': maxTasks }));
   },

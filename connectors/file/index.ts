@@ -1,5 +1,6 @@
 // The file connectors: Kafka's FileStreamSource and FileStreamSink, and more (globs, rotation, durable writes).
 
+import { join } from 'node:path';
 import { defineSinkConnector, defineSourceConnector } from '../../src/connect/index.js';
 import { fileSinkConfig, fileSourceConfig } from './config.js';
 import { globBase, isGlob } from './glob.js';
@@ -24,6 +25,7 @@ export const fileSource = defineSourceConnector({
   description: 'Tails a file (or files matching a glob) line by line into a topic',
   config: fileSourceConfig,
   localPaths: (c) => [isGlob(c.file) ? globBase(c.file) : c.file],
+  testInput: (file) => ({ file: file.path, tail: false }),
   // One reader per file keeps the lines of each file in order; all files of a glob share one task.
   taskConfigs: (config) => [config],
   createTask: () => new FileSourceTask(),
@@ -38,6 +40,7 @@ export const fileSink = defineSinkConnector({
   description: 'Appends record values to a file, one line each',
   config: fileSinkConfig,
   localPaths: (c) => [c.file],
+  testOutput: (dir) => ({ file: join(dir, 'out') }),
   // Two writers appending to one file would interleave partial writes: one task.
   taskConfigs: (config) => [config],
   createTask: () => new FileSinkTask(),

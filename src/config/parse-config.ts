@@ -52,7 +52,7 @@ export function configIssues(schema: z.ZodType, input: unknown): ConfigIssue[] {
   const result = schema.safeParse(input);
   if (result.success) return [];
   const issues: ConfigIssue[] = [];
-  for (const issue of result.error.issues) {
+  for (const issue of unionBranches(result.error.issues)) {
     if (issue.code === 'unrecognized_keys') {
       const valid = knownKeys(schema, issue.path);
       for (const key of issue.keys) {
@@ -75,6 +75,27 @@ export function configIssues(schema: z.ZodType, input: unknown): ConfigIssue[] {
     }
   }
   return issues;
+}
+
+/**
+ * The issues with each failed union replaced by those of the branch the input was meant for: the one whose type it
+ * has (a list where a list or a mapping may go), rather than zod's "Invalid input". Paths are made absolute.
+ */
+function unionBranches(issues: readonly z.core.$ZodIssue[], base: PropertyKey[] = []): z.core.$ZodIssue[] {
+  const out: z.core.$ZodIssue[] = [];
+  for (const raw of issues) {
+    const issue = { ...raw, path: [...base, ...raw.path] } as z.core.$ZodIssue;
+    if (issue.code !== 'invalid_union' || !('errors' in issue) || issue.errors.length === 0) {
+      out.push(issue);
+      continue;
+    }
+    const fits = issue.errors.filter(
+      (branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0),
+    );
+    if (fits.length !== 1) out.push(issue);
+    else out.push(...unionBranches(fits[0]!, issue.path));
+  }
+  return out;
 }
 
 /**

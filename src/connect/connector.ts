@@ -47,6 +47,13 @@ export interface SourceConnectorDefinition<
    * which topics a pipeline's source feeds. Optional.
    */
   topicsWritten?(config: z.output<S>): string[] | undefined;
+  /**
+   * How a pipeline's `tests:` feed the source a file: the config keys, merged over the entry's own, that make it
+   * read `file.path` (named `file.name`, in the otherwise empty folder `file.dir`) once to its end, and nothing
+   * else. `scratch` is an empty folder for whatever else it keeps on disk. No I/O. Optional: a source without it
+   * cannot be given a file in `tests:`.
+   */
+  testInput?(file: { path: string; name: string; dir: string }, scratch: string): Record<string, unknown>;
   /** A fresh task instance; the runtime calls it once per task and per restart. */
   createTask(): SourceTask<T>;
 }
@@ -57,6 +64,18 @@ export interface SinkConnectorDefinition<
   T = z.output<S>,
 > extends ConnectorDefinitionBase<S, T> {
   kind: 'sink';
+  /**
+   * How a pipeline's `tests:` read back what the sink writes: the config keys, merged over the entry's own, that
+   * make it write its files under the empty folder `dir` (and nowhere else). No I/O. Optional: a sink without it
+   * cannot be named in a test's `expect_output`.
+   */
+  testOutput?(dir: string): Record<string, unknown>;
+  /**
+   * The fields of one line the sink wrote, by name, so that a failed `expect_output` names the fields that differ;
+   * `header` is the first line of the same file. Undefined when the line has no fields the sink can tell. Lines
+   * that are JSON objects are compared field by field without it. Optional.
+   */
+  outputFields?(line: string, header: string, config: z.output<S>): Record<string, unknown> | undefined;
   createTask(): SinkTask<T>;
 }
 

@@ -54,6 +54,13 @@ export function connectorCatalog(
       }
       return [];
     },
+    testable(name) {
+      const definition = find(name);
+      return {
+        input: definition?.kind === 'source' && definition.testInput !== undefined,
+        output: definition?.kind === 'sink' && definition.testOutput !== undefined,
+      };
+    },
     topicsWritten(name, config, topic) {
       if (topic) return [topic];
       const definition = find(name);

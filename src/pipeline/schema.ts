@@ -155,11 +155,55 @@ const expectedRecord = z
     message: 'an expected record needs value, value_contains or condition',
   });
 
-export const testSchema = z.strictObject({
-  name: z.string(),
-  input: z.record(z.string(), z.array(testRecord)),
-  expect: z.record(z.string(), z.array(expectedRecord)),
-});
+/** A file a source reads in a test, through its own parsing: given inline, or as a path. */
+const sourceInput = z
+  .strictObject({
+    content: z.string().optional().meta({ description: "The file's text, e.g. CSV rows under their header" }),
+    file: z
+      .string()
+      .optional()
+      .meta({ description: 'A file to read instead, relative to the pipeline file' }),
+    name: z.string().optional().meta({
+      description: "The file's name as the source sees it (default: the name of file, or the source's name)",
+    }),
+  })
+  .refine((i) => (i.content === undefined) !== (i.file === undefined), {
+    message: 'a source input needs content or file (one of them)',
+  });
+
+/** What a sink must have written: its output files' lines, in file-name order. */
+const expectedOutput = z
+  .strictObject({
+    lines: z.array(z.string()).optional().meta({
+      description: 'Every line written, in order (a CSV file its header first); nothing else may be there',
+    }),
+    contains: z.array(z.string()).optional().meta({
+      description: 'Lines that must each be among those written; others may be there too',
+    }),
+  })
+  .refine((o) => o.lines !== undefined || o.contains !== undefined, {
+    message: 'an expected output needs lines or contains',
+  });
+
+export const testSchema = z
+  .strictObject({
+    name: z.string(),
+    input: z.record(z.string(), z.union([z.array(testRecord), sourceInput])).meta({
+      description:
+        "By topic, the records fed to the streams; or by source name, a file the source reads with its own parsing (its records go to the source's topics)",
+    }),
+    expect: z
+      .record(z.string(), z.array(expectedRecord))
+      .default({})
+      .meta({ description: 'By topic, the records the streams (or a source given a file) must write there' }),
+    expect_output: z.record(z.string(), expectedOutput).optional().meta({
+      description:
+        'By sink name, the lines the sink must write (the real sink, run on what the streams wrote and the input)',
+    }),
+  })
+  .refine((t) => Object.keys(t.expect).length > 0 || t.expect_output !== undefined, {
+    message: 'a test needs expect (records by topic) or expect_output (lines by sink)',
+  });
 
 export const pipelineSchema = z.strictObject({
   name: z.string().optional(),
@@ -179,3 +223,6 @@ export type PipelineSpec = z.output<typeof pipelineSchema>;
 export type SourceSpec = z.output<typeof sourceSchema>;
 export type SinkSpec = z.output<typeof sinkSchema>;
 export type StreamSpec = z.output<typeof streamSchema>;
+export type TestSpec = z.output<typeof testSchema>;
+export type SourceInputSpec = z.output<typeof sourceInput>;
+export type ExpectedOutputSpec = z.output<typeof expectedOutput>;

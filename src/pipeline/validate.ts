@@ -22,6 +22,8 @@ export interface ConnectorCatalog {
     config: Record<string, unknown>,
     topic: string | undefined,
   ): string[] | undefined;
+  /** Whether a source can be given a file in `tests:` (input), and a sink read back (output). */
+  testable?(name: string): { input: boolean; output: boolean };
 }
 
 export interface ValidationResult {
@@ -113,7 +115,61 @@ export function validatePipeline(source: SourceFile, catalog: ConnectorCatalog):
     );
   }
 
+  checkTests(source, catalog, diagnostics, spec);
   return { spec: diagnostics.length === 0 ? spec : undefined, diagnostics };
+}
+
+/** A test's file inputs name sources that can take one, and its `expect_output` sinks that can be read back. */
+function checkTests(
+  source: SourceFile,
+  catalog: ConnectorCatalog,
+  diagnostics: Diagnostic[],
+  spec: PipelineSpec,
+): void {
+  const sources = spec.sources.map((s) => s.name);
+  const sinks = spec.sinks.map((s) => s.name);
+  spec.tests.forEach((test, i) => {
+    for (const [name, input] of Object.entries(test.input)) {
+      if (Array.isArray(input)) continue;
+      const path: Path = ['tests', i, 'input', name];
+      const entry = spec.sources.find((s) => s.name === name);
+      if (!entry) {
+        const near = suggest(name, sources);
+        diagnostics.push(
+          source.at(
+            path,
+            `no source is named "${name}"${near ? `; did you mean "${near}"?` : ''} (a file is given to a source by its name; a topic's input is a list of records)`,
+            { onKey: true, ...(near ? { suggestion: near } : {}) },
+          ),
+        );
+      } else if (catalog.testable && !catalog.testable(entry.connector).input) {
+        diagnostics.push(
+          source.at(path, `source "${name}" (connector ${entry.connector}) cannot be given a file in tests`, {
+            onKey: true,
+          }),
+        );
+      }
+    }
+    for (const name of Object.keys(test.expect_output ?? {})) {
+      const path: Path = ['tests', i, 'expect_output', name];
+      const entry = spec.sinks.find((s) => s.name === name);
+      if (!entry) {
+        const near = suggest(name, sinks);
+        diagnostics.push(
+          source.at(path, `no sink is named "${name}"${near ? `; did you mean "${near}"?` : ''}`, {
+            onKey: true,
+            ...(near ? { suggestion: near } : {}),
+          }),
+        );
+      } else if (catalog.testable && !catalog.testable(entry.connector).output) {
+        diagnostics.push(
+          source.at(path, `sink "${name}" (connector ${entry.connector}) cannot be read back in tests`, {
+            onKey: true,
+          }),
+        );
+      }
+    }
+  });
 }
 
 function raw(source: SourceFile, path: Path): unknown {

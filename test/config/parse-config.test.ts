@@ -41,6 +41,17 @@ describe('config › parseConfig', () => {
     }
   });
 
+  it('reports a union by the branch the input is meant for, not as "Invalid input"', () => {
+    const input = z.record(
+      z.string(),
+      z.union([z.array(z.strictObject({ value: z.number() })), z.strictObject({ content: z.string() })]),
+    );
+    expect(configIssues(input, { orders: [{ value: 'x' }], src: { content: 1 } })).toEqual([
+      { path: 'orders.0.value', message: 'Invalid input: expected number, received string' },
+      { path: 'src.content', message: 'Invalid input: expected string, received number' },
+    ]);
+  });
+
   it('suggests only close names', () => {
     expect(suggest('retention.m', ['retention.ms', 'segment.ms'])).toBe('retention.ms');
     expect(suggest('zzzzzz', ['retention.ms'])).toBeUndefined();

@@ -42,7 +42,7 @@ describe('pipeline › quickstart', () => {
   it('validates, passes its own tests, and runs to completion on the embedded log', () => {
     expect(sluice('validate', 'pipelines/quickstart.yaml').status).toBe(0);
     const tested = sluice('test', 'pipelines/quickstart.yaml');
-    expect(tested.stdout).toContain('1 passed, 0 failed');
+    expect(tested.stdout).toContain('2 passed, 0 failed');
 
     const run = sluice('run', 'pipelines/quickstart.yaml', '--json'); // until-done: true in the file
     expect(run.status, run.stderr).toBe(0);

@@ -35,7 +35,8 @@ export const commands: CommandEntry[] = [
     name: 'test',
     args: '<file>',
     options: true,
-    description: "run a pipeline's tests: block on the test driver (no log, no services)",
+    description:
+      "run a pipeline's tests: block on the test driver (no services; sources and sinks a case names run on a temporary log)",
     load: pipeline,
   },
   {

@@ -86,20 +86,23 @@ export function registerPipelineCommands(program: Command): void {
 
   program
     .command('test')
-    .description("run a pipeline's tests: block on the test driver (no log, no services)")
+    .description(
+      "run a pipeline's tests: block on the test driver (no services; sources and sinks a case names run on a temporary log)",
+    )
     .argument('<file>', 'pipeline YAML file')
     .option('--json', 'print results as JSON')
     .addHelpText('after', '\nExample:\n  sluice test pipelines/wordcount.yaml')
     .action(async (file: string, o: { json?: boolean }) => {
       let spec: Awaited<ReturnType<typeof loadOrExit>>['spec'];
+      let plugins: AnyConnectorDefinition[];
       try {
-        ({ spec } = await loadOrExit(file, o.json === true));
+        ({ spec, plugins } = await loadOrExit(file, o.json === true));
       } catch (err) {
         if (err instanceof PipelineInvalid) return;
         throw err;
       }
       const { runPipelineTests } = await import('../../pipeline/test-runner.js');
-      const results = await runPipelineTests(spec, file);
+      const results = await runPipelineTests(spec, file, { plugins });
       const failed = results.filter((r) => !r.passed);
       if (o.json) process.stdout.write(`${JSON.stringify({ results })}\n`);
       else {
