@@ -55,6 +55,11 @@ export interface PipelineRunOptions {
    * `--bootstrap-server` commands and Kafka tools can look at it. Ignored for a pipeline on `log.brokers`.
    */
   serve?: string;
+  /**
+   * How often a failed task is restarted automatically before it stays FAILED (the worker's
+   * `task.restart.max.attempts`, default 3). Pipeline tests use 0: their one input file would fail again.
+   */
+  taskRestartAttempts?: number;
 }
 
 /**
@@ -133,6 +138,9 @@ export class PipelineRun {
           'offset.flush.interval.ms': options.commitIntervalMs ?? 500,
           'key.converter.schemas.enable': false,
           'value.converter.schemas.enable': false,
+          ...(options.taskRestartAttempts !== undefined
+            ? { 'task.restart.max.attempts': options.taskRestartAttempts }
+            : {}),
         }),
       });
       run = new PipelineRun(spec, name, options, client, admin, worker);

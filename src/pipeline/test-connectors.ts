@@ -79,6 +79,7 @@ export class TestConnectors {
       file: this.file,
       plugins: this.plugins,
       commitIntervalMs: 50,
+      taskRestartAttempts: 0,
       logger: pino({ level: 'silent' }),
     });
     let failure: string | undefined;
