@@ -26,13 +26,25 @@ function readOnce(
 /** Reads `length` bytes at `position` into a new buffer; shorter only when the file ends first. */
 export async function readAt(fd: number, position: number, length: number): Promise<Buffer> {
   const buf = Buffer.allocUnsafe(length);
+  const done = await readInto(fd, buf, 0, length, position);
+  return done === length ? buf : buf.subarray(0, done);
+}
+
+/** Reads `length` bytes at `position` into `buf` at `offset`; returns how many, fewer only when the file ends. */
+export async function readInto(
+  fd: number,
+  buf: Buffer,
+  offset: number,
+  length: number,
+  position: number,
+): Promise<number> {
   let done = 0;
   while (done < length) {
-    const n = await readOnce(fd, buf, done, length - done, position + done);
+    const n = await readOnce(fd, buf, offset + done, length - done, position + done);
     if (n === 0) break;
     done += n;
   }
-  return done === length ? buf : buf.subarray(0, done);
+  return done;
 }
 
 /** Synchronous twin of {@link readAt}, for recovery and other cold paths that run before the log opens. */

@@ -5,14 +5,26 @@ import { BatchField, readInt64 } from './codec/batch-layout.js';
 import { batchProblem, decodeBatchRecords, RECORD_BATCH_OVERHEAD } from './codec/record-batch.js';
 import { type DamagedRegion, findResumePoint } from './damaged-batch.js';
 import { descriptors, type LazyFile } from './descriptor-cache.js';
-import { fdatasync, readAt, writeAtSync } from './fs-util.js';
+import { fdatasync, readAt, readInto, writeAtSync } from './fs-util.js';
 import { OffsetIndex } from './offset-index.js';
+import { ReadStops } from './read-stops.js';
 import { segmentPath } from './segment-files.js';
 import { TimeIndex } from './time-index.js';
 import type { LogRecord } from './types.js';
 
 /** Extra bytes read past `maxBytes`, so that the scan from an index entry to the wanted batch rarely needs a 2nd read. */
 const READ_SLACK = 64 * 1024;
+/** Where reads of each segment stopped (read-stops.ts). */
+const readStops = new ReadStops<Segment>();
+
+/** `held`, the bytes at `position`, followed by those up to `length` in all read from the file (fewer where it ends). */
+async function extend(fd: number, held: Buffer, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(length);
+  held.copy(buf);
+  const read = await readInto(fd, buf, held.length, length - held.length, position + held.length);
+  return held.length + read === length ? buf : buf.subarray(0, held.length + read);
+}
+
 /** Bytes of a batch header needed to know its base offset, length and last offset delta. */
 const OFFSETS_HEADER = 27;
 
@@ -186,13 +198,15 @@ export class Segment {
    */
   read(offset: number, maxBytes: number): Promise<Buffer | null> {
     const end = this.size;
-    const from = this.index.lookup(offset);
+    let from = this.index.lookup(offset);
+    const stopped = readStops.before(this, offset);
+    if (stopped !== undefined && stopped.position > from) from = stopped.position;
     if (from >= end) return Promise.resolve(null);
     return this.io(async (fd) => {
       let pos = from;
       /** Last offset of the batches walked past: a sound batch after damage must start above it. */
       let passed = this.baseOffset - 1;
-      let buf = await readAt(fd, pos, Math.min(end - pos, maxBytes + READ_SLACK));
+      let buf = await this.load(fd, pos, Math.min(end - pos, maxBytes + READ_SLACK));
       let at = 0;
       const skipDamage = async (problem: string): Promise<boolean> => {
         const damaged = pos + at;
@@ -201,7 +215,7 @@ export class Segment {
         pos = resume.position;
         at = 0;
         if (pos >= end) return false;
-        buf = await readAt(fd, pos, Math.min(end - pos, maxBytes + READ_SLACK));
+        buf = await this.load(fd, pos, Math.min(end - pos, maxBytes + READ_SLACK));
         return true;
       };
       // Walks to the batch holding `offset`.
@@ -210,7 +224,7 @@ export class Segment {
           pos += at;
           at = 0;
           if (pos >= end) return null;
-          buf = await readAt(fd, pos, Math.min(end - pos, maxBytes + READ_SLACK));
+          buf = await this.load(fd, pos, Math.min(end - pos, maxBytes + READ_SLACK));
           if (buf.length < OFFSETS_HEADER) return null;
         }
         const size = batchSize(buf, at);
@@ -222,9 +236,11 @@ export class Segment {
         const last = lastOffsetAt(buf, at);
         if (last >= offset) {
           if (at + size > buf.length) {
+            // The batch is bigger than the read: only the rest of it is read.
+            const held = buf.subarray(at);
             pos += at;
             at = 0;
-            buf = await readAt(fd, pos, Math.max(size, Math.min(end - pos, maxBytes + READ_SLACK)));
+            buf = await extend(fd, held, pos, Math.max(size, Math.min(end - pos, maxBytes + READ_SLACK)));
           }
           const problem = batchProblem(buf, at);
           if (problem === null) break;
@@ -235,15 +251,30 @@ export class Segment {
         at += size;
       }
       // The first batch is sound; later ones are returned up to `maxBytes` and the first that is not.
+      let last = at;
       let stop = at + batchSize(buf, at);
       while (stop + 12 <= buf.length) {
         const size = batchSize(buf, stop);
         if (size < RECORD_BATCH_OVERHEAD || stop + size > buf.length || stop + size - at > maxBytes) break;
         if (batchProblem(buf, stop) !== null) break;
+        last = stop;
         stop += size;
       }
+      readStops.add(this, {
+        offset: lastOffsetAt(buf, last) + 1,
+        position: pos + stop,
+        bytes: buf.subarray(stop),
+      });
       return buf.subarray(at, stop);
     });
+  }
+
+  /** The `length` bytes at `position` (fewer where the file ends), reusing those a read fetched ahead. */
+  private async load(fd: number, position: number, length: number): Promise<Buffer> {
+    const ahead = readStops.holding(this, position);
+    if (ahead === undefined) return readAt(fd, position, length);
+    const held = ahead.bytes.subarray(position - ahead.position);
+    return held.length >= length ? held.subarray(0, length) : extend(fd, held, position, length);
   }
 
   /** Where reading goes on after the damage at `position`, found once and then remembered. */
@@ -330,6 +361,7 @@ export class Segment {
 
   /** Cuts the `.log` at `position`, dropping index entries that point past it. Recovery only. */
   truncateTo(position: number): void {
+    readStops.forget(this);
     this.file.useSync((fd) => fs.ftruncateSync(fd, position));
     this.size = position;
     if (this.flushedSize > position) this.flushedSize = position;
@@ -339,6 +371,7 @@ export class Segment {
 
   /** Closes the descriptors once in-flight reads and fsyncs are done. */
   close(): void {
+    readStops.forget(this);
     this.closing = true;
     this.index.close();
     this.timeIndex.close();
@@ -347,6 +380,7 @@ export class Segment {
 
   /** Removes the segment's files (open descriptors keep serving in-flight reads) and closes it. */
   delete(): void {
+    readStops.forget(this);
     for (const ext of ['.log', '.index', '.timeindex', '.txnindex'] as const) {
       fs.rmSync(segmentPath(this.dir, this.baseOffset, ext), { force: true });
     }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeBatches, encodeRecordBatch } from '../../src/log/index.js';
 import { batchSize, lastOffsetAt, Segment } from '../../src/log/segment.js';
 import { records, tempDir } from './helpers.js';
@@ -89,6 +89,33 @@ describe('log › segment', () => {
     fill(segment, 2, 100, 4096);
     const one = await segment.read(0, 10);
     expect(batchesIn(one!)).toEqual([{ first: 0, last: 99 }]);
+  });
+
+  it('reads each byte about once as readers go on where they stopped, interleaved and seeking back', async () => {
+    // Batches of 1,000 records (about 14 KB) and a few small ones between, read 4 KB at a time: every batch is
+    // bigger than a fetch, and the index names a batch by its last offset, one batch before the one wanted.
+    for (let i = 0; i < 30; i++) fill(segment, 1, i % 3 === 2 ? 3 : 1000, 4096);
+    const expected = decodeBatches((await segment.read(0, 1 << 30))!, {}).map((r) => r.value!.toString());
+    const read = vi.spyOn(fs, 'read');
+    const bytesRead = () =>
+      read.mock.calls.reduce((sum, call) => sum + ((call as unknown[])[3] as number), 0);
+    const readers = [0, 0];
+    const seen: string[][] = [[], []];
+    for (let turn = 0; readers.some((next) => next < segment.nextOffset); turn++) {
+      const r = turn % 2;
+      if (readers[r]! >= segment.nextOffset) continue;
+      const got = decodeBatches((await segment.read(readers[r]!, 4096))!, { fromOffset: readers[r]! });
+      seen[r]!.push(...got.map((x) => x.value!.toString()));
+      readers[r] = got[got.length - 1]!.offset + 1;
+    }
+    expect(seen).toEqual([expected, expected]);
+    // Two readers, so twice the segment, and the first batch each read twice.
+    expect(bytesRead()).toBeLessThan(2.2 * segment.size);
+    // A reader that seeks back is served from the index as before.
+    const again = decodeBatches((await segment.read(1500, 4096))!, { fromOffset: 1500 });
+    expect(again[0]!.offset).toBe(1500);
+    expect(again[0]!.value!.toString()).toBe(expected[1500]);
+    read.mockRestore();
   });
 
   it('returns null past its last offset', async () => {
