@@ -42,6 +42,12 @@ function listing(): Command {
  * commander decides; anything else is a bug and keeps its stack.
  */
 export async function main(argv: string[]): Promise<void> {
+  // Output piped into a reader that stops early (`sluice consume t | head`) ends the command quietly, as a Unix
+  // tool ends, where writing on would throw EPIPE with a stack.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(0);
+  });
   const args = argv.slice(2);
   // `sluice help topics` is `sluice topics --help`.
   const named = args[0] === 'help' && args[1] !== undefined ? args[1] : args[0];

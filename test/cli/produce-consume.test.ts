@@ -83,6 +83,27 @@ describe('cli › produce and consume', { timeout: 90_000 }, () => {
     expect(empty).toMatchObject({ exitCode: 0, stdout: '' });
   });
 
+  it('ends quietly with exit 0 when the reader of its output stops early, as `| head -1` does', async () => {
+    const lines = Array.from({ length: 20_000 }, (_, i) => `line ${i}`).join('\n');
+    await runCli('topics', 'create', 't', '--log-dir', dir);
+    const produced = await sluice(['produce', 't', '--log-dir', dir], { input: `${lines}\n` });
+    expect(produced).toMatchObject({ code: 0, stderr: '' });
+    const run = spawnCli(['consume', 't', '--from-beginning', '--log-dir', dir]);
+    let first = '';
+    await new Promise<void>((resolve) => {
+      run.child.stdout!.once('data', (chunk: Buffer | string) => {
+        first = String(chunk).split('\n')[0]!;
+        run.child.stdout!.destroy();
+        resolve();
+      });
+    });
+    const { code, stderr } = await run.done;
+    expect(first).toBe('line 0');
+    expect(stderr).toBe('');
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
+  });
+
   it('starts at the first record at or after --from-time, given in ms or ISO', async () => {
     const log = await openLog(dir);
     await log.createTopic('clicks');
