@@ -48,6 +48,14 @@ export const commands: CommandEntry[] = [
     load: pipeline,
   },
   {
+    name: 'diff',
+    args: '<file>',
+    options: true,
+    description:
+      'show what an edit of a pipeline changes: replay the last records of its log through both versions, field by field',
+    load: () => import('./diff.js').then((m) => m.registerDiffCommand),
+  },
+  {
     name: 'topics',
     args: '',
     options: false,

@@ -119,9 +119,13 @@ export class TopologyTestDriver {
     this.#now += ms;
   }
 
-  /** Hands one encoded record to the pipelines reading `topic`; rethrows what a pipeline failed with. */
-  pipe(topic: string, record: SinkRecord): void {
-    this.write(topic, record);
+  /**
+   * Hands one encoded record to the pipelines reading `topic`; rethrows what a pipeline failed with. `offset` gives
+   * the record its offset in its partition (for a record replayed from a log, so that `$offset` and dead-letter
+   * headers name where it came from); by default it is the next offset of the partition.
+   */
+  pipe(topic: string, record: SinkRecord, offset?: number): void {
+    this.write(topic, record, offset);
     if (this.#autoCommit) this.topology.commit();
     this.#rethrow();
   }
@@ -157,10 +161,10 @@ export class TopologyTestDriver {
   private readonly lookup = (name: string) => this.topology.storeGroup(name);
   private readonly storeNames = () => this.topology.storeGroups().map((group) => group.name);
 
-  private write(topic: string, record: SinkRecord): void {
+  private write(topic: string, record: SinkRecord, at?: number): void {
     const partition = record.partition ?? this.partitionFor(record.key);
     const id = `${topic}:${partition}`;
-    const offset = this.#nextOffset.get(id) ?? 0;
+    const offset = at ?? this.#nextOffset.get(id) ?? 0;
     this.#nextOffset.set(id, offset + 1);
     let written = this.#written.get(topic);
     if (written === undefined) {
