@@ -336,6 +336,54 @@ describe('cli › diff', () => {
     expect(ended.code, ended.stderr).toBe(0);
   }, 180_000);
 
+  it('finds the old outputs in every partition of a keyed output topic', async () => {
+    const keyed = pipeline()
+      .replace(join(dir, 'log'), join(dir, 'keyed-log'))
+      .replace('streams:\n', 'topics:\n  orders-clean: { partitions: 3 }\nstreams:\n')
+      .replace(`      - map: '${MAP}'\n`, `      - map: '${MAP}'\n      - key: customer\n`);
+    const running = file('keyed.yaml', keyed);
+    const run = await runSluice(['run', running]);
+    expect(run.code, run.stderr).toBe(0);
+    const edited = file('keyed-edited.yaml', keyed.replace(FILTER, EDITED.filter).replace(MAP, EDITED.map));
+    const diff = await runSluice([
+      'diff',
+      edited,
+      '--from',
+      'orders-raw@-100',
+      '--against',
+      running,
+      '--json',
+    ]);
+    expect(diff.code, diff.stderr).toBe(0);
+    const report = JSON.parse(diff.stdout);
+    expect(report.summary).toEqual({ inputs: 6, unchanged: 2, changed: 2, dropped: 1, new: 1 });
+    expect(report.deployed).toEqual([{ topic: 'orders-clean', expected: 4, found: 4 }]);
+    // Each "before" is where the running pipeline put it: the partition of its key.
+    const at = report.records
+      .flatMap((r: { outputs: { at?: string; before?: { key: string } }[] }) => r.outputs)
+      .filter((o: { at?: string }) => o.at)
+      .map((o: { at: string; before: { key: string } }) => [o.before.key, o.at.replace(/@\d+$/, '')]);
+    expect(at).toHaveLength(3);
+    const partitions = new Set(at.map(([, where]: string[]) => where));
+    expect(partitions.size).toBeGreaterThan(1);
+    const consumed = await runSluice([
+      'consume',
+      'orders-clean',
+      '--from-beginning',
+      '--no-follow',
+      '--log-dir',
+      join(dir, 'keyed-log'),
+      '--property',
+      'print.partition=true',
+      '--property',
+      'print.key=true',
+    ]);
+    for (const [key, where] of at) {
+      const partition = where.split('-').pop();
+      expect(consumed.stdout).toContain(`Partition:${partition}\t"${key}"`);
+    }
+  }, 120_000);
+
   it('refuses a changed stateful stream, unless --skip-stateful leaves it out', async () => {
     const edited = file('edited-stateful.yaml', pipeline({ ...EDITED, sum: 'order_id' }));
     const refused = await runSluice(['diff', edited, '--from', 'orders-raw@-100', '--against', deployed]);
