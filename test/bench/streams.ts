@@ -11,7 +11,8 @@
  * - `plain loop (ceiling)`: the same count by a loop over the decoded lines in memory: no log, no operators.
  *
  * The input is written to the log first; each case then runs the compiled app (dist/) in a child process of its
- * own, so its peak RSS is the app's alone (not the bench's input, nor an earlier case's heap). `cpu s` is the CPU time the case used:
+ * own, so its peak RSS is the app's alone (not the bench's input, nor an earlier case's heap), with the V8 flag
+ * `sluice` runs with (`--heap-growing-percent=100`, docs/streams.md). `cpu s` is the CPU time the case used:
  * on a loaded machine it moves less than the wall time the rates are computed from.
  *
  * - `exactly_once`: the repartition case with one transaction per commit; the goal is at least 80% of the same
@@ -196,7 +197,8 @@ async function inChild(options: CaseOptions): Promise<Omit<Result, 'case'>> {
   const file = fileURLToPath(import.meta.url);
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--import', 'tsx', file, '--case', JSON.stringify(options)],
+    // The heap growth cap bin/sluice.js sets, as docs/streams.md tells apps to run.
+    ['--heap-growing-percent=100', '--import', 'tsx', file, '--case', JSON.stringify(options)],
     { maxBuffer: 1 << 20 },
   );
   return JSON.parse(stdout);
