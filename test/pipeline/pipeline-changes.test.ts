@@ -28,7 +28,7 @@ describe('pipeline › changes between two versions of a file', () => {
     const after = {
       ...structuredClone(base),
       sources: [{ name: 'in', connector: 'csv', topic: 'raw', config: { 'poll.ms': 5, 'input.path': 'a' } }],
-      tests: [{ name: 't', input: {}, expect: {} }],
+      tests: [{ name: 't', input: { raw: [{ value: { ok: false } }] }, expect: { clean: [] } }],
     };
     const c = pipelineChanges(spec(base), spec(after));
     expect(nothingChanged(c)).toBe(true);
