@@ -213,6 +213,7 @@ export {
 } from './group/index.js';
 export type {
   CleanupPolicy,
+  CompressionType,
   EncodeBatchOptions,
   LogOptions,
   RecordBatchHeader,
@@ -222,6 +223,8 @@ export type {
 // Log: the segment storage engine, RecordBatch v2 codec and Kafka's default partitioner
 export {
   batchSizeAt,
+  COMPRESSION_TYPES,
+  Compression,
   crc32c,
   DefaultPartitioner,
   decodeBatches,

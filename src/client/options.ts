@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseConfig } from '../config/index.js';
+import { COMPRESSION_TYPES } from '../log/codec/compression.js';
 import type { ConsumerOptions } from './consumer.js';
 import type { ProducerOptions } from './producer.js';
 import type { Serde } from './serde.js';
@@ -21,6 +22,7 @@ const producerSchema = z.strictObject({
     .positive()
     .default(32 * 1024 * 1024),
   acks: z.union([z.literal(0), z.literal(1), z.literal(-1), z.literal('all')]).default(1),
+  'compression.type': z.enum(COMPRESSION_TYPES).default('none'),
   'allow.auto.create.topics': z.boolean().default(true),
   'client.id': z.string().default('sluice'),
   keySerde: serde.optional(),

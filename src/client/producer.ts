@@ -1,3 +1,4 @@
+import type { CompressionType } from '../log/codec/compression.js';
 import type { Acks } from '../log/types.js';
 import type { ProducerRecord, RecordMetadata, TopicPartitionOffset } from './records.js';
 import type { Bytes, Serde } from './serde.js';
@@ -18,6 +19,11 @@ export interface ProducerOptions<K = Bytes, V = Bytes> {
   'buffer.memory'?: number;
   /** `0`: do not wait for the log; `1`: appended; `'all'`/`-1`: durable (fsynced, or acknowledged by all replicas). Default 1. */
   acks?: Acks;
+  /**
+   * The codec of the batches this producer writes: `none`, `gzip`, `snappy`, `lz4` or `zstd`. Default `none`. A
+   * topic whose `compression.type` is not `producer` stores its batches in its own codec whatever this says.
+   */
+  'compression.type'?: CompressionType;
   /** Create a topic on first send when it does not exist (when the log or broker allows it). Default true. */
   'allow.auto.create.topics'?: boolean;
   /** Names this client in logs and group descriptions. Default `sluice`. */

@@ -1,14 +1,13 @@
 import { CorruptRecordError, InvalidRecordError, RecordTooLargeError, SluiceError } from '../errors.js';
-import { Attribute, BatchField, Compression, writeInt64 } from './codec/batch-layout.js';
+import { Attribute, BatchField, writeInt64 } from './codec/batch-layout.js';
 import { incomingBatchProblem } from './codec/batch-validator.js';
+import { codecName, isKnownCodec } from './codec/compression.js';
 import { crc32c } from './codec/crc32c.js';
 import { stampBaseOffset, verifyBatch } from './codec/record-batch.js';
 
-const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
-
 /**
  * Checks client-built RecordBatch v2 bytes (as a Produce request carries them) and stamps their base offsets in
- * place, the first at `firstOffset`. Every batch must be whole, at most `maxBatchBytes`, of magic 2, uncompressed or gzip, and
+ * place, the first at `firstOffset`. Every batch must be whole, at most `maxBatchBytes`, of magic 2, uncompressed or in one of Kafka's codecs, and
  * with a valid CRC, and its header and records must agree as Kafka's LogValidator requires (codec/batch-validator.ts);
  * the log, not the client, assigns the offsets. The CRC does not cover the base offset, so stamping keeps it
  * valid. Throws before anything is
@@ -42,11 +41,11 @@ export function stampIncomingBatches(
     if (size > maxBatchBytes) throw new RecordTooLargeError(size, maxBatchBytes, topic);
     verifyBatch(batches, at, where);
     const codec = batches.readInt16BE(at + BatchField.Attributes) & Attribute.CompressionMask;
-    if (codec !== Compression.None && codec !== Compression.Gzip) {
+    if (!isKnownCodec(codec)) {
       // Stored, it would stop every reader of the log at this batch.
       throw new SluiceError(
         'UNSUPPORTED_COMPRESSION_TYPE',
-        `${where}: the batch at byte ${at} is compressed with ${CODEC_NAMES[codec] ?? `codec ${codec}`}, which the log cannot read; use gzip or no compression`,
+        `${where}: the batch at byte ${at} is compressed with ${codecName(codec)}, which is none of Kafka's codecs; use none, gzip, snappy, lz4 or zstd`,
       );
     }
     const problem = incomingBatchProblem(batches, at, size);

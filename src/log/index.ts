@@ -1,12 +1,15 @@
 // The public face of src/log: the segment log, its codecs and its partitioner.
 
+// Codec: RecordBatch v2, CRC-32C, varints, record compression
+export type { CompressionType } from './codec/compression.js';
+export { COMPRESSION_TYPES, compressRecords, decompressRecords } from './codec/compression.js';
 export { ControlType, encodeControlBatch, isControlBatch, readControlType } from './codec/control-record.js';
-// Codec: RecordBatch v2, CRC-32C, varints
 export { crc32c } from './codec/crc32c.js';
 export type { EncodeBatchOptions, RecordBatchHeader } from './codec/record-batch.js';
 export {
   batchProblem,
   batchSizeAt,
+  Compression,
   decodeBatches,
   decodeBatchRecords,
   encodeRecordBatch,

@@ -184,9 +184,9 @@ export class Log {
       // Checked again right before the write, with no await between: a fencing or an ending transaction since
       // the registration must not let this batch in after its markers.
       this.transactions.checkAppend(producer, topic, partition);
-      return p.append(records, options.acks, producer);
+      return p.append(records, options.acks, producer, options.compression);
     }
-    return p.append(records, options?.acks);
+    return p.append(records, options?.acks, undefined, options?.compression);
   }
 
   /**

@@ -7,6 +7,7 @@ import { GroupCommit } from './group-commit.js';
 import { stampIncomingBatches } from './incoming-batches.js';
 import { type CleanResult, cleanPartition } from './log-cleaner.js';
 import type { OpenState, PartitionContext, PartitionRead, PartitionReadOptions } from './partition-state.js';
+import { needsRecompressing, recompressBatches, storedCodec } from './recompress-batches.js';
 import { segmentsToDelete } from './retention.js';
 import { offsetAfter, Segment } from './segment.js';
 import { SegmentList, shouldRoll } from './segment-list.js';
@@ -14,7 +15,7 @@ import { loadPartitionDir, type OffsetGap } from './segment-loader.js';
 import { PartitionTxnWriter } from './txn/partition-txn-writer.js';
 import type { PartitionTxns } from './txn/partition-txns.js';
 import { batchesBefore } from './txn/read-committed.js';
-import type { Acks, AppendRecord, AppendResult, TopicConfig } from './types.js';
+import type { Acks, AppendRecord, AppendResult, CompressionType, TopicConfig } from './types.js';
 
 /** Kafka's default fetch size per partition. */
 const DEFAULT_MAX_BYTES = 1024 * 1024;
@@ -160,11 +161,15 @@ export class PartitionLog {
     return this.segments.bytes;
   }
 
-  /** Encodes `records` into one batch and appends it. */
+  /**
+   * Encodes `records` into one batch and appends it, in the producer's codec `compression` unless the topic's
+   * `compression.type` names another.
+   */
   append(
     records: readonly AppendRecord[],
     acks: Acks | undefined,
     transaction?: { producerId: number; producerEpoch: number },
+    compression: CompressionType = 'none',
   ): Promise<AppendResult> {
     this.ensureOpen();
     const config = this.ctx.config();
@@ -182,6 +187,7 @@ export class PartitionLog {
       transactional: transaction !== undefined,
       control: false,
       logAppendTime,
+      compression: storedCodec(config['compression.type'], compression),
       reuseBuffer: true, // written out below, synchronously, and not kept
     });
     if (batch.length > config['max.message.bytes']) {
@@ -194,7 +200,10 @@ export class PartitionLog {
     return this.acknowledge(result, acks, config);
   }
 
-  /** Verifies client-built batches, stamps their base offsets in place, and appends them as they are. */
+  /**
+   * Verifies client-built batches, stamps their base offsets in place, and appends them as they are, or encoded
+   * again in the topic's codec when its `compression.type` is not `producer` (recompress-batches.ts).
+   */
   appendBatches(batches: Buffer, acks: Acks | undefined): Promise<AppendResult> {
     this.ensureOpen();
     const config = this.ctx.config();
@@ -205,6 +214,11 @@ export class PartitionLog {
     const stamped = stampIncomingBatches(batches, baseOffset, limit, this.topic, this.partition, appendTime);
     const result = { baseOffset, lastOffset: stamped.nextOffset - 1, logAppendTime: appendTime };
     if (batches.length === 0) return Promise.resolve(result);
+    const topicCodec = config['compression.type'];
+    if (topicCodec !== 'producer') {
+      const codec = storedCodec(topicCodec, 'none');
+      if (needsRecompressing(batches, codec)) batches = recompressBatches(batches, codec, limit, this.topic);
+    }
     this.write(batches, stamped.records, config, now);
     return this.acknowledge(result, acks, config);
   }

@@ -65,6 +65,12 @@ export const topicConfigSchema = z.strictObject({
     .enum(['CreateTime', 'LogAppendTime'])
     .default('CreateTime')
     .describe('CreateTime keeps the producer timestamp; LogAppendTime stamps the time of the append.'),
+  'compression.type': z
+    .enum(['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'])
+    .default('producer')
+    .describe(
+      '"producer" keeps the codec each batch came in; another value stores every batch in that codec, recompressing those sent otherwise.',
+    ),
   'flush.messages': long(1)
     .default(NEVER)
     .describe(

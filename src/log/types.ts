@@ -6,6 +6,16 @@
  * practice, which keeps the hot path free of bigint arithmetic. Timestamps are milliseconds since the epoch.
  */
 
+import type { CompressionType } from './codec/compression.js';
+
+export type { CompressionType };
+
+/**
+ * A topic's `compression.type`, with Kafka's values: `producer` keeps what each producer sent, `uncompressed`
+ * stores batches without compression, and a codec name stores them in that codec.
+ */
+export type TopicCompressionType = 'producer' | 'uncompressed' | Exclude<CompressionType, 'none'>;
+
 /** `0`: resolve once handed to the log; `1`: once written to the page cache; `-1`/`'all'`: once fsynced. */
 export type Acks = 0 | 1 | -1 | 'all';
 
@@ -35,6 +45,10 @@ export interface LogRecord {
 export interface AppendOptions {
   /** Durability of this append; defaults to the topic's `flush.*` policy with acks=1. */
   acks?: Acks;
+  /**
+   * The codec the producer asks for (default none); the topic's `compression.type`, unless `producer`, overrides it.
+   */
+  compression?: CompressionType;
   /**
    * Append as part of this producer's open transaction (ids from `Log.initTransactions`): the batch is marked
    * transactional, and read_committed readers see it only once `Log.endTransaction` commits.
@@ -96,6 +110,8 @@ export interface TopicConfig {
   'min.cleanable.dirty.ratio': number;
   'max.message.bytes': number;
   'message.timestamp.type': 'CreateTime' | 'LogAppendTime';
+  /** `producer` keeps the codec each batch came in; any other value is the codec the topic stores batches in. */
+  'compression.type': TopicCompressionType;
   /** fsync after this many records (Long.MAX = never); sluice on one node offers fsync instead of replication. */
   'flush.messages': number;
   'flush.ms': number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CorruptRecordError, RecordTooLargeError } from '../../src/errors.js';
+import { CorruptRecordError, InvalidRecordError, RecordTooLargeError } from '../../src/errors.js';
 import { stampIncomingBatches } from '../../src/log/incoming-batches.js';
-import { crc32c, encodeRecordBatch, verifyBatch } from '../../src/log/index.js';
+import { Compression, crc32c, decodeBatches, encodeRecordBatch, verifyBatch } from '../../src/log/index.js';
 import { records } from './helpers.js';
 
 describe('log › incoming batches', () => {
@@ -37,14 +37,15 @@ describe('log › incoming batches', () => {
     expect(() => stampIncomingBatches(batch, 0, 50, 't', 0, -1)).toThrowError(RecordTooLargeError);
   });
 
-  it('refuses a batch in a codec the log cannot read, though its CRC is valid', () => {
+  it('accepts batches in every codec and refuses unknown codec ids, though their CRC is valid', () => {
     const good = encodeRecordBatch(records(2), {});
-    for (const [codec, name] of [
-      [2, 'snappy'],
-      [3, 'lz4'],
-      [4, 'zstd'],
-      [6, 'codec 6'],
-    ] as const) {
+    for (const codec of [Compression.Gzip, Compression.Snappy, Compression.Lz4, Compression.Zstd]) {
+      const batch = encodeRecordBatch(records(3), { compression: codec });
+      const both = Buffer.concat([good, batch]);
+      expect(stampIncomingBatches(both, 40, 1 << 20, 't', 3, -1)).toEqual({ nextOffset: 45, records: 5 });
+      expect(decodeBatches(both).map((r) => r.offset)).toEqual([40, 41, 42, 43, 44]);
+    }
+    for (const codec of [5, 6, 7]) {
       const batch = encodeRecordBatch(records(2), {});
       batch.writeInt16BE(batch.readInt16BE(21) | codec, 21);
       batch.writeUInt32BE(crc32c(batch, 21, batch.length), 17);
@@ -57,8 +58,25 @@ describe('log › incoming batches', () => {
       }
       expect(thrown).toMatchObject({
         code: 'UNSUPPORTED_COMPRESSION_TYPE',
-        message: `t-3: the batch at byte ${good.length} is compressed with ${name}, which the log cannot read; use gzip or no compression`,
+        message: `t-3: the batch at byte ${good.length} is compressed with codec ${codec}, which is none of Kafka's codecs; use none, gzip, snappy, lz4 or zstd`,
       });
+    }
+  });
+
+  it('refuses compressed records that do not decompress or disagree with the header', () => {
+    for (const codec of [Compression.Gzip, Compression.Snappy, Compression.Lz4, Compression.Zstd]) {
+      const batch = encodeRecordBatch(records(3), { compression: codec });
+      const mangled = Buffer.from(batch);
+      for (let i = 61 + 4; i < mangled.length; i += 3) mangled[i] ^= 0x5a;
+      mangled.writeUInt32BE(crc32c(mangled, 21, mangled.length), 17);
+      expect(() => stampIncomingBatches(mangled, 0, 1 << 20, 't', 0, -1)).toThrowError(InvalidRecordError);
+      const miscounted = Buffer.from(batch);
+      miscounted.writeInt32BE(2, 57); // record count 2 of 3
+      miscounted.writeInt32BE(1, 23);
+      miscounted.writeUInt32BE(crc32c(miscounted, 21, miscounted.length), 17);
+      expect(() => stampIncomingBatches(miscounted, 0, 1 << 20, 't', 0, -1)).toThrowError(
+        /follow the last of the batch's 2 records/,
+      );
     }
   });
 });

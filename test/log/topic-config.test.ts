@@ -19,6 +19,7 @@ describe('log › topic config', () => {
       'min.cleanable.dirty.ratio': 0.5,
       'max.message.bytes': 1048588,
       'message.timestamp.type': 'CreateTime',
+      'compression.type': 'producer',
       'flush.messages': NEVER,
       'flush.ms': NEVER,
     });

@@ -14,13 +14,16 @@ export class EmbeddedProducer<K, V> extends BatchingProducer<K, V> {
     onClose: (producer: EmbeddedProducer<K, V>) => void = () => {},
   ) {
     const acks = options.acks;
+    const compression = options['compression.type'];
     const id = options['transactional.id'];
-    const transactions = id === undefined ? undefined : new EmbeddedTransactions(context, id, acks);
+    const transactions =
+      id === undefined ? undefined : new EmbeddedTransactions(context, id, acks, compression);
     super(
       {
         append: transactions
           ? (topic, partition, records) => transactions.append(topic, partition, records)
-          : (topic, partition, records) => context.log.append(topic, partition, records, { acks }),
+          : (topic, partition, records) =>
+              context.log.append(topic, partition, records, { acks, compression }),
         partitionsOf: (topic, autoCreate) => context.partitionsOf(topic, autoCreate),
         partitionForKey: (key, partitions) => context.settings.partitioner(key, partitions),
         // The log writes an append synchronously and only then waits for its fsync (acks=all). A transactional

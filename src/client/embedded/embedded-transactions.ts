@@ -1,5 +1,11 @@
 import { ClientStateError, ConfigError, TransactionError } from '../../errors.js';
-import type { Acks, AppendRecord, AppendResult, TransactionalProducer } from '../../log/types.js';
+import type {
+  Acks,
+  AppendRecord,
+  AppendResult,
+  CompressionType,
+  TransactionalProducer,
+} from '../../log/types.js';
 import type { Producer, TopicMessages, Transaction } from '../producer.js';
 import type { ProducerRecord, RecordMetadata, TopicPartitionOffset } from '../records.js';
 import type { ClientContext } from './client-context.js';
@@ -17,6 +23,7 @@ export class EmbeddedTransactions {
     private readonly context: ClientContext,
     readonly transactionalId: string,
     private readonly acks: Acks,
+    private readonly compression: CompressionType = 'none',
   ) {}
 
   /** Appends one sealed batch of the open transaction. */
@@ -32,6 +39,7 @@ export class EmbeddedTransactions {
     try {
       return await this.context.log.append(topic, partition, records, {
         acks: this.acks,
+        compression: this.compression,
         transaction: await this.identity(),
       });
     } catch (error) {

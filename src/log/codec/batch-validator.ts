@@ -5,12 +5,12 @@
  * offsets no record has, or become unreadable at that batch.
  *
  * - recordCount ≥ 1 and lastOffsetDelta = recordCount − 1;
- * - records (after decompressing gzip) are exactly recordCount, each with offsetDelta equal to its index, and each
+ * - records (after decompressing them, whatever the codec) are exactly recordCount, each with offsetDelta equal to its index, and each
  *   record's length covers exactly its fields; the last ends where the batch ends;
  * - no control batch: only the log writes commit and abort markers.
  */
-import { gunzipSync } from 'node:zlib';
 import { Attribute, BatchField, Compression } from './batch-layout.js';
+import { codecName, decompressRecords, isKnownCodec } from './compression.js';
 import { type Cursor, readVarint, readVarlong } from './varint.js';
 
 const cursor: Cursor = { pos: 0 };
@@ -52,8 +52,9 @@ function recordsProblem(data: Uint8Array, pos: number, end: number, count: numbe
 }
 
 /**
- * Why the whole, CRC-checked batch at `at` (of `size` bytes) must not be appended, or null when it may. Codecs
- * other than none and gzip are not opened: their records are left to the reader, which names the codec.
+ * Why the whole, CRC-checked batch at `at` (of `size` bytes) must not be appended, or null when it may. Compressed
+ * records are decompressed and checked as plain ones are: data that does not decompress is refused here, not left
+ * for a reader to stop at. The caller refuses unassigned codec ids (5-7) before this.
  */
 export function incomingBatchProblem(buf: Buffer, at: number, size: number): string | null {
   const attributes = buf.readInt16BE(at + BatchField.Attributes);
@@ -65,21 +66,19 @@ export function incomingBatchProblem(buf: Buffer, at: number, size: number): str
     return `last offset delta ${lastOffsetDelta} does not match the record count ${count} (it must be ${count - 1})`;
   }
   const codec = attributes & Attribute.CompressionMask;
+  if (!isKnownCodec(codec)) return `its records are compressed with unknown ${codecName(codec)}`;
   const start = at + BatchField.Records;
   try {
     if (codec === Compression.None) return recordsProblem(buf, start, at + size, count);
-    if (codec === Compression.Gzip) {
-      let data: Buffer;
-      try {
-        data = gunzipSync(buf.subarray(start, at + size));
-      } catch {
-        return 'its gzip records do not decompress';
-      }
-      return recordsProblem(data, 0, data.length, count);
+    let data: Buffer;
+    try {
+      data = decompressRecords(codec, buf.subarray(start, at + size));
+    } catch (err) {
+      return `its ${codecName(codec)} records do not decompress (${(err as Error).message})`;
     }
+    return recordsProblem(data, 0, data.length, count);
   } catch (err) {
     // A varint running past the data.
     return `its records do not parse: ${(err as Error).message}`;
   }
-  return null;
 }

@@ -4,16 +4,15 @@
  * headerKey). The only objects made per record are the record itself and, when it has headers, its header list
  * (records without share one frozen empty list).
  */
-import { gunzipSync } from 'node:zlib';
-import { CorruptRecordError, SluiceError } from '../../errors.js';
+import { CorruptRecordError } from '../../errors.js';
 import type { Header, LogRecord } from '../types.js';
 import { batchSizeAt, verifyBatch } from './batch-header.js';
 import { Attribute, BatchField, BatchLimits, Compression, readInt64 } from './batch-layout.js';
 import { bufferView } from './buffer-view.js';
+import { codecName, decompressRecords, isKnownCodec, unsupportedCodecError } from './compression.js';
 import { type Cursor, readVarint, readVarlong } from './varint.js';
 
 const cursor: Cursor = { pos: 0 };
-const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 /** Shared by every record without headers (most of them); frozen, so a reader that tries to add to it fails loudly. */
 const NO_HEADERS: Header[] = Object.freeze([]) as unknown as Header[];
 
@@ -140,8 +139,9 @@ function decodeRecords(
 
 /**
  * Appends the records of the batch at `position` with offset >= `fromOffset` to `out`. The batch must be whole
- * (check it with `verifyBatch` when it comes from an untrusted place). gzip batches are decompressed; snappy, lz4 and
- * zstd throw a {@link SluiceError} with code `UNSUPPORTED_COMPRESSION_TYPE`.
+ * (check it with `verifyBatch` when it comes from an untrusted place). gzip, snappy, lz4 and zstd records are
+ * decompressed (compression.ts); an unassigned codec id (5-7) throws a SluiceError with code
+ * `UNSUPPORTED_COMPRESSION_TYPE`, and records that do not decompress a {@link CorruptRecordError}.
  */
 export function decodeBatchRecords(buf: Buffer, position: number, out: LogRecord[], fromOffset = 0): void {
   const size = batchSizeAt(buf, position);
@@ -159,22 +159,18 @@ export function decodeBatchRecords(buf: Buffer, position: number, out: LogRecord
   const end = position + size;
   if (codec === Compression.None) {
     decodeRecords(buf, start, end, count, baseOffset, baseTimestamp, fixedTimestamp, out, fromOffset);
-  } else if (codec === Compression.Gzip) {
+  } else {
+    if (!isKnownCodec(codec)) throw unsupportedCodecError(codec, `record batch at position ${position}`);
     let data: Buffer;
     try {
-      data = gunzipSync(buf.subarray(start, end));
+      data = decompressRecords(codec, buf.subarray(start, end));
     } catch (cause) {
-      throw new CorruptRecordError(`gzip records of the batch at position ${position} do not decompress`, {
-        position,
-        cause,
-      });
+      throw new CorruptRecordError(
+        `${codecName(codec)} records of the batch at position ${position} do not decompress: ${(cause as Error).message}`,
+        { position, cause },
+      );
     }
     decodeRecords(data, 0, data.length, count, baseOffset, baseTimestamp, fixedTimestamp, out, fromOffset);
-  } else {
-    throw new SluiceError(
-      'UNSUPPORTED_COMPRESSION_TYPE',
-      `record batch at position ${position} is compressed with ${CODEC_NAMES[codec] ?? `codec ${codec}`}, which sluice does not support; have the producer use gzip or no compression`,
-    );
   }
 }
 

@@ -1,11 +1,13 @@
 /**
  * Encodes records into one RecordBatch v2 (grammar in record-batch.ts): one pass to size every record, one
  * `Buffer.allocUnsafe` for the whole batch, one pass writing into it, one CRC-32C. Nothing else is allocated per
- * record, which is what lets the log append millions of records a second.
+ * record, which is what lets the log append millions of records a second. A compressed batch is encoded so, then
+ * its records section is compressed into a second buffer (compression.ts).
  */
 import { BadInputError } from '../../errors.js';
 import type { AppendRecord, Header } from '../types.js';
-import { Attribute, BatchField, BatchLimits, writeInt64 } from './batch-layout.js';
+import { Attribute, BatchField, BatchLimits, Compression, writeInt64 } from './batch-layout.js';
+import { compressRecords } from './compression.js';
 import { crc32c } from './crc32c.js';
 import { varintSize, varlongSize, writeVarint, writeVarlong } from './varint.js';
 
@@ -28,6 +30,8 @@ export interface EncodeBatchOptions {
   logAppendTime?: boolean;
   /** Default -1 (the leader epoch is unknown to a producer). */
   partitionLeaderEpoch?: number;
+  /** The codec of the records section (default none). */
+  compression?: Compression;
   /**
    * Encode into a buffer shared by every call that sets this: the result is valid only until the next such call.
    * For a caller that writes the batch out before anything else can encode (the log's synchronous append), it
@@ -97,7 +101,8 @@ function writeHeaders(out: Buffer, pos: number, headers: readonly Header[]): num
 }
 
 /**
- * Encodes `records` as one uncompressed RecordBatch v2 whose first record has offset `options.baseOffset`.
+ * Encodes `records` as one RecordBatch v2, compressed per `options.compression`, whose first record has offset
+ * `options.baseOffset`.
  * The base timestamp is the first record's (as Kafka's producer writes it), the max timestamp the largest.
  * Throws {@link BadInputError} for an empty list: Kafka has no use for a batch without records.
  */
@@ -128,8 +133,11 @@ export function encodeRecordBatch(
     total += varintSize(body) + body;
   }
 
-  const out =
-    options.reuseBuffer && total <= SHARED_MAX_BYTES ? sharedBuffer(total) : Buffer.allocUnsafe(total);
+  const compression = options.compression ?? Compression.None;
+  // A compressed batch is written out of a second buffer, so the plain one is scratch that can be shared.
+  const shareable = options.reuseBuffer || compression !== Compression.None;
+  const plain = shareable && total <= SHARED_MAX_BYTES ? sharedBuffer(total) : Buffer.allocUnsafe(total);
+  let out = plain;
   let pos = BatchField.Records as number;
   for (let i = 0; i < count; i++) {
     const record = records[i];
@@ -158,7 +166,13 @@ export function encodeRecordBatch(
     else pos = writeHeaders(out, pos, headers);
   }
 
-  let attributes = 0;
+  let attributes = compression;
+  if (compression !== Compression.None) {
+    const records = compressRecords(compression, plain.subarray(BatchField.Records));
+    out = Buffer.allocUnsafe(BatchField.Records + records.length);
+    out.set(records, BatchField.Records);
+    total = out.length;
+  }
   if (options.logAppendTime) {
     attributes |= Attribute.LogAppendTime;
     maxTimestamp = now;

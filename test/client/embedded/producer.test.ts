@@ -92,6 +92,40 @@ describe('client › embedded › producer', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('writes batches in the compression.type it is given, unless the topic names its own codec', async () => {
+    const dir = tempDir();
+    const log = await openLog(dir);
+    const client = embeddedClient(log);
+    const value = Buffer.alloc(2_000, 'compressible ');
+    const codecOfBatches = async (topic: string) => {
+      const read = await log.read(topic, 0, 0);
+      const codecs: number[] = [];
+      for (let at = 0; at < read.records.length; at += 12 + read.records.readInt32BE(at + 8)) {
+        codecs.push(read.records.readInt16BE(at + 21) & 0x07);
+      }
+      return codecs;
+    };
+    for (const [index, type] of (['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const).entries()) {
+      const producer = client.producer({ 'compression.type': type, 'linger.ms': 0 });
+      await producer.send(type, [{ value }, { value, key: Buffer.from('k') }]);
+      await producer.close();
+      expect(await codecOfBatches(type)).toEqual([index]);
+      const read = await log.readRecords(type, 0, 0);
+      expect(read.records.map((r) => r.value)).toEqual([value, value]);
+    }
+    await log.createTopic('forced', { partitions: 1, config: { 'compression.type': 'zstd' } });
+    const gzip = client.producer({ 'compression.type': 'gzip', 'linger.ms': 0 });
+    await gzip.send('forced', [{ value }]);
+    await gzip.close();
+    expect(await codecOfBatches('forced')).toEqual([4]);
+    expect(() => client.producer({ 'compression.type': 'brotli' as never })).toThrowError(
+      /compression\.type/,
+    );
+    await client.close();
+    await log.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it("places keyed records with the log's partitioner and keyless ones on one partition per batch", async () => {
     const log = new MemoryLog();
     await log.createTopic('t', { partitions: 5 });

@@ -366,7 +366,7 @@ describe('log › codec › record batch › corrupt input', () => {
     expect(caught(() => readBatchHeader(batch(), 40))).toBeInstanceOf(CorruptRecordError);
   });
 
-  it('decompresses gzip records and names the codec it cannot decompress', () => {
+  it('decompresses gzip records, names the codec whose records do not decompress, and refuses unknown codecs', () => {
     const plain = encodeRecordBatch([{ value: Buffer.from('zipped') }], { now: 1 });
     const records = gzipSync(plain.subarray(61));
     const gz = Buffer.concat([plain.subarray(0, 61), records]);
@@ -378,11 +378,19 @@ describe('log › codec › record batch › corrupt input', () => {
       [3, 'lz4'],
       [4, 'zstd'],
     ] as const) {
+      gz.writeInt16BE(codec, 21); // gzip bytes under another codec's id
+      const error = caught(() => decodeBatches(gz));
+      expect(error).toBeInstanceOf(CorruptRecordError);
+      expect((error as Error).message).toContain(
+        `${name} records of the batch at position 0 do not decompress`,
+      );
+    }
+    for (const codec of [5, 6, 7]) {
       gz.writeInt16BE(codec, 21);
       const error = caught(() => decodeBatches(gz));
       expect(error).toBeInstanceOf(SluiceError);
       expect((error as SluiceError).code).toBe('UNSUPPORTED_COMPRESSION_TYPE');
-      expect((error as Error).message).toContain(name);
+      expect((error as Error).message).toContain(`codec ${codec}`);
     }
   });
 });
