@@ -56,7 +56,8 @@ describe('broker › server › ApiVersions', () => {
     });
     expect(res.errorCode).toBe(0);
     const produce = res.apiKeys.find((k: Any) => k.apiKey === 0);
-    expect(produce).toEqual({ apiKey: 0, minVersion: 3, maxVersion: 9 });
+    // Listed from v0, as Kafka 4.0 does, so that librdkafka enables its codecs (KAFKA-18659).
+    expect(produce).toEqual({ apiKey: 0, minVersion: 0, maxVersion: 9 });
     expect(res.apiKeys.map((k: Any) => k.apiKey)).toEqual([
       0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 32, 33, 37, 42,
     ]);
@@ -111,6 +112,21 @@ describe('broker › server › framing', () => {
     const frame = WireClient.frame(3, 1, { topics: null }, 1);
     frame.writeInt16BE(99, 6);
     await expectClosed(frame);
+  });
+
+  it('closes a connection that sends Produce v0-v2, which ApiVersions lists but the broker does not serve', async () => {
+    for (const version of [0, 1, 2]) {
+      client.close();
+      client = await WireClient.connect(broker.address.port);
+      const frame = WireClient.frame(
+        0,
+        3,
+        { transactionalId: null, acks: 1, timeoutMs: 1000, topicData: [] },
+        1,
+      );
+      frame.writeInt16BE(version, 6);
+      await expectClosed(frame);
+    }
   });
 
   it('closes a connection whose request body is truncated', async () => {
