@@ -1,4 +1,5 @@
 import type { Producer as KafkaJsProducer } from 'kafkajs';
+import { COMPRESSION_TYPES } from '../../log/index.js';
 import type { AppendRecord, AppendResult, Header } from '../../log/types.js';
 import { BatchingProducer } from '../batching-producer.js';
 import type { ResolvedProducerOptions } from '../options.js';
@@ -26,6 +27,8 @@ export class KafkaProducer<K, V> extends BatchingProducer<K, V> {
         return p;
       })());
     const acks = options.acks === 'all' ? -1 : options.acks;
+    // kafkajs's CompressionTypes are the batch attribute ids.
+    const compression = COMPRESSION_TYPES.indexOf(options['compression.type']);
     /** One partition's batch as one produce request; offsets are the base offset plus the record's index. */
     const append = async (
       topic: string,
@@ -37,6 +40,7 @@ export class KafkaProducer<K, V> extends BatchingProducer<K, V> {
         p.send({
           topic,
           acks,
+          compression,
           messages: records.map((r) => ({
             partition,
             key: r.key ?? null,
