@@ -38,16 +38,20 @@ function listing(): Command {
 }
 
 /**
+ * Output piped into a reader that stops early (`sluice consume t | head`) ends the command quietly, as a Unix tool
+ * ends, where writing on would throw EPIPE with a stack.
+ */
+function endOnClosedOutput(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(0);
+}
+
+/**
  * Runs the CLI. Expected failures (a {@link SluiceError}) print one line and exit 1; usage errors exit 2 as
  * commander decides; anything else is a bug and keeps its stack.
  */
 export async function main(argv: string[]): Promise<void> {
-  // Output piped into a reader that stops early (`sluice consume t | head`) ends the command quietly, as a Unix
-  // tool ends, where writing on would throw EPIPE with a stack.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-    process.exit(0);
-  });
+  if (!process.stdout.listeners('error').includes(endOnClosedOutput)) process.stdout.on('error', endOnClosedOutput);
   const args = argv.slice(2);
   // `sluice help topics` is `sluice topics --help`.
   const named = args[0] === 'help' && args[1] !== undefined ? args[1] : args[0];
