@@ -320,7 +320,8 @@ export async function run(args: string[]): Promise<void> {
               'table.include.list': `${schema}\\.src`,
               'snapshot.mode': 'never',
               'slot.drop.on.stop': true,
-              'max.batch.size': 10_000,
+              // max.batch.size stays at the connector's default (2,048), as users run it: at 10,000 the
+              // replication stream buffers 40,000 decoded messages and the worker peaked at 249 MB, against 167.
               'heartbeat.interval.ms': 0,
             },
           });
