@@ -51,7 +51,8 @@ function endOnClosedOutput(err: NodeJS.ErrnoException): void {
  * commander decides; anything else is a bug and keeps its stack.
  */
 export async function main(argv: string[]): Promise<void> {
-  if (!process.stdout.listeners('error').includes(endOnClosedOutput)) process.stdout.on('error', endOnClosedOutput);
+  if (!process.stdout.listeners('error').includes(endOnClosedOutput))
+    process.stdout.on('error', endOnClosedOutput);
   const args = argv.slice(2);
   // `sluice help topics` is `sluice topics --help`.
   const named = args[0] === 'help' && args[1] !== undefined ? args[1] : args[0];
