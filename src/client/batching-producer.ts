@@ -1,4 +1,5 @@
 import { BadInputError, ClientStateError, ConfigError, UnknownPartitionError } from '../errors.js';
+import type { RecordsBuilder } from '../log/codec/record-batch.js';
 import type { AppendRecord, AppendResult, Header } from '../log/types.js';
 import { RecordAccumulator } from './embedded/record-accumulator.js';
 import { BatchAck, SendState } from './embedded/send-state.js';
@@ -14,8 +15,15 @@ const RECORD_OVERHEAD = 21;
 export interface ProducerBackend {
   /** Appends one partition's sealed batch, resolving per the producer's acks. */
   append(topic: string, partition: number, records: AppendRecord[]): Promise<AppendResult>;
+  /**
+   * Appends one partition's sealed batch built record by record; when present, the producer encodes each record
+   * into its batch as it queues it, and `append` is not used.
+   */
+  appendBuilt?(topic: string, partition: number, batch: RecordsBuilder): Promise<AppendResult>;
   /** The topic's partition count, creating the topic when allowed. */
   partitionsOf(topic: string, autoCreate: boolean): Promise<number>;
+  /** The topic's partition count when known without waiting (the topic exists); undefined otherwise. */
+  partitionsNow?(topic: string): number | undefined;
   /** The default partitioner for keyed records (murmur2, as Kafka's Java client). */
   partitionForKey(key: Buffer, partitions: number): number;
   /**
@@ -41,6 +49,8 @@ export class BatchingProducer<K, V> implements Producer<K, V> {
    * not overtake an earlier one while it waits: records of one producer keep their order in a partition.
    */
   private placing: Promise<unknown> = Promise.resolve();
+  /** Calls waiting in {@link BatchingProducer.placing}: a call is placed at once only when none is. */
+  private placings = 0;
   private closed = false;
   /** Both serdes hand bytes through unchanged: a record of bytes needs no serializing. */
   private readonly passthrough: boolean;
@@ -59,6 +69,7 @@ export class BatchingProducer<K, V> implements Producer<K, V> {
         if (this.sticky.get(topic) === partition) this.sticky.delete(topic);
       },
       backend.pipelined ?? false,
+      backend.appendBuilt?.bind(backend),
     );
     this.passthrough = isPassthrough(options.keySerde) && isPassthrough(options.valueSerde);
   }
@@ -79,7 +90,11 @@ export class BatchingProducer<K, V> implements Producer<K, V> {
     if (this.options.acks !== 0) await ack.done;
   }
 
-  /** Places the records of one `send`/`sendBatch` call after those of the calls before it. */
+  /**
+   * Places the records of one `send`/`sendBatch` call after those of the calls before it: at once when no earlier
+   * call is still being placed, every topic's partition count is known and the buffer has room (records then go
+   * into their batches before this returns, so none is kept alive meanwhile); else after the calls before it.
+   */
   private queue(args: unknown[], owner: SendState | BatchAck): Promise<void> {
     if (this.closed) {
       return Promise.reject(
@@ -90,9 +105,40 @@ export class BatchingProducer<K, V> implements Producer<K, V> {
       typeof args[0] === 'string'
         ? [{ topic: args[0], messages: toArray(args[1] as ProducerRecord<K, V> | ProducerRecord<K, V>[]) }]
         : (args as TopicMessages<K, V>[]);
+    if (this.placings === 0) {
+      try {
+        if (this.placeNow(batches, owner)) return Promise.resolve();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    this.placings++;
     const placed = this.placing.then(() => this.place(batches, owner));
-    this.placing = placed.catch(() => undefined);
+    this.placing = placed.then(
+      () => {
+        this.placings--;
+      },
+      () => {
+        this.placings--;
+      },
+    );
     return placed;
+  }
+
+  /** {@link BatchingProducer.place} without waiting; false (nothing placed) when it would have to wait. */
+  private placeNow(batches: TopicMessages<K, V>[], owner: SendState | BatchAck): boolean {
+    const partitionsNow = this.backend.partitionsNow;
+    if (partitionsNow === undefined) return false;
+    const counts: number[] = new Array(batches.length);
+    for (let b = 0; b < batches.length; b++) {
+      const count = partitionsNow(batches[b]!.topic);
+      if (count === undefined) return false;
+      counts[b] = count;
+    }
+    const prepared = this.prepare(batches, counts);
+    if (!this.accumulator.fits(prepared.bytes)) return false;
+    this.enqueue(batches, prepared, owner);
+    return true;
   }
 
   /**
@@ -100,37 +146,70 @@ export class BatchingProducer<K, V> implements Producer<K, V> {
    * when one record fails to serialize or names a bad partition.
    */
   private async place(batches: TopicMessages<K, V>[], owner: SendState | BatchAck): Promise<void> {
-    const now = Date.now();
-    let total = 0;
-    for (const { messages } of batches) total += messages.length;
-    const prepared: AppendRecord[] = new Array(total);
-    const partitions = new Int32Array(total);
-    const sizes = new Float64Array(total);
     const counts: number[] = new Array(batches.length);
-    let at = 0;
     for (let b = 0; b < batches.length; b++) {
-      const { topic, messages } = batches[b]!;
-      const count = await this.backend.partitionsOf(topic, this.options['allow.auto.create.topics']);
-      counts[b] = count;
-      for (let i = 0; i < messages.length; i++, at++) {
-        const message = messages[i]!;
-        const record = this.serialize(topic, message, now);
-        partitions[at] = this.partitionFor(topic, count, message.partition, record.key ?? null);
-        prepared[at] = record;
-        sizes[at] = recordBytes(record);
-      }
+      counts[b] = await this.backend.partitionsOf(
+        batches[b]!.topic,
+        this.options['allow.auto.create.topics'],
+      );
     }
-    if (owner instanceof SendState) owner.expect(batches, partitions, prepared);
-    else owner.expect(total);
-    at = 0;
+    const prepared = this.prepare(batches, counts);
+    if (this.accumulator.fits(prepared.bytes)) {
+      this.enqueue(batches, prepared, owner);
+      return;
+    }
+    if (owner instanceof SendState) owner.expect(batches, prepared.partitions, prepared.records);
+    else owner.expect(prepared.records.length);
+    const { records, partitions, sizes } = prepared;
+    let at = 0;
     for (let b = 0; b < batches.length; b++) {
       const topic = batches[b]!.topic;
       const end = at + batches[b]!.messages.length;
       for (; at < end; at++) {
         const size = sizes[at]!;
         if (!this.accumulator.hasRoom(size)) await this.accumulator.room(size);
-        this.accumulator.add(topic, partitions[at]!, prepared[at]!, size, owner, at);
+        this.accumulator.add(topic, partitions[at]!, records[at]!, size, owner, at);
       }
+    }
+  }
+
+  /** Every record of the call serialized, with its partition and size; throws, queueing nothing, on a bad one. */
+  private prepare(batches: TopicMessages<K, V>[], counts: number[]): Prepared {
+    const now = Date.now();
+    let total = 0;
+    for (const { messages } of batches) total += messages.length;
+    const records: AppendRecord[] = new Array(total);
+    const partitions = new Int32Array(total);
+    const sizes = new Float64Array(total);
+    let bytes = 0;
+    let at = 0;
+    for (let b = 0; b < batches.length; b++) {
+      const { topic, messages } = batches[b]!;
+      const count = counts[b]!;
+      for (let i = 0; i < messages.length; i++, at++) {
+        const message = messages[i]!;
+        const record = this.serialize(topic, message, now);
+        partitions[at] = this.partitionFor(topic, count, message.partition, record.key ?? null);
+        records[at] = record;
+        const size = recordBytes(record);
+        sizes[at] = size;
+        bytes += size;
+      }
+    }
+    return { records, partitions, sizes, bytes };
+  }
+
+  /** Queues prepared records that fit in the buffer, in the call's order. */
+  private enqueue(batches: TopicMessages<K, V>[], prepared: Prepared, owner: SendState | BatchAck): void {
+    const { records, partitions, sizes } = prepared;
+    if (owner instanceof SendState) owner.expect(batches, partitions, records);
+    else owner.expect(records.length);
+    let at = 0;
+    for (let b = 0; b < batches.length; b++) {
+      const topic = batches[b]!.topic;
+      const end = at + batches[b]!.messages.length;
+      for (; at < end; at++)
+        this.accumulator.add(topic, partitions[at]!, records[at]!, sizes[at]!, owner, at);
     }
   }
 
@@ -203,6 +282,14 @@ export class BatchingProducer<K, V> implements Producer<K, V> {
     }
     return partition;
   }
+}
+
+/** The records of one call, serialized and placed, before they are queued. */
+interface Prepared {
+  records: AppendRecord[];
+  partitions: Int32Array;
+  sizes: Float64Array;
+  bytes: number;
 }
 
 function isPassthrough(serde: Serde<unknown>): boolean {

@@ -8,7 +8,7 @@ import {
   UnknownPartitionError,
   UnknownTopicError,
 } from '../errors.js';
-import { decodeBatches } from './codec/record-batch.js';
+import { decodeBatches, type RecordsBuilder } from './codec/record-batch.js';
 import { descriptors } from './descriptor-cache.js';
 import { every } from './every.js';
 import { fsyncDir } from './fs-util.js';
@@ -138,6 +138,11 @@ export class Log {
     return this.topics.has(name);
   }
 
+  /** The topic's partition count; undefined when there is no such topic. */
+  partitionCount(name: string): number | undefined {
+    return this.topics.get(name)?.partitions.length;
+  }
+
   describeTopic(name: string): TopicDescription {
     return describeTopic(this.topic(name));
   }
@@ -174,7 +179,7 @@ export class Log {
   async append(
     topic: string,
     partition: number,
-    records: readonly AppendRecord[],
+    records: readonly AppendRecord[] | RecordsBuilder,
     options?: AppendOptions,
   ): Promise<AppendResult> {
     const p = this.topics.partitionOf(topic, partition) ?? (await this.autoCreate(topic, partition));
@@ -187,6 +192,16 @@ export class Log {
       return p.append(records, options.acks, producer, options.compression);
     }
     return p.append(records, options?.acks, undefined, options?.compression);
+  }
+
+  /** {@link Log.append} of a batch built record by record, as the embedded producer builds them. */
+  appendBuilt(
+    topic: string,
+    partition: number,
+    batch: RecordsBuilder,
+    options?: AppendOptions,
+  ): Promise<AppendResult> {
+    return this.append(topic, partition, batch, options);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { CorruptRecordError, LogClosedError, OffsetOutOfRangeError, RecordTooLargeError } from '../errors.js';
 import { AppendWaiters } from './append-waiters.js';
-import { encodeRecordBatch } from './codec/record-batch.js';
+import { encodeRecordBatch, finishRecordBatch, RecordsBuilder } from './codec/record-batch.js';
 import { FileDescriptorsExhaustedError } from './descriptor-cache.js';
 import { fsyncDir } from './fs-util.js';
 import { GroupCommit } from './group-commit.js';
@@ -163,10 +163,11 @@ export class PartitionLog {
 
   /**
    * Encodes `records` into one batch and appends it, in the producer's codec `compression` unless the topic's
-   * `compression.type` names another.
+   * `compression.type` names another. `records` may be a batch built as its records were added (a
+   * {@link RecordsBuilder}); the log writes its header.
    */
   append(
-    records: readonly AppendRecord[],
+    records: readonly AppendRecord[] | RecordsBuilder,
     acks: Acks | undefined,
     transaction?: { producerId: number; producerEpoch: number },
     compression: CompressionType = 'none',
@@ -177,8 +178,10 @@ export class PartitionLog {
     const logAppendTime = config['message.timestamp.type'] === 'LogAppendTime';
     const baseOffset = this.nextOffset;
     const result = { baseOffset, lastOffset: baseOffset - 1, logAppendTime: logAppendTime ? now : -1 };
-    if (records.length === 0) return Promise.resolve(result);
-    const batch = encodeRecordBatch(records, {
+    const built = records instanceof RecordsBuilder;
+    const count = built ? records.count : records.length;
+    if (count === 0) return Promise.resolve(result);
+    const options = {
       baseOffset,
       now,
       producerId: transaction?.producerId ?? -1,
@@ -189,11 +192,12 @@ export class PartitionLog {
       logAppendTime,
       compression: storedCodec(config['compression.type'], compression),
       reuseBuffer: true, // written out below, synchronously, and not kept
-    });
+    };
+    const batch = built ? finishRecordBatch(records, options) : encodeRecordBatch(records, options);
     if (batch.length > config['max.message.bytes']) {
       throw new RecordTooLargeError(batch.length, config['max.message.bytes'], this.topic);
     }
-    this.write(batch, records.length, config, now);
+    this.write(batch, count, config, now);
     // The transaction is open here before anything can acknowledge the batch.
     if (transaction) this.txns.dataAppended(transaction.producerId, baseOffset);
     result.lastOffset = this.nextOffset - 1;

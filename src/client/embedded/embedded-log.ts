@@ -1,3 +1,4 @@
+import type { RecordsBuilder } from '../../log/codec/record-batch.js';
 import type {
   AppendOptions,
   AppendRecord,
@@ -28,6 +29,8 @@ export interface EmbeddedLog {
   hasTopic(name: string): boolean;
   listTopics(): Maybe<string[]>;
   describeTopic(name: string): Maybe<TopicDescription>;
+  /** The topic's partition count, undefined when there is no such topic; lets a producer place without waiting. */
+  partitionCount?(name: string): number | undefined;
   createTopic(name: string, options: { partitions: number; config?: Partial<TopicConfig> }): Promise<unknown>;
   deleteTopic(name: string): Promise<unknown>;
   alterTopicConfig(name: string, set: Partial<TopicConfig>, unset?: (keyof TopicConfig)[]): Maybe<unknown>;
@@ -36,6 +39,16 @@ export interface EmbeddedLog {
     topic: string,
     partition: number,
     records: AppendRecord[],
+    options?: AppendOptions,
+  ): Promise<AppendResult>;
+  /**
+   * Appends a batch the producer built as it queued its records (the log writes its header). When present, the
+   * embedded producer encodes each record into its batch as it queues it rather than keep record objects.
+   */
+  appendBuilt?(
+    topic: string,
+    partition: number,
+    batch: RecordsBuilder,
     options?: AppendOptions,
   ): Promise<AppendResult>;
   readRecords(

@@ -24,7 +24,15 @@ export class EmbeddedProducer<K, V> extends BatchingProducer<K, V> {
           ? (topic, partition, records) => transactions.append(topic, partition, records)
           : (topic, partition, records) =>
               context.log.append(topic, partition, records, { acks, compression }),
+        appendBuilt:
+          context.log.appendBuilt === undefined
+            ? undefined
+            : transactions
+              ? (topic, partition, batch) => transactions.appendBuilt(topic, partition, batch)
+              : (topic, partition, batch) =>
+                  context.log.appendBuilt!(topic, partition, batch, { acks, compression }),
         partitionsOf: (topic, autoCreate) => context.partitionsOf(topic, autoCreate),
+        partitionsNow: context.log.partitionCount?.bind(context.log),
         partitionForKey: (key, partitions) => context.settings.partitioner(key, partitions),
         // The log writes an append synchronously and only then waits for its fsync (acks=all). A transactional
         // append first waits for its partition to join the transaction, so it is not placed synchronously.

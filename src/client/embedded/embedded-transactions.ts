@@ -1,4 +1,5 @@
 import { ClientStateError, ConfigError, TransactionError } from '../../errors.js';
+import { RecordsBuilder } from '../../log/codec/record-batch.js';
 import type {
   Acks,
   AppendRecord,
@@ -27,7 +28,20 @@ export class EmbeddedTransactions {
   ) {}
 
   /** Appends one sealed batch of the open transaction. */
-  async append(topic: string, partition: number, records: AppendRecord[]): Promise<AppendResult> {
+  append(topic: string, partition: number, records: AppendRecord[]): Promise<AppendResult> {
+    return this.#append(topic, partition, records);
+  }
+
+  /** Appends one sealed batch of the open transaction, built record by record (the log has `appendBuilt`). */
+  appendBuilt(topic: string, partition: number, batch: RecordsBuilder): Promise<AppendResult> {
+    return this.#append(topic, partition, batch);
+  }
+
+  async #append(
+    topic: string,
+    partition: number,
+    records: AppendRecord[] | RecordsBuilder,
+  ): Promise<AppendResult> {
     const current = this.#current;
     if (current === null || !current.active) {
       throw new TransactionError(
@@ -37,11 +51,10 @@ export class EmbeddedTransactions {
       );
     }
     try {
-      return await this.context.log.append(topic, partition, records, {
-        acks: this.acks,
-        compression: this.compression,
-        transaction: await this.identity(),
-      });
+      const options = { acks: this.acks, compression: this.compression, transaction: await this.identity() };
+      return await (records instanceof RecordsBuilder
+        ? this.context.log.appendBuilt!(topic, partition, records, options)
+        : this.context.log.append(topic, partition, records, options));
     } catch (error) {
       current.failed ??= error;
       throw error;

@@ -1,3 +1,4 @@
+import { RecordsBuilder } from '../../log/codec/record-batch.js';
 import type { AppendRecord, AppendResult } from '../../log/types.js';
 
 /** Who waits for queued records: the `send` call they came from. */
@@ -22,7 +23,8 @@ interface OpenBatch {
   key: string;
   topic: string;
   partition: number;
-  records: AppendRecord[];
+  /** The records, or when the backend takes built batches, the batch they are written into as they are added. */
+  records: AppendRecord[] | RecordsBuilder;
   runs: OwnerRun[];
   bytes: number;
   timer: NodeJS.Timeout | undefined;
@@ -35,6 +37,9 @@ export type AppendBatch = (
   records: AppendRecord[],
 ) => Promise<AppendResult>;
 
+/** Appends a batch built as its records were added. */
+export type AppendBuilt = (topic: string, partition: number, batch: RecordsBuilder) => Promise<AppendResult>;
+
 /**
  * Collects records per partition and appends each partition's records as whole batches: when a batch reaches
  * `batchSize` bytes, or `lingerMs` after its first record. Appends of one partition run one after another, so
@@ -43,7 +48,8 @@ export type AppendBatch = (
  *
  * The per-record work is kept to pushes: a record usually goes to the same partition as the one before it (sticky
  * partitioning, or one keyed partition per call), so the last batch is remembered, and who waits for a record is
- * kept as runs of consecutive records rather than per record.
+ * kept as runs of consecutive records rather than per record. With `appendBuilt`, a record is encoded into its
+ * batch when it is added, so no record object outlives `add`.
  */
 export class RecordAccumulator {
   private readonly open = new Map<string, OpenBatch>();
@@ -65,11 +71,18 @@ export class RecordAccumulator {
      * order is kept by the order of the calls. Otherwise each append of a partition waits for the one before.
      */
     private readonly pipelined = false,
+    /** Takes batches built record by record; when given, `appendBatch` is not used. */
+    private readonly appendBuilt?: AppendBuilt,
   ) {}
 
   /** True when `bytes` more fit. An empty buffer always has room, so one oversized record cannot wait forever. */
   hasRoom(bytes: number): boolean {
     return this.buffered === 0 || this.buffered + bytes <= this.bufferMemory;
+  }
+
+  /** True when `bytes` more fit within `bufferMemory` (an empty buffer included). */
+  fits(bytes: number): boolean {
+    return this.buffered + bytes <= this.bufferMemory;
   }
 
   /** Resolves when `bytes` more fit. */
@@ -95,12 +108,16 @@ export class RecordAccumulator {
     }
     // As Kafka's producer does, a record that would take a batch past batch.size goes into the next one: a batch
     // only outgrows batch.size when it holds a single record that does.
-    if (batch.records.length > 0 && batch.bytes + bytes > this.batchSize) {
+    if (batch.bytes > 0 && batch.bytes + bytes > this.batchSize) {
       this.seal(batch);
       batch = this.batchFor(topic, partition);
       this.last = batch;
     }
-    batch.records.push(record);
+    const records = batch.records;
+    if (records instanceof RecordsBuilder) {
+      // The timestamp is the producer's: it stamps every record it queues.
+      records.add(record.key, record.value, record.headers, record.timestamp!);
+    } else records.push(record);
     const run = batch.runs[batch.runs.length - 1];
     if (run !== undefined && run.owner === owner && run.index + run.count === index) run.count++;
     else batch.runs.push({ owner, index, count: 1 });
@@ -124,13 +141,19 @@ export class RecordAccumulator {
     const key = `${topic}\u0000${partition}`;
     let batch = this.open.get(key);
     if (!batch) {
-      batch = { key, topic, partition, records: [], runs: [], bytes: 0, timer: undefined, sealed: false };
+      const records = this.appendBuilt ? new RecordsBuilder(this.builderCapacity()) : [];
+      batch = { key, topic, partition, records, runs: [], bytes: 0, timer: undefined, sealed: false };
       this.open.set(key, batch);
       const sealing = batch;
       // linger 0 still gathers what one event-loop turn adds (one `send` call), as Kafka's sender thread does.
       batch.timer = setTimeout(() => this.seal(sealing), this.lingerMs);
     }
     return batch;
+  }
+
+  /** Room a new built batch starts with: a full batch, up to 64 KiB (a larger one grows as it fills). */
+  private builderCapacity(): number {
+    return Math.min(this.batchSize, 64 * 1024) + 128;
   }
 
   private sealAll(): void {
@@ -160,7 +183,11 @@ export class RecordAccumulator {
 
   private async write(batch: OpenBatch): Promise<void> {
     try {
-      const appended = this.appendBatch(batch.topic, batch.partition, batch.records);
+      const records = batch.records;
+      const appended =
+        records instanceof RecordsBuilder
+          ? this.appendBuilt!(batch.topic, batch.partition, records)
+          : this.appendBatch(batch.topic, batch.partition, records);
       // The backend has the records now (the log encoded them already): don't keep them alive until the ack.
       batch.records = [];
       const result = await appended;

@@ -54,4 +54,5 @@ export {
 export { Attribute, BatchField, Compression } from './batch-layout.js';
 export { decodeBatches, decodeBatchRecords } from './record-decoder.js';
 export type { EncodeBatchOptions } from './record-encoder.js';
-export { encodeRecordBatch } from './record-encoder.js';
+export { encodeRecordBatch, finishRecordBatch } from './record-encoder.js';
+export { RecordsBuilder } from './records-builder.js';

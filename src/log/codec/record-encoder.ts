@@ -9,6 +9,7 @@ import type { AppendRecord, Header } from '../types.js';
 import { Attribute, BatchField, BatchLimits, Compression, writeInt64 } from './batch-layout.js';
 import { compressRecords } from './compression.js';
 import { crc32c } from './crc32c.js';
+import type { RecordsBuilder } from './records-builder.js';
 import { varintSize, varlongSize, writeVarint, writeVarlong } from './varint.js';
 
 /** How a batch is stamped; every field defaults to what a non-idempotent producer sends. */
@@ -68,7 +69,7 @@ function keyBytesOf(key: string): Buffer {
   return bytes;
 }
 
-function headersSize(headers: readonly Header[]): number {
+export function headersSize(headers: readonly Header[]): number {
   let size = varintSize(headers.length);
   for (let i = 0; i < headers.length; i++) {
     const header = headers[i];
@@ -80,7 +81,7 @@ function headersSize(headers: readonly Header[]): number {
   return size;
 }
 
-function writeHeaders(out: Buffer, pos: number, headers: readonly Header[]): number {
+export function writeHeaders(out: Buffer, pos: number, headers: readonly Header[]): number {
   pos = writeVarint(out, pos, headers.length);
   for (let i = 0; i < headers.length; i++) {
     const header = headers[i];
@@ -166,13 +167,53 @@ export function encodeRecordBatch(
     else pos = writeHeaders(out, pos, headers);
   }
 
-  let attributes = compression;
-  if (compression !== Compression.None) {
-    const records = compressRecords(compression, plain.subarray(BatchField.Records));
-    out = Buffer.allocUnsafe(BatchField.Records + records.length);
-    out.set(records, BatchField.Records);
-    total = out.length;
+  if (compression !== Compression.None) out = compressed(compression, plain);
+  return writeBatchHeader(out, count, baseTimestamp, maxTimestamp, compression, now, options);
+}
+
+/**
+ * The batch `builder` holds, with its header written per `options` (as {@link encodeRecordBatch} writes it) and its
+ * records compressed per `options.compression`. The batch is the builder's buffer when uncompressed: add nothing
+ * to the builder after this.
+ */
+export function finishRecordBatch(builder: RecordsBuilder, options: EncodeBatchOptions = {}): Buffer {
+  if (builder.count === 0) {
+    throw new BadInputError('cannot encode a record batch without records; pass at least one');
   }
+  const compression = options.compression ?? Compression.None;
+  const plain = builder.buffer.subarray(0, builder.bytes);
+  const out = compression === Compression.None ? plain : compressed(compression, plain);
+  const now = options.now ?? Date.now();
+  return writeBatchHeader(
+    out,
+    builder.count,
+    builder.baseTimestamp,
+    builder.maxTimestamp,
+    compression,
+    now,
+    options,
+  );
+}
+
+/** A batch of `plain`'s records section compressed, with room for the header. */
+function compressed(compression: Compression, plain: Buffer): Buffer {
+  const records = compressRecords(compression, plain.subarray(BatchField.Records));
+  const out = Buffer.allocUnsafe(BatchField.Records + records.length);
+  out.set(records, BatchField.Records);
+  return out;
+}
+
+/** Writes the header of the batch `out` of `count` records, CRC last; returns `out`. */
+function writeBatchHeader(
+  out: Buffer,
+  count: number,
+  baseTimestamp: number,
+  maxTimestamp: number,
+  compression: Compression,
+  now: number,
+  options: EncodeBatchOptions,
+): Buffer {
+  let attributes = compression as number;
   if (options.logAppendTime) {
     attributes |= Attribute.LogAppendTime;
     maxTimestamp = now;
@@ -181,7 +222,7 @@ export function encodeRecordBatch(
   if (options.control) attributes |= Attribute.Control;
 
   writeInt64(out, BatchField.BaseOffset, options.baseOffset ?? 0);
-  out.writeInt32BE(total - BatchLimits.LogOverhead, BatchField.BatchLength);
+  out.writeInt32BE(out.length - BatchLimits.LogOverhead, BatchField.BatchLength);
   out.writeInt32BE(options.partitionLeaderEpoch ?? -1, BatchField.PartitionLeaderEpoch);
   out[BatchField.Magic] = BatchLimits.Magic;
   out.writeInt16BE(attributes, BatchField.Attributes);

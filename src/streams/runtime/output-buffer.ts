@@ -3,6 +3,9 @@ import type { SinkRecord } from '../context.js';
 
 type Bytes = Buffer | null;
 
+/** Records of one topic buffered before they are handed to the producer without waiting for the end of a run. */
+const SEND_EVERY = 128;
+
 /** One `send` handed to the producer and not yet known to be acknowledged. */
 interface InFlight {
   readonly sent: Promise<void>;
@@ -42,19 +45,28 @@ export class OutputBuffer {
     // A SinkRecord has a ProducerRecord's fields (a partition only when one was chosen): no copy needed.
     records.push(record as ProducerRecord<Bytes, Bytes>);
     this.#count++;
+    // Handed over in small groups: the producer encodes them into its batches at once, so a record is garbage
+    // within microseconds rather than held (and copied by every young-generation collection) to the end of a run.
+    if (records.length >= SEND_EVERY) {
+      this.#pending.delete(topic);
+      this.#count -= records.length;
+      this.#sendTopic(topic, records);
+    }
   }
 
   /** Hands buffered records to the producer without waiting for them. */
   send(): void {
-    for (const [topic, records] of this.#pending) {
-      const sent = this.producer.sendBatch(topic, records);
-      // Failures surface through flush() or below(); mark them handled here so none goes unobserved meanwhile.
-      sent.catch(() => {});
-      this.#inFlight.push({ sent, records: records.length });
-      this.#inFlightRecords += records.length;
-    }
+    for (const [topic, records] of this.#pending) this.#sendTopic(topic, records);
     this.#pending.clear();
     this.#count = 0;
+  }
+
+  #sendTopic(topic: string, records: ProducerRecord<Bytes, Bytes>[]): void {
+    const sent = this.producer.sendBatch(topic, records);
+    // Failures surface through flush() or below(); mark them handled here so none goes unobserved meanwhile.
+    sent.catch(() => {});
+    this.#inFlight.push({ sent, records: records.length });
+    this.#inFlightRecords += records.length;
   }
 
   /**

@@ -8,6 +8,11 @@ import {
   UnknownPartitionError,
   UnknownTopicError,
 } from '../../../src/errors.js';
+import {
+  decodeBatches,
+  finishRecordBatch,
+  type RecordsBuilder,
+} from '../../../src/log/codec/record-batch.js';
 import type {
   AppendRecord,
   LogRecord,
@@ -29,6 +34,9 @@ export class MemoryLog implements EmbeddedLog {
   }
   listTopics(): string[] {
     return [...this.topics.keys()];
+  }
+  partitionCount(name: string): number | undefined {
+    return this.topics.get(name)?.partitions.length;
   }
   describeTopic(name: string): TopicDescription {
     const t = this.topic(name);
@@ -82,6 +90,11 @@ export class MemoryLog implements EmbeddedLog {
     this.waiters = [];
     for (const w of waiters) w();
     return { baseOffset, lastOffset: baseOffset + records.length - 1, logAppendTime: -1 };
+  }
+  /** A built batch is finished and decoded as the log would store it, so producer tests run that path too. */
+  appendBuilt(topic: string, partition: number, batch: RecordsBuilder) {
+    const records = decodeBatches(finishRecordBatch(batch));
+    return this.append(topic, partition, records);
   }
   async readRecords(
     topic: string,

@@ -183,4 +183,24 @@ describe('client › embedded › producer', () => {
     ).rejects.toMatchObject({ code: 'UNKNOWN_TOPIC_OR_PARTITION' });
     await client.close();
   });
+
+  it('places a call at once only when no earlier call still waits, so calls keep their order in a partition', async () => {
+    const log = new MemoryLog();
+    const client = embeddedClient(log as never, { defaultPartitions: 1 });
+    const producer = client.producer({ 'linger.ms': 0 });
+    // The first call waits for its topic to be created; the second could be placed at once, but must not overtake.
+    const first = producer.send('fresh', [{ value: 'a' }, { value: 'b' }]);
+    const second = producer.sendBatch('fresh', [{ value: 'c' }]);
+    const [metadata] = await Promise.all([first, second]);
+    expect(metadata.map((m) => m.offset)).toEqual([0, 1]);
+    // Now the topic exists: calls are placed as they are made, and still in order.
+    await Promise.all([
+      producer.sendBatch('fresh', [{ value: 'd' }]),
+      producer.send('fresh', [{ value: 'e' }]),
+      producer.sendBatch('fresh', [{ value: 'f' }]),
+    ]);
+    const stored = log.topics.get('fresh')!.partitions[0]!.records;
+    expect(stored.map((r) => r.value!.toString())).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    await client.close();
+  });
 });
