@@ -18,7 +18,8 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const ROWS = 20_000;
+// Enough rows that the sink's first lines appear well before the source has read them all, however fast the run.
+const ROWS = 200_000;
 
 /** CSV rows → a reshaping stream → a JSON-lines file, as a batch job. */
 function setUp(): { dir: string; file: string; out: string } {
