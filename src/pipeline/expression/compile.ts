@@ -10,11 +10,12 @@
 
 import { binary } from './binary.js';
 import { arrayConstructor, groupedObject, literalObject } from './constructors.js';
-import { BAIL, builtins } from './functions.js';
+import { BAIL, type Builtin, builtins } from './functions.js';
 import { fail, type JsonataError, populateMessage } from './jsonata-error.js';
 import { isJsonataFunction } from './jsonata-functions.js';
 import { type Fn, generalPath, namePath, type Scope } from './path.js';
 import { isFunction, isNumeric, lookup, toBoolean, unwrap } from './sequence.js';
+import { symbolCode } from './signature.js';
 
 export type { Fn, Scope };
 export { BAIL };
@@ -214,28 +215,102 @@ export class Compiler {
     if (args === undefined) return undefined;
     const { signature, implementation } = builtin;
     const position = node.position;
-    return (input, scope) => {
-      const values: unknown[] = new Array(args.length);
-      for (let i = 0; i < args.length; i++) {
-        const v = args[i](input, scope);
-        if (v !== null && typeof v === 'object' && isFunction(v)) throw BAIL;
-        values[i] = v;
+    const stamp = (err: unknown) => {
+      if (err !== null && typeof err === 'object') {
+        const e = err as JsonataError;
+        e.position = position || e.position;
+        if (!e.token) e.token = name;
       }
+    };
+    const general = (values: unknown[], input: unknown) => {
+      for (const v of values) if (v !== null && typeof v === 'object' && isFunction(v)) throw BAIL;
       let result: unknown;
       try {
         result = implementation(signature.validate(values, input));
       } catch (err) {
-        if (err !== null && typeof err === 'object') {
-          const e = err as JsonataError;
-          e.position = position || e.position;
-          if (!e.token) e.token = name;
-        }
+        stamp(err);
         throw err;
       }
       return unwrap(result);
     };
+    return (
+      directCall(builtin, args, stamp, general) ??
+      ((input, scope) => {
+        const values: unknown[] = new Array(args.length);
+        for (let i = 0; i < args.length; i++) values[i] = args[i](input, scope);
+        return general(values, input);
+      })
+    );
   }
 }
+
+/**
+ * A call of one to three arguments whose values usually pass the signature as they are (`$string(id)`,
+ * `$round(x, 2)`): the arguments are checked by type and handed to the implementation without an array; other
+ * types take the `general` way, signature and all.
+ */
+function directCall(
+  builtin: Builtin,
+  args: Fn[],
+  stamp: (err: unknown) => void,
+  general: (values: unknown[], input: unknown) => unknown,
+): Fn | undefined {
+  const masks = builtin.signature.passThrough(args.length)?.map((m) => m & ~FUNCTION_BIT);
+  if (masks === undefined) return undefined;
+  const impl = builtin.direct;
+  const passes = (v: unknown, mask: number) => ((1 << symbolCode(v)) & mask) !== 0;
+  switch (args.length) {
+    case 1: {
+      const [f0] = args;
+      const [m0] = masks;
+      return (input, scope) => {
+        const a = f0(input, scope);
+        if (!passes(a, m0)) return general([a], input);
+        try {
+          return unwrap(impl(a));
+        } catch (err) {
+          stamp(err);
+          throw err;
+        }
+      };
+    }
+    case 2: {
+      const [f0, f1] = args;
+      const [m0, m1] = masks;
+      return (input, scope) => {
+        const a = f0(input, scope);
+        const b = f1(input, scope);
+        if (!passes(a, m0) || !passes(b, m1)) return general([a, b], input);
+        try {
+          return unwrap(impl(a, b));
+        } catch (err) {
+          stamp(err);
+          throw err;
+        }
+      };
+    }
+    case 3: {
+      const [f0, f1, f2] = args;
+      const [m0, m1, m2] = masks;
+      return (input, scope) => {
+        const a = f0(input, scope);
+        const b = f1(input, scope);
+        const c = f2(input, scope);
+        if (!passes(a, m0) || !passes(b, m1) || !passes(c, m2)) return general([a, b, c], input);
+        try {
+          return unwrap(impl(a, b, c));
+        } catch (err) {
+          stamp(err);
+          throw err;
+        }
+      };
+    }
+  }
+  return undefined;
+}
+
+/** The bit of function values in {@link symbolCode} masks: a function argument is left to jsonata. */
+const FUNCTION_BIT = 1 << 6;
 
 /**
  * Evaluates a compiled program as jsonata's `evaluate(input, bindings)` would, or throws {@link BAIL}. An error

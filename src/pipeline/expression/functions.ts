@@ -22,6 +22,8 @@ export const BAIL: unique symbol = Symbol('evaluate with jsonata');
 export interface Builtin {
   signature: Signature;
   implementation: (args: unknown[]) => unknown;
+  /** The implementation taking its arguments one by one, for calls whose arguments pass the signature as they are. */
+  direct: (...args: unknown[]) => unknown;
 }
 
 type Impl = (...args: never[]) => unknown;
@@ -30,6 +32,7 @@ function define(signature: string, implementation: Impl): Builtin {
   const impl = implementation as (...a: unknown[]) => unknown;
   return {
     signature: new Signature(signature),
+    direct: impl,
     implementation: (args) =>
       args.length === 1 ? impl(args[0]) : args.length === 2 ? impl(args[0], args[1]) : impl(...args),
   };

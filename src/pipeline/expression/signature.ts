@@ -43,7 +43,7 @@ export function symbolOf(value: unknown): string {
 }
 
 /** The index of {@link symbolOf}'s letter in `snbloafm`, without making a string. */
-function symbolCode(value: unknown): number {
+export function symbolCode(value: unknown): number {
   switch (typeof value) {
     case 'string':
       return 0;
@@ -62,6 +62,9 @@ function symbolCode(value: unknown): number {
       return 7;
   }
 }
+
+/** A value of each {@link symbolCode}, for working out plans from types alone. */
+const SAMPLES: unknown[] = ['', 0, false, null, {}, [], () => undefined, undefined];
 
 /** The arguments match their parameters one for one: they are passed on as they are. */
 const IDENTITY: unique symbol = Symbol('identity');
@@ -144,6 +147,34 @@ export class Signature {
       }
     }
     this.regex = new RegExp(`^${this.params.map((p) => `(${p.regex})`).join('')}$`);
+  }
+
+  /**
+   * For calls with `arity` arguments: a bit mask per argument of the {@link symbolCode}s with which the arguments
+   * pass as they are, whatever the other arguments' types in their masks; undefined when no such masks exist (a
+   * parameter of type `a`, or an arity no call matches without fix-ups).
+   */
+  passThrough(arity: number): number[] | undefined {
+    if (arity > 3) return undefined;
+    const total = 8 ** arity;
+    const codesOf = (combo: number) =>
+      Array.from({ length: arity }, (_, i) => Math.floor(combo / 8 ** i) % 8);
+    const masks: number[] = new Array(arity).fill(0);
+    for (let combo = 0; combo < total; combo++) {
+      const codes = codesOf(combo);
+      if (this.planFor(codes.map((c) => SAMPLES[c])) !== IDENTITY) continue;
+      codes.forEach((c, i) => {
+        masks[i] |= 1 << c;
+      });
+    }
+    if (masks.some((m) => m === 0)) return undefined;
+    // the masks hold every type seen in a passing combination: each of their combinations must pass too
+    for (let combo = 0; combo < total; combo++) {
+      const codes = codesOf(combo);
+      if (!codes.every((c, i) => masks[i] & (1 << c))) continue;
+      if (this.planFor(codes.map((c) => SAMPLES[c])) !== IDENTITY) return undefined;
+    }
+    return masks;
   }
 
   /** The arguments the function is called with, or a T04xx error as JSONata raises it. */
