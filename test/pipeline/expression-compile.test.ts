@@ -252,8 +252,33 @@ describe('pipeline › expression › compile', () => {
       fc.integer({ min: -1e9, max: 1e9 }).map((n) => n / 1000),
       fc.integer({ min: -1e7, max: 1e7 }).map((n) => n / 8 + 0.005),
       fc.integer({ min: -62167219200000 - 5, max: 253402300799999 + 5 }),
+      // ties and near-ties of rounding to 1 to 4 places, and their neighbouring doubles
+      fc
+        .tuple(
+          fc.integer({ min: -1e6, max: 1e6 }),
+          fc.integer({ min: 1, max: 4 }),
+          fc.integer({ min: -2, max: 2 }),
+        )
+        .map(([n, p, ulps]) => {
+          const tie = (n + 0.5) / 10 ** p;
+          return tie + ulps * Number.EPSILON * Math.abs(tie);
+        }),
     );
-    const text = fc.oneof(fc.string({ maxLength: 6 }), fc.string({ unit: 'grapheme', maxLength: 4 }));
+    // strings of JSONata's number form and near misses: what $number parses or rejects
+    const numeric = fc
+      .tuple(
+        fc.constantFrom('', '-', '+', ' '),
+        fc.stringMatching(/^[0-9]{0,18}$/),
+        fc.constantFrom('', '.', '.5', '.05', '.25', '.125', '.0000001', '.123456789012345678'),
+        fc.constantFrom('', 'e', 'E3', 'e-2', 'e+20', 'e400', 'e-400', 'x'),
+      )
+      .map((parts) => parts.join(''));
+    const text = fc.oneof(
+      fc.string({ maxLength: 6 }),
+      fc.string({ unit: 'grapheme', maxLength: 4 }),
+      numeric,
+      number.map(String),
+    );
     const cases = [
       '$round(a, b)',
       '$round(a)',
@@ -261,6 +286,8 @@ describe('pipeline › expression › compile', () => {
       '$fromMillis(a)',
       '$substring(c, b, d)',
       '$length(c)',
+      '$number(c)',
+      '$round(a * 100, b)',
     ];
     fc.assert(
       fc.property(

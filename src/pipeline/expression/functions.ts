@@ -48,25 +48,21 @@ function sum(args: number[] | undefined): number | undefined {
 const POW10 = [1, 10, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /**
- * `$round(arg, p)` for 0 < p ≤ 15 without JSONata's string shifting, where exact arithmetic gives the same
- * doubles: with arg's shortest form being the integer N over 10^d (N below 2^50), N·10^(p-d) is exact and
- * N / 10^(d-p) and R / 10^p are correctly rounded divisions, which is what parsing "…e±k" gives. Else undefined.
+ * `$round(arg, p)` for 0 < p ≤ 15 without JSONata's string shifting, where the product tells the answer. JSONata
+ * rounds the double nearest D·10^p, D the shortest decimal form of arg; `arg * 10^p` is within 2^-51 of it,
+ * relatively, so where that product is further than that from a half-integer both round to the same integer R,
+ * not a tie. Shifting R (below 2^51, so its string is all its digits) back by "e-p" is the correctly rounded
+ * R / 10^p, which the division gives too. Else undefined.
  */
 function roundShifted(arg: number, p: number): number | undefined {
   if (!Number.isInteger(p) || p <= 0 || p > 15) return undefined;
-  const s = String(arg);
-  if (s.includes('e')) return undefined;
-  const dot = s.indexOf('.');
-  const d = dot === -1 ? 0 : s.length - dot - 1;
-  if (d > 15) return undefined;
-  const n = Math.round(arg * POW10[d]);
-  if (Math.abs(n) >= 2 ** 50) return undefined;
-  const shifted = d <= p ? n * POW10[p - d] : n / POW10[d - p];
-  if (Math.abs(shifted) >= 2 ** 50) return undefined;
-  let result = Math.round(shifted);
-  if (Math.abs(result - shifted) === 0.5 && Math.abs(result % 2) === 1) result -= 1; // half to even
-  result /= POW10[p];
-  return Object.is(result, -0) ? 0 : result;
+  const shifted = arg * POW10[p];
+  const magnitude = Math.abs(shifted);
+  if (!(magnitude < 2 ** 51)) return undefined; // NaN and Infinity too
+  const fraction = shifted - Math.floor(shifted);
+  if (Math.abs(fraction - 0.5) <= magnitude * 2 ** -49) return undefined;
+  const result = Math.round(shifted) / POW10[p];
+  return result === 0 ? 0 : result;
 }
 
 function round(arg: number | undefined, precision: number | undefined): number | undefined {
@@ -93,14 +89,57 @@ function round(arg: number | undefined, precision: number | undefined): number |
 function number(arg: unknown): number | undefined {
   if (arg === undefined) return undefined;
   if (typeof arg === 'number') return arg;
-  if (typeof arg === 'string' && /^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/.test(arg)) {
-    // for a string of this form parseFloat and Number agree; jsonata also asks that it be finite
-    const n = Number(arg);
-    if (Number.isFinite(n)) return n;
+  if (typeof arg === 'string') {
+    const n = parseNumber(arg);
+    if (n !== undefined) return n;
   }
   if (arg === true) return 1;
   if (arg === false) return 0;
   throw fail('D3030', { value: arg, index: 1 });
+}
+
+/**
+ * A string of JSONata's number form (`-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?`, a finite value) as parseFloat reads
+ * it, else undefined. Up to 15 digits and no exponent, the digits N are exact and N / 10^d is the correctly
+ * rounded quotient, which is what parsing gives; other strings of the form are left to Number (for them
+ * parseFloat and Number agree).
+ */
+function parseNumber(s: string): number | undefined {
+  const length = s.length;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0; // -
+  const start = i;
+  let digits = 0;
+  let decimals = -1; // digits after the point; -1 without one
+  for (; i < length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digits = digits * 10 + (c - 48);
+      if (decimals >= 0) decimals++;
+    } else if (c === 46 && decimals < 0 && i > start) {
+      decimals = 0;
+    } else break;
+  }
+  if (i === start || decimals === 0) return undefined; // no digits, or none after the point
+  if (i < length) return exponentForm(s, i);
+  if (i - start - (decimals < 0 ? 0 : 1) > 15) return Number(s); // N may not be exact
+  const value = decimals > 0 ? digits / POW10[decimals] : digits;
+  return start === 1 ? -value : value;
+}
+
+function exponentForm(s: string, at: number): number | undefined {
+  let i = at;
+  const e = s.charCodeAt(i);
+  if (e !== 69 && e !== 101) return undefined; // E e
+  i++;
+  const sign = s.charCodeAt(i);
+  if (sign === 43 || sign === 45) i++; // + -
+  if (i === s.length) return undefined;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  const n = Number(s);
+  return Number.isFinite(n) ? n : undefined;
 }
 
 function substring(str: string | undefined, start: number, length: number | undefined): string | undefined {
@@ -182,16 +221,37 @@ function fromMillis(millis: number | undefined, picture: unknown, timezone: unkn
   return isoString(Math.trunc(millis));
 }
 
-const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+/** `HH:`, `MM:` and `SS.` for 0 to 99, and `fffZ` for 0 to 999: a time of day is four strings joined. */
+const twoDigits = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+const COLON = Array.from({ length: 100 }, (_, n) => `${twoDigits(n)}:`);
+const POINT = Array.from({ length: 60 }, (_, n) => `${twoDigits(n)}.`);
+const MILLIS_Z = Array.from({ length: 1000 }, (_, n) => `${n < 10 ? '00' : n < 100 ? '0' : ''}${n}Z`);
 
-/**
- * `new Date(ms).toISOString()` for years 0 to 9999 without a Date: days to a civil date by Howard Hinnant's
- * `civil_from_days` (the proleptic Gregorian calendar, as Date uses).
- */
+/** The `YYYY-MM-DDT` of the day last formatted: a stream's timestamps mostly fall on the same day. */
+let lastDay = Number.NaN;
+let lastDate = '';
+
+/** `new Date(ms).toISOString()` for years 0 to 9999 without a Date. */
 function isoString(ms: number): string {
   const days = Math.floor(ms / 86_400_000);
+  if (days !== lastDay) {
+    lastDate = dateOf(days);
+    lastDay = days;
+  }
   let rest = ms - days * 86_400_000;
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  return lastDate + COLON[hours] + COLON[minutes] + POINT[seconds] + MILLIS_Z[rest - seconds * 1000];
+}
+
+/**
+ * `YYYY-MM-DDT` of a day since the epoch: days to a civil date by Howard Hinnant's `civil_from_days` (the
+ * proleptic Gregorian calendar, as Date uses).
+ */
+function dateOf(days: number): string {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
@@ -203,13 +263,8 @@ function isoString(ms: number): string {
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  const hours = Math.floor(rest / 3_600_000);
-  rest -= hours * 3_600_000;
-  const minutes = Math.floor(rest / 60_000);
-  rest -= minutes * 60_000;
-  const seconds = Math.floor(rest / 1000);
   const y = year < 10 ? `000${year}` : year < 100 ? `00${year}` : year < 1000 ? `0${year}` : `${year}`;
-  return `${y}-${pad2(month)}-${pad2(day)}T${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${pad3(rest - seconds * 1000)}Z`;
+  return `${y}-${twoDigits(month)}-${twoDigits(day)}T`;
 }
 
 export const builtins: Record<string, Builtin> = {
