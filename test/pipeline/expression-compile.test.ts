@@ -38,7 +38,10 @@ const { value: jsonValue } = fc.letrec((tie) => ({
   object: fc.dictionary(fc.constantFrom(...FIELDS), tie('value'), { maxKeys: 4 }),
 }));
 
-const input = fc.oneof(fc.dictionary(fc.constantFrom(...FIELDS), jsonValue, { maxKeys: 4 }), jsonValue);
+const input = fc.oneof(
+  fc.dictionary(fc.constantFrom(...FIELDS, 'x"y\\', 'constructor'), jsonValue, { maxKeys: 4 }),
+  jsonValue,
+);
 
 const bindings = fc.record({
   key: jsonValue,
@@ -76,7 +79,8 @@ const literal = fc.oneof(
   ),
 );
 
-const name = fc.constantFrom(...FIELDS, '`a`');
+// names Object.prototype has (a path reads own fields only), and one that needs escaping in generated code
+const name = fc.constantFrom(...FIELDS, '`a`', 'constructor', '`__proto__`', '`x"y\\`');
 
 const path = fc.oneof(
   fc.array(name, { minLength: 1, maxLength: 3 }).map((ns) => ns.join('.')),
@@ -142,7 +146,10 @@ const { expr } = fc.letrec<{ expr: string }>((tie) => {
       fc.array(e, { maxLength: 3 }).map((items) => `[${items.join(', ')}]`),
       e.map((x) => `[[${x}]]`),
       fc
-        .array(fc.tuple(fc.constantFrom('"k"', '"l"', '"1"', 'b', '"__proto__"'), e), { maxLength: 3 })
+        .array(
+          fc.tuple(fc.constantFrom('"k"', '"l"', '"1"', 'b', '"__proto__"', '"q\\"\\\\"', '"toString"'), e),
+          { maxLength: 3 },
+        )
         .map((pairs) => `{${pairs.map(([k, v]) => `${k}: ${v}`).join(', ')}}`),
       fc.tuple(path, fc.constantFrom(...FUNCTIONS)).map(([p, f]) => `${p}.$${f}()`),
       fc.tuple(path, e).map(([p, x]) => `${p}.(${x})`),

@@ -32,16 +32,42 @@ const reserved = (key: string) => key === '_jsonata_lambda' || key === '_jsonata
  */
 export function literalObject(keys: string[], values: Fn[], general: Fn): Fn {
   const order = Object.keys(Object.fromEntries(keys.map((k, i) => [k, i]))).map((k) => keys.indexOf(k));
-  const protoKey = keys.includes('__proto__');
-  return (input, scope) => {
+  if (keys.includes('__proto__')) {
+    return (input, scope) => {
+      if (Array.isArray(input)) return general(input, scope);
+      const result: Record<string, unknown> = Object.create(null);
+      for (const i of order) {
+        const value = values[i](input, scope);
+        if (value !== undefined) result[keys[i]] = value;
+      }
+      return result;
+    };
+  }
+  return objectBuilder(
+    order.map((i) => keys[i]),
+    order.map((i) => values[i]),
+    general,
+  );
+}
+
+/**
+ * The object of `keys` in order, each set when its value is not undefined, built by generated code: with each
+ * key written out, every store is to a named property and the objects share one shape, several times faster
+ * than stores under a key read from an array. The keys enter the code as JSON string literals; nothing else
+ * from the expression does.
+ */
+function objectBuilder(keys: string[], values: Fn[], general: Fn): Fn {
+  const stores = keys.map(
+    (k, i) => `v = values[${i}](input, scope); if (v !== undefined) result[${JSON.stringify(k)}] = v;`,
+  );
+  const source = `return (input, scope) => {
     if (Array.isArray(input)) return general(input, scope);
-    const result: Record<string, unknown> = protoKey ? Object.create(null) : {};
-    for (const i of order) {
-      const value = values[i](input, scope);
-      if (value !== undefined) result[keys[i]] = value;
-    }
+    const result = {};
+    let v;
+    ${stores.join('\n    ')}
     return result;
-  };
+  };`;
+  return new Function('values', 'general', source)(values, general) as Fn;
 }
 
 interface Group {

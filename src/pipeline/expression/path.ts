@@ -4,7 +4,7 @@
  * next sequence (one level; an array built by `[...]` stays whole). A last step giving one plain array gives that
  * array as it is.
  */
-import { createSequence, isFunction, isSequence, type Sequence } from './sequence.js';
+import { createSequence, isSequence, type Sequence } from './sequence.js';
 
 export interface Scope {
   /** The input of the whole expression (`$$`). */
@@ -54,18 +54,23 @@ export function generalPath(steps: Fn[], firstIsVariable: boolean, consFirst: bo
  * A path of field names, optionally after a variable (`a.b`, `$.a`, `$key.id`): while every value on the way is
  * not an array, each step is a property read, which is what the general path comes to for one item. An array on
  * the way hands the whole path to the general evaluation (reads have no effects, so starting over is safe).
+ *
+ * The reads are generated code with each name written out (as a JSON string literal, the only part of the
+ * expression that enters the code): a read under a constant name is a named property load, which V8 caches per
+ * object shape, where a shared closure reading `cur[names[i]]` sees every name and every shape at one site.
  */
 export function namePath(first: Fn | undefined, names: string[], general: Fn): Fn {
-  const n = names.length;
-  return (input, scope) => {
-    let cur = first === undefined ? input : first(input, scope);
-    for (let i = 0; i < n; i++) {
-      if (cur === null || typeof cur !== 'object') return undefined;
-      if (Array.isArray(cur) || !hasOwn.call(cur, names[i]) || isFunction(cur)) {
-        return Array.isArray(cur) ? general(input, scope) : undefined;
-      }
-      cur = (cur as Record<string, unknown>)[names[i]];
-    }
+  const steps = names.map((name) => {
+    const key = JSON.stringify(name);
+    return `if (cur === null || typeof cur !== 'object') return undefined;
+    if (Array.isArray(cur)) return general(input, scope);
+    if (cur._jsonata_function === true || cur._jsonata_lambda === true || !hasOwn.call(cur, ${key})) return undefined;
+    cur = cur[${key}];`;
+  });
+  const source = `return (input, scope) => {
+    let cur = ${first === undefined ? 'input' : 'first(input, scope)'};
+    ${steps.join('\n    ')}
     return cur;
-  };
+  };`;
+  return new Function('first', 'general', 'hasOwn', source)(first, general, hasOwn) as Fn;
 }
