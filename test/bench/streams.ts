@@ -9,6 +9,9 @@
  * - `acks=all` waits for fsync before committing input offsets; `acks=1` for the append (Kafka's own default
  *   durability without replication: the page cache).
  * - `plain loop (ceiling)`: the same count by a loop over the decoded lines in memory: no log, no operators.
+ * - `the log alone`: each word appended to a one-partition topic (key and value the word, as the repartition topic
+ *   holds them; acks=1) and read back, by the compiled log in this process, with only the log calls timed: the
+ *   floor of the repartition case, which writes and reads every word through such a topic.
  *
  * The input is written to the log first; each case then runs the compiled app (dist/) in a child process of its
  * own, so its peak RSS is the app's alone (not the bench's input, nor an earlier case's heap), with the V8 flag
@@ -204,6 +207,71 @@ async function inChild(options: CaseOptions): Promise<Omit<Result, 'case'>> {
   return JSON.parse(stdout);
 }
 
+/**
+ * The log's own cost for the words of the repartition case: appended in batches of 1,000 words (key and value the
+ * word's UTF-8 bytes) with acks=1, then read back. Only the log's calls are timed and counted; encoding the words
+ * is not.
+ */
+async function logAlone(n: number): Promise<Result> {
+  const { Log } = (await import(pathToFileURL(join(root, 'dist/src/log/index.js')).href)) as {
+    Log: typeof import('../../src/log/index.js').Log;
+  };
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-bench-streams-log-'));
+  let ms = 0;
+  let cpuMicros = 0;
+  const timedCall = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const cpu = process.cpuUsage();
+    const start = process.hrtime.bigint();
+    try {
+      return await fn();
+    } finally {
+      ms += Number(process.hrtime.bigint() - start) / 1e6;
+      const used = process.cpuUsage(cpu);
+      cpuMicros += used.user + used.system;
+    }
+  };
+  const { result: words, rssMb } = await withRss(async () => {
+    const log = await Log.open({ dir });
+    try {
+      await log.createTopic('words', { partitions: 1 });
+      let words = 0;
+      for (const lines of lineChunks(n, 100)) {
+        const records: { key: Buffer; value: Buffer }[] = [];
+        for (const line of lines) {
+          for (const word of line.split(' ')) {
+            const bytes = Buffer.from(word);
+            records.push({ key: bytes, value: bytes });
+          }
+        }
+        await timedCall(() => log.append('words', 0, records, { acks: 1 }));
+        words += records.length;
+      }
+      let offset = 0;
+      let read = 0;
+      for (;;) {
+        const from = offset;
+        const r = await timedCall(() => log.readRecords('words', 0, from, { maxBytes: 1 << 20 }));
+        if (r.records.length === 0) break;
+        read += r.records.length;
+        offset = r.nextOffset;
+      }
+      if (read !== words) throw new Error(`the log alone read ${read} of ${words} words`);
+      return words;
+    } finally {
+      await log.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+  if (words !== n * WORDS_PER_LINE) throw new Error(`the log alone wrote ${words} words`);
+  return {
+    case: 'the log alone: every word appended (acks=1) + read (floor of repartition)',
+    lines: n,
+    ms,
+    cpuMs: cpuMicros / 1000,
+    rssMb,
+  };
+}
+
 async function plainLoop(n: number): Promise<Result> {
   // The decoded records, as a consumer would hand them over: the loop alone is timed.
   const records: { key: null; value: string; offset: number; timestamp: number }[] = [];
@@ -247,7 +315,7 @@ export async function run(args: string[]): Promise<void> {
     cases.push(['repartition, emit changes, acks=1', { repartition: true, emit: 'changes', acks: 1 }]);
   }
   const only = flag(args, 'only');
-  const results: Result[] = [ceiling];
+  const results: Result[] = [ceiling, await logAlone(n)];
   const dir = await writeInput(n, 1);
   try {
     for (const [name, options] of cases) {
