@@ -39,7 +39,9 @@ const { value: jsonValue } = fc.letrec((tie) => ({
 }));
 
 const input = fc.oneof(
-  fc.dictionary(fc.constantFrom(...FIELDS, 'x"y\\', 'constructor'), jsonValue, { maxKeys: 4 }),
+  fc.dictionary(fc.constantFrom(...FIELDS, 'x"y\\', 'constructor', '__proto__', '1'), jsonValue, {
+    maxKeys: 4,
+  }),
   jsonValue,
 );
 
@@ -219,6 +221,9 @@ describe('pipeline › expression › compile', () => {
     'a != a',
     '$merge([$, {"r": $round(a, 2)}])',
     '$merge(a)',
+    '$merge([a, b])',
+    '$merge([$, a, b])',
+    '$merge([a, {"a": 1, "1": 2}])',
     '$count(a)',
     '$count(a.b)',
     '$sum(a)',

@@ -234,6 +234,7 @@ export class Compiler {
       return unwrap(result);
     };
     return (
+      arrayCall(builtin, args, stamp, general) ??
       directCall(builtin, args, stamp, general) ??
       ((input, scope) => {
         const values: unknown[] = new Array(args.length);
@@ -242,6 +243,40 @@ export class Compiler {
       })
     );
   }
+}
+
+/**
+ * A call of a function of one array (`$sum(items.price)`, `$count(items)`, `$merge([$, {...}])`) whose argument is
+ * an array of items of the type the signature asks for: handed to the implementation as it is, as JSONata's check
+ * would leave it, without the check's walk over the signature; other values take the `general` way.
+ */
+function arrayCall(
+  builtin: Builtin,
+  args: Fn[],
+  stamp: (err: unknown) => void,
+  general: (values: unknown[], input: unknown) => unknown,
+): Fn | undefined {
+  const items = args.length === 1 ? builtin.signature.arrayItems() : undefined;
+  if (items === undefined) return undefined;
+  const [f0] = args;
+  const impl = builtin.direct;
+  return (input, scope) => {
+    const a = f0(input, scope);
+    if (!Array.isArray(a) || !itemsAre(a, items)) return general([a], input);
+    try {
+      return unwrap(impl(a));
+    } catch (err) {
+      stamp(err);
+      throw err;
+    }
+  };
+}
+
+/** Every item has the {@link symbolCode} `code` (-1: any); true for no items, as JSONata's check has it. */
+function itemsAre(values: unknown[], code: number): boolean {
+  if (code < 0) return true;
+  for (let i = 0; i < values.length; i++) if (symbolCode(values[i]) !== code) return false;
+  return true;
 }
 
 /**

@@ -184,19 +184,18 @@ function keys(arg: unknown): unknown[] {
 
 function merge(arg: unknown[] | undefined): Record<string, unknown> | undefined {
   if (arg === undefined) return undefined;
-  // a plain object where jsonata makes a prototype-less one: nothing reading the value can tell, and V8 builds
-  // plain objects much faster; only a "__proto__" key needs defining rather than setting
-  const result: Record<string, unknown> = {};
-  for (const obj of arg) {
-    if (obj === null || typeof obj !== 'object') continue;
-    for (const prop of Object.keys(obj)) {
-      const value = (obj as Record<string, unknown>)[prop];
-      if (prop === '__proto__') {
-        Object.defineProperty(result, prop, { value, enumerable: true, writable: true, configurable: true });
-      } else result[prop] = value;
-    }
-  }
+  // Spread, where jsonata assigns key by key into a prototype-less object: the same own keys in the same order
+  // with the same values (a "__proto__" key an own property too), which nothing reading the value can tell apart,
+  // and V8 copies a first spread object by cloning its shape, several times faster than setting each key.
+  // The signature let only objects through.
+  if (arg.length === 2 && isObject(arg[0]) && isObject(arg[1])) return { ...arg[0], ...arg[1] };
+  let result: Record<string, unknown> = {};
+  for (const obj of arg) if (isObject(obj)) result = { ...result, ...obj };
   return result;
+}
+
+function isObject(value: unknown): value is object {
+  return value !== null && typeof value === 'object';
 }
 
 // the timestamps `$toMillis` reads without a picture

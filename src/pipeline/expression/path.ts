@@ -19,19 +19,19 @@ export type Fn = (input: unknown, scope: Scope) => unknown;
 const hasOwn = Object.prototype.hasOwnProperty;
 
 function evaluateStep(step: Fn, input: unknown[], scope: Scope, lastStep: boolean): unknown[] {
-  const result: unknown[] = [];
+  // One pass: the results go straight into the sequence, flattened one level; what jsonata does with the list of
+  // results (a last step with a single plain array result gives that array) is decided from the count at the end.
+  const sequence = createSequence();
+  let results = 0;
+  let first: unknown;
   for (let i = 0; i < input.length; i++) {
     const res = step(input[i], scope);
-    if (res !== undefined) result.push(res);
-  }
-  if (lastStep && result.length === 1 && Array.isArray(result[0]) && !isSequence(result[0])) {
-    return result[0];
-  }
-  const sequence = createSequence();
-  for (const res of result) {
+    if (res === undefined) continue;
+    if (results++ === 0) first = res;
     if (!Array.isArray(res) || (res as Sequence).cons) sequence.push(res);
-    else for (const v of res) sequence.push(v);
+    else for (let j = 0; j < res.length; j++) sequence.push(res[j]);
   }
+  if (lastStep && results === 1 && Array.isArray(first) && !isSequence(first)) return first;
   return sequence;
 }
 

@@ -177,6 +177,21 @@ export class Signature {
     return masks;
   }
 
+  /**
+   * For a signature of one array parameter (`<a<n>:n>`, `<a:n>`): the {@link symbolCode} every item of an array
+   * argument must have to be passed as it is (-1: any item), or undefined for other signatures. An array whose
+   * items all have that type passes JSONata's check unchanged; anything else takes {@link Signature.validate}.
+   */
+  arrayItems(): number | undefined {
+    if (this.params.length !== 1) return undefined;
+    const param = this.params[0]!;
+    if (param.type !== 'a' || param.regex !== '[asnblfom]' || param.context) return undefined;
+    if (param.subtype === undefined) return -1;
+    if (param.subtype.length !== 1) return undefined;
+    const code = 'snbloafm'.indexOf(param.subtype);
+    return code >= 0 && code < 5 ? code : undefined;
+  }
+
   /** The arguments the function is called with, or a T04xx error as JSONata raises it. */
   validate(args: unknown[], context: unknown): unknown[] {
     let key = 1;
