@@ -8,11 +8,14 @@
  *   as sluice evaluated every expression before.
  *
  * Each subject runs after a warm-up for at least `--ms` of CPU time; the figure is CPU µs per expression per
- * record (process.cpuUsage, user + system), the goal for compiled expressions 0.3 µs. The peak RSS is the
+ * record (process.cpuUsage, user + system), the goal for compiled expressions 0.3 µs. The compiled side is the
+ * compiled module from dist/, as `sluice run` loads it. The peak RSS is the
  * benchmark process's own.
  */
 import jsonata from 'jsonata';
-import { compileExpression } from '../../src/pipeline/expression.js';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ensureDist, root } from './dist.js';
 import type { StreamRecord } from '../../src/streams/index.js';
 import { shippedExpressions } from '../pipeline/expression/shipped.js';
 import { flag, formatTable, wantsJson } from './report.js';
@@ -80,6 +83,10 @@ function cpuPerCall(fn: (r: AnyRecord) => unknown, records: AnyRecord[], ms: num
 }
 
 export async function run(args: string[]): Promise<void> {
+  await ensureDist();
+  const { compileExpression } = (await import(
+    pathToFileURL(join(root, 'dist/src/pipeline/expression.js')).href
+  )) as typeof import('../../src/pipeline/expression.js');
   const ms = Number(flag(args, 'ms') ?? 300);
   const results: Result[] = [];
   for (const { where, text, values } of shippedExpressions()) {
