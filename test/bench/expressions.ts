@@ -12,12 +12,13 @@
  * compiled module from dist/, as `sluice run` loads it. The peak RSS is the
  * benchmark process's own.
  */
-import jsonata from 'jsonata';
+
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ensureDist, root } from './dist.js';
+import jsonata from 'jsonata';
 import type { StreamRecord } from '../../src/streams/index.js';
 import { shippedExpressions } from '../pipeline/expression/shipped.js';
+import { ensureDist, root } from './dist.js';
 import { flag, formatTable, wantsJson } from './report.js';
 
 type AnyRecord = StreamRecord<unknown, unknown>;
