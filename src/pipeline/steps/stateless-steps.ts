@@ -47,7 +47,40 @@ export function flatMapStep(expr: string, ctx: StepContext): CompiledStep {
  * undefined fields are left out, and an undefined array element or a non-finite number becomes null.
  */
 function plain(value: unknown): unknown {
-  return value !== null && typeof value === 'object' ? copy(value) : value;
+  return value !== null && typeof value === 'object' && !isPlainObject(value) ? copy(value) : value;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * True when `value` is already what {@link copy} would make of it: an object (not an array) whose own fields are
+ * finite numbers, strings, booleans, nulls or such objects, and nothing inherited. What compiled map
+ * expressions build mostly is (`{ "id": id, "amount": $round(...) }`): checked with `for in`, which allocates
+ * nothing, where a copy costs an object and a key list per record. Arrays are always copied (JSONata flags its
+ * sequences with extra properties).
+ */
+function isPlainObject(value: object, depth = 0): boolean {
+  if (Array.isArray(value) || depth > 8) return false;
+  // Objects made with Object.create(null) (what some constructors make for a "__proto__" key) are copied too.
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const k in value) {
+    if (!hasOwn.call(value, k)) return false;
+    const v = (value as Record<string, unknown>)[k];
+    switch (typeof v) {
+      case 'string':
+      case 'boolean':
+        continue;
+      case 'number':
+        if (!Number.isFinite(v)) return false;
+        continue;
+      case 'object':
+        if (v === null || isPlainObject(v, depth + 1)) continue;
+        return false;
+      default:
+        return false;
+    }
+  }
+  return true;
 }
 
 function copy(value: unknown): unknown {
