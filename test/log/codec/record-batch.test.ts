@@ -153,6 +153,47 @@ describe('log › codec › record batch › round trips', () => {
     );
   });
 
+  it('decodes headers exactly when records repeat, nearly repeat or reorder the headers of the record before', () => {
+    // Few keys and values, so that most headers equal the one at the same place in the record before (which the
+    // decoder then shares), and the rest differ from it by one byte, by length, by null, or only in the key.
+    const keys = ['sluice.csv.file', 'sluice.csv.line', 'k', ''];
+    const values = [
+      null,
+      '',
+      'orders-2026.csv',
+      'orders-2027.csv',
+      'orders-2026.cs',
+      'orders-2026.csx',
+      '1767225600000',
+      'x'.repeat(64),
+      `${'x'.repeat(64)}y`,
+    ];
+    const headersArb = fc.array(
+      fc.record({ key: fc.constantFrom(...keys), value: fc.constantFrom(...values) }),
+      { maxLength: 4 },
+    );
+    fc.assert(
+      fc.property(fc.array(headersArb, { minLength: 1, maxLength: 40 }), fc.nat(40), (lists, split) => {
+        const records = lists.map((hs, i) => ({
+          value: Buffer.from(String(i)),
+          headers: hs.map((h) => ({ key: h.key, value: h.value === null ? null : Buffer.from(h.value) })),
+          timestamp: 1,
+        }));
+        const at = Math.min(split, records.length);
+        const batches = Buffer.concat([
+          ...(at > 0 ? [encodeRecordBatch(records.slice(0, at), { baseOffset: 0 })] : []),
+          ...(at < records.length ? [encodeRecordBatch(records.slice(at), { baseOffset: at })] : []),
+        ]);
+        const decoded = decodeBatches(batches);
+        expect(decoded.map((r) => r.headers)).toEqual(records.map((r) => r.headers));
+        expect(decoded.map((r) => r.headers.map((h) => h.value?.toString() ?? null))).toEqual(
+          lists.map((hs) => hs.map((h) => h.value)),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('decodes what it encodes, for any records', () => {
     fc.assert(
       fc.property(
