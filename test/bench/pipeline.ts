@@ -3,15 +3,22 @@
  * 1,000,000), end to end with the compiled `sluice run --until-done` on the embedded log (every record durable in
  * three topics; its CPU time and peak RSS read from /proc), against the ceiling: the same transformation as a plain Node script reading and writing the files
  * directly (csv-parse → filter and compute → aggregate per region and hour → csv-stringify).
+ *
+ * Then each stage of the quickstart alone, as its own `sluice run --until-done` of a pipeline made from the
+ * quickstart's own YAML (so a regression points at its layer): the CSV source into a fresh log; the `clean` stream
+ * over the `orders-raw` the full run wrote; the `revenue` stream over its `orders-clean`. Each stage's CPU µs is
+ * per record it read, less the CPU of starting a run (a run of a pipeline with nothing to read). `--no-stages`
+ * skips them.
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { ensureDist, peakRss, root, sluiceBin } from './dist.js';
 import { flag, formatTable, human, type Measurement, recordsPerSec, timed, wantsJson } from './report.js';
 
@@ -47,7 +54,9 @@ async function runSluice(
   let cpu = 0;
   const sample = async () => {
     try {
-      rss = Math.max(rss, await peakRss(child.pid!));
+      // A process that just exited has no VmHWM left to read (NaN).
+      const now = await peakRss(child.pid!);
+      if (Number.isFinite(now)) rss = Math.max(rss, now);
       cpu = await cpuMicros(child.pid!);
     } catch {
       // Exited between two readings.
@@ -120,6 +129,86 @@ async function plainScript(input: string, output: string): Promise<number> {
   return rows;
 }
 
+interface Stage {
+  name: string;
+  /** The records the stage reads, for its CPU per record. */
+  records: number;
+  cpuMicros: number;
+  ms: number;
+  peakRss: number;
+}
+
+/** A pipeline of one part of the quickstart, as YAML, on the log in `logDir`. */
+async function quickstartPart(
+  part: 'source' | 'clean' | 'revenue' | 'nothing',
+  logDir: string,
+  input: string,
+): Promise<string> {
+  const quickstart = parseYaml(await readFile(join(root, 'pipelines/quickstart.yaml'), 'utf8')) as {
+    sources: { config: Record<string, unknown> }[];
+    streams: { name: string; from: string; to: string }[];
+  };
+  const log = { dir: logDir };
+  if (part === 'source' || part === 'nothing') {
+    const source = quickstart.sources[0]!;
+    const config: Record<string, unknown> = { ...source.config, 'input.path': input };
+    if (part === 'nothing') config['input.file.pattern'] = 'nothing-*.csv';
+    return stringifyYaml({
+      name: `bench-${part}`,
+      'until-done': true,
+      log,
+      sources: [{ ...source, config }],
+    });
+  }
+  const stream = quickstart.streams[part === 'clean' ? 0 : 1]!;
+  return stringifyYaml({
+    name: `bench-${part}`,
+    'until-done': true,
+    log,
+    topics: { [stream.from]: {} },
+    // A new name: a new application id, reading its input from the start.
+    streams: [{ ...stream, name: `${stream.name}-alone`, to: `${stream.to}-alone` }],
+  });
+}
+
+/** Runs one part of the quickstart alone; `records` is what it reads. */
+async function runPart(
+  dir: string,
+  part: 'source' | 'clean' | 'revenue' | 'nothing',
+  logDir: string,
+  input: string,
+  records: number,
+): Promise<Stage> {
+  const file = join(dir, `${part}.yaml`);
+  await writeFile(file, await quickstartPart(part, logDir, input));
+  const run = await timed(() => runSluice(['run', file, '--until-done', '--json'], {}));
+  if (run.result.code !== 0) throw new Error(`the ${part} stage failed: ${run.result.stderr.slice(-2000)}`);
+  return { name: part, records, cpuMicros: run.result.cpuMicros, ms: run.ms, peakRss: run.result.peakRss };
+}
+
+/** Each stage alone, on copies of the log the full run left (so none changes what another reads). */
+async function stages(
+  dir: string,
+  input: string,
+  logDir: string,
+  rows: number,
+  paid: number,
+): Promise<Stage[]> {
+  const copy = async (name: string) => {
+    const to = join(dir, name);
+    await cp(logDir, to, { recursive: true });
+    return to;
+  };
+  const start = await runPart(dir, 'nothing', join(dir, 'log-nothing'), input, 1);
+  const out = [
+    await runPart(dir, 'source', join(dir, 'log-source'), input, rows),
+    await runPart(dir, 'clean', await copy('log-clean'), input, rows),
+    await runPart(dir, 'revenue', await copy('log-revenue'), input, paid),
+  ];
+  for (const s of out) s.cpuMicros = Math.max(0, s.cpuMicros - start.cpuMicros);
+  return [start, ...out];
+}
+
 export async function run(args: string[]): Promise<void> {
   const rows = Number(flag(args, 'rows') ?? 1_000_000);
   const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-pipeline-'));
@@ -139,9 +228,14 @@ export async function run(args: string[]): Promise<void> {
       }),
     );
     if (sluice.result.code !== 0) throw new Error(`sluice run failed: ${sluice.result.stderr.slice(-2000)}`);
-    const summary = JSON.parse(sluice.result.stdout.trim().split('\n').pop()!) as { recordsIn: number };
+    const summary = JSON.parse(sluice.result.stdout.trim().split('\n').pop()!) as {
+      recordsIn: number;
+      components: { name: string; records: number }[];
+    };
     if (summary.recordsIn !== rows)
       throw new Error(`sluice read ${summary.recordsIn} rows, expected ${rows}`);
+    const paid = summary.components.find((c) => c.name === 'revenue')?.records ?? 0;
+    const parts = args.includes('--no-stages') ? [] : await stages(dir, input, join(dir, 'log'), rows, paid);
     const results: Measurement[] = [
       {
         case: `quickstart, ${human(rows)} rows`,
@@ -163,7 +257,7 @@ export async function run(args: string[]): Promise<void> {
     const ratio = recordsPerSec(results[0]!) / recordsPerSec(results[1]!);
     if (wantsJson(args)) {
       process.stdout.write(
-        `${JSON.stringify({ results, ratio, cpuMicrosPerRow: cpuPerRow, peakRssBytes: sluice.result.peakRss })}\n`,
+        `${JSON.stringify({ results, ratio, cpuMicrosPerRow: cpuPerRow, peakRssBytes: sluice.result.peakRss, stages: parts })}\n`,
       );
       return;
     }
@@ -181,6 +275,23 @@ export async function run(args: string[]): Promise<void> {
     process.stdout.write(
       `sluice / ceiling: ${(ratio * 100).toFixed(1)}% by wall time (goal ≥ 50%), ` +
         `${((cpuPerRow[1]! / cpuPerRow[0]!) * 100).toFixed(1)}% by CPU time\n`,
+    );
+    if (parts.length === 0) return;
+    const about: Record<string, string> = {
+      nothing: 'starting a run: a pipeline with nothing to read (subtracted from the others)',
+      source: 'csv source: file → orders-raw (parse, type, JSON, headers, log)',
+      clean: 'clean stream: orders-raw → filter, map → orders-clean',
+      revenue: 'revenue stream: orders-clean → key, hourly window aggregate → revenue-by-region',
+    };
+    const stageRows = parts.map((p) => [
+      about[p.name] ?? p.name,
+      p.name === 'nothing' ? '-' : human(p.records),
+      `${(p.ms / 1000).toFixed(1)} s`,
+      p.name === 'nothing' ? `${(p.cpuMicros / 1e6).toFixed(2)} s` : (p.cpuMicros / p.records).toFixed(2),
+      `${(p.peakRss / 2 ** 20).toFixed(0)} MB`,
+    ]);
+    process.stdout.write(
+      `\n${formatTable(['each stage alone', 'records read', 'time', 'CPU µs/record', 'peak RSS'], stageRows)}\n`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
