@@ -18,6 +18,8 @@ export interface BatchProducer {
   baseSequence: number;
   /** Records in the batch (lastOffsetDelta + 1). */
   count: number;
+  /** The batch's largest record timestamp. */
+  maxTimestamp: number;
 }
 
 interface RememberedBatch {
@@ -27,9 +29,19 @@ interface RememberedBatch {
 }
 
 interface PartitionProducerState {
+  producerId: number;
   epoch: number;
   lastSeq: number;
+  lastTimestamp: number;
   recent: RememberedBatch[];
+}
+
+/** What DescribeProducers tells of one producer on one partition. */
+export interface ProducerDescription {
+  producerId: number;
+  producerEpoch: number;
+  lastSequence: number;
+  lastTimestamp: number;
 }
 
 /** What to do with an incoming batch. */
@@ -38,13 +50,14 @@ export type SequenceVerdict =
   | { kind: 'duplicate'; baseOffset: number }
   | { kind: 'error'; errorCode: number; message: string };
 
-/** Reads the producer fields of the RecordBatch at `at` (offsets per KAFKA-FACTS: 43, 51, 53, 23). */
+/** Reads the producer fields of the RecordBatch at `at` (offsets per KAFKA-FACTS: 43, 51, 53, 23, 35). */
 export function batchProducer(batch: Buffer, at = 0): BatchProducer {
   return {
     producerId: Number(batch.readBigInt64BE(at + 43)),
     producerEpoch: batch.readInt16BE(at + 51),
     baseSequence: batch.readInt32BE(at + 53),
     count: batch.readInt32BE(at + 23) + 1,
+    maxTimestamp: Number(batch.readBigInt64BE(at + 35)),
   };
 }
 
@@ -53,6 +66,33 @@ export class ProducerStates {
   private nextId = Date.now();
   private readonly states = new Map<string, PartitionProducerState>();
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** The state keys of each partition's producers, for DescribeProducers. */
+  private readonly byPartition = new Map<string, Set<string>>();
+
+  private partitionKeys(topic: string, partition: number): Set<string> {
+    const key = `${topic}\0${partition}`;
+    let keys = this.byPartition.get(key);
+    if (!keys) this.byPartition.set(key, (keys = new Set()));
+    return keys;
+  }
+
+  /** The idempotent producers that have written to a partition since the broker started. */
+  describe(topic: string, partition: number): ProducerDescription[] {
+    const keys = this.byPartition.get(`${topic}\0${partition}`) ?? new Set<string>();
+    return [...keys].flatMap((key) => {
+      const s = this.states.get(key);
+      return s
+        ? [
+            {
+              producerId: s.producerId,
+              producerEpoch: s.epoch,
+              lastSequence: s.lastSeq,
+              lastTimestamp: s.lastTimestamp,
+            },
+          ]
+        : [];
+    });
+  }
 
   /** A fresh producer id at epoch 0 (InitProducerId without a transactional id). */
   allocate(): { producerId: number; producerEpoch: number } {
@@ -113,11 +153,19 @@ export class ProducerStates {
     const key = stateKey(topic, partition, p.producerId);
     let state = this.states.get(key);
     if (!state || state.epoch !== p.producerEpoch) {
-      state = { epoch: p.producerEpoch, lastSeq: -1, recent: [] };
+      state = {
+        producerId: p.producerId,
+        epoch: p.producerEpoch,
+        lastSeq: -1,
+        lastTimestamp: -1,
+        recent: [],
+      };
       this.states.set(key, state);
+      this.partitionKeys(topic, partition).add(key);
     }
     const lastSeq = lastSequence(p);
     state.lastSeq = lastSeq;
+    state.lastTimestamp = p.maxTimestamp;
     state.recent.push({ firstSeq: p.baseSequence, lastSeq, baseOffset });
     if (state.recent.length > REMEMBERED_BATCHES) state.recent.shift();
   }

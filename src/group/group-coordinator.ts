@@ -144,7 +144,14 @@ class Coordinator implements GroupCoordinator {
     const accepted: StoredOffset[] = [];
     const now = this.scheduler.now();
     for (const o of request.offsets) {
-      const error = await this.checkCommit(groupId, o.topic, o.partition, o.offset, o.metadata ?? '');
+      const error = await this.checkCommit(
+        groupId,
+        o.topic,
+        o.partition,
+        o.offset,
+        o.metadata ?? '',
+        request.allowPastEnd ?? false,
+      );
       results.push({ topic: o.topic, partition: o.partition, error });
       if (error) continue;
       const value = {
@@ -192,6 +199,7 @@ class Coordinator implements GroupCoordinator {
     partition: number,
     offset: number,
     metadata: string,
+    allowPastEnd = false,
   ): Promise<SluiceError | null> {
     const limit = this.config['offset.metadata.max.bytes'];
     if (Buffer.byteLength(metadata) > limit) {
@@ -207,7 +215,7 @@ class Coordinator implements GroupCoordinator {
     } catch (error) {
       return error as SluiceError;
     }
-    if (offset < 0 || offset > end.highWatermark) {
+    if (offset < 0 || (offset > end.highWatermark && !allowPastEnd)) {
       return new OffsetOutOfRangeError(topic, partition, offset, 0, end.highWatermark);
     }
     return null;

@@ -244,6 +244,11 @@ export interface OffsetCommitRequest {
   memberId: string;
   groupInstanceId?: string | null;
   offsets: OffsetCommitPartition[];
+  /**
+   * Store an offset past the partition's end as given, as Kafka's OffsetCommit does (the broker's clients rely on
+   * it). Without it such an offset fails with `OFFSET_OUT_OF_RANGE`, which catches mistakes in embedded use.
+   */
+  allowPastEnd?: boolean;
 }
 
 /** Offsets committed inside a transaction, for a group whose membership the coordinator may not manage. */
@@ -256,7 +261,8 @@ export interface TxnOffsetCommitRequest {
 /**
  * Per-partition outcome of a commit. A fenced or rebalancing member rejects the whole request with a
  * `GroupError`; a partition that does not exist (`UNKNOWN_TOPIC_OR_PARTITION`), an offset beyond the partition's
- * end (`OFFSET_OUT_OF_RANGE`) or oversized metadata (`OFFSET_METADATA_TOO_LARGE`) fails only that partition.
+ * end (`OFFSET_OUT_OF_RANGE`, unless `allowPastEnd`) or oversized metadata (`OFFSET_METADATA_TOO_LARGE`) fails
+ * only that partition.
  */
 export interface OffsetCommitResult extends TopicPartition {
   error: SluiceError | null;

@@ -49,7 +49,7 @@ function fetchBody(topic: string, partition: number, offset: number, maxWaitMs =
 type Any = Record<string, any>;
 
 describe('broker › server › ApiVersions', () => {
-  it.each([0, 1, 2, 3])('v%i lists every API with its versions', async (version) => {
+  it.each([0, 1, 2, 3, 4])('v%i lists every API with its versions', async (version) => {
     const res = await client.request<Any>(18, version, {
       clientSoftwareName: 'test',
       clientSoftwareVersion: '1',
@@ -57,9 +57,10 @@ describe('broker › server › ApiVersions', () => {
     expect(res.errorCode).toBe(0);
     const produce = res.apiKeys.find((k: Any) => k.apiKey === 0);
     // Listed from v0, as Kafka 4.0 does, so that librdkafka enables its codecs (KAFKA-18659).
-    expect(produce).toEqual({ apiKey: 0, minVersion: 0, maxVersion: 9 });
+    expect(produce).toEqual({ apiKey: 0, minVersion: 0, maxVersion: 11 });
     expect(res.apiKeys.map((k: Any) => k.apiKey)).toEqual([
-      0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 32, 33, 37, 42,
+      0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 32, 33, 37, 42, 44, 47, 60, 61, 65,
+      66,
     ]);
   });
 
@@ -73,7 +74,7 @@ describe('broker › server › ApiVersions', () => {
     expect(res.apiKeys.find((k: Any) => k.apiKey === 18)).toEqual({
       apiKey: 18,
       minVersion: 0,
-      maxVersion: 3,
+      maxVersion: 4,
     });
   });
 });

@@ -1,4 +1,3 @@
-import { ApiKey } from '../protocol/api-keys.js';
 import { codecFor } from '../protocol/codec.js';
 import { APIS, ApiVersions } from '../protocol/messages/index.js';
 import { parseVersions } from '../protocol/schema.js';
@@ -6,17 +5,18 @@ import type { Writer } from '../protocol/writer.js';
 import { handler } from './handler.js';
 
 /**
- * Every API and version range the broker serves: what it declares is what it answers, but for Produce, listed from
- * v0 though only v3+ (RecordBatch v2) is served. librdkafka enables gzip, snappy and lz4 only when it sees Produce
- * v0 listed, and sends everything uncompressed otherwise; Kafka 4.0 lists v0-v2 again for that reason
- * (KAFKA-18659) and refuses them when they are used. Clients pick the highest version both sides speak, so no
- * client sends them; one that does has its connection closed, as for any version the broker does not serve.
+ * Every API and version range the broker serves, as Apache Kafka 3.9 lists them: what it declares is what it
+ * answers, but for Produce v0–2 and Fetch v0–3, which carry the message formats before RecordBatch v2. librdkafka
+ * enables gzip, snappy and lz4 only when it sees Produce v0 listed, and sends everything uncompressed otherwise;
+ * Kafka 4.0 lists the old versions again for that reason (KAFKA-18659) and refuses them when they are used. Here a
+ * request at one of them gets UNSUPPORTED_VERSION on every partition. Clients pick the highest version both sides
+ * speak, so none sends them.
  */
 export function supportedVersions(): { apiKey: number; minVersion: number; maxVersion: number }[] {
   return [...APIS.values()]
     .map((api) => {
       const { min, max } = parseVersions(api.request.validVersions);
-      return { apiKey: api.apiKey, minVersion: api.apiKey === ApiKey.Produce ? 0 : min, maxVersion: max };
+      return { apiKey: api.apiKey, minVersion: min, maxVersion: max };
     })
     .sort((a, b) => a.apiKey - b.apiKey);
 }

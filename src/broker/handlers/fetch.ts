@@ -2,9 +2,15 @@ import { CorruptRecordError } from '../../errors.js';
 import type { BrokerContext } from '../broker-context.js';
 import { ERROR_CODES, errorCodeOf } from '../protocol/error-codes.js';
 import { Fetch, type FetchRequest } from '../protocol/messages/index.js';
+import { topicIdOf, topicNameOf } from '../topic-ids.js';
 import { handler } from './handler.js';
 
 const EMPTY = Buffer.alloc(0);
+
+/** The first version that names topics by id (KIP-516). */
+const FIRST_TOPIC_ID_VERSION = 13;
+/** The first version served: v4 is the first to carry RecordBatch v2. */
+const FIRST_SERVED_VERSION = 4;
 
 interface PartitionResponse {
   partitionIndex: number;
@@ -17,7 +23,7 @@ interface PartitionResponse {
 }
 
 interface Pass {
-  responses: { topic: string; partitions: PartitionResponse[] }[];
+  responses: { topic: string; topicId: Buffer; partitions: PartitionResponse[] }[];
   bytes: number;
   /** Some partition answered with an error: the response goes out at once, as in Kafka. */
   failed: boolean;
@@ -25,15 +31,52 @@ interface Pass {
   waitable: { topic: string; partition: number; offset: number }[];
 }
 
-/** Reads every requested partition once without waiting, within the response and partition byte limits. */
-async function readOnce(ctx: BrokerContext, req: FetchRequest): Promise<Pass> {
+/** The whole batches at the start of `records` that fit in `limit` bytes. */
+function wholeBatchesWithin(records: Buffer, limit: number): Buffer {
+  let end = 0;
+  while (end + 12 <= records.length) {
+    const next = end + 12 + records.readInt32BE(end + 8);
+    if (next > limit || next > records.length) break;
+    end = next;
+  }
+  return end === records.length ? records : records.subarray(0, end);
+}
+
+function emptyPartition(partitionIndex: number, errorCode: number): PartitionResponse {
+  return {
+    partitionIndex,
+    errorCode,
+    highWatermark: -1,
+    lastStableOffset: -1,
+    logStartOffset: -1,
+    abortedTransactions: null,
+    records: EMPTY,
+  };
+}
+
+/**
+ * Reads every requested partition once without waiting, within the response and partition byte limits. Only the
+ * first partition that has data may go past `max_bytes`, by its first batch (KIP-74), so that a batch larger than
+ * the limit still gets through; every later one gets only the whole batches that fit in what is left.
+ */
+async function readOnce(ctx: BrokerContext, req: FetchRequest, version: number): Promise<Pass> {
   let budget = req.maxBytes;
   let bytes = 0;
   let failed = false;
   const waitable: Pass['waitable'] = [];
   const responses = [];
   for (const t of req.topics) {
-    const partitions: PartitionResponse[] = [];
+    const byId = version >= FIRST_TOPIC_ID_VERSION;
+    const name = byId ? topicNameOf(ctx.log, t.topicId) : t.topic;
+    if (name === null) {
+      // A topic id the log does not know (deleted, or never there): every partition says so.
+      const partitions = t.partitions.map((p) => emptyPartition(p.partition, ERROR_CODES.UNKNOWN_TOPIC_ID));
+      responses.push({ topic: '', topicId: t.topicId, partitions });
+      failed = true;
+      continue;
+    }
+    const topic = { topic: name, partitions: [] as PartitionResponse[] };
+    const partitions = topic.partitions;
     for (const p of t.partitions) {
       const response: PartitionResponse = {
         partitionIndex: p.partition,
@@ -47,26 +90,27 @@ async function readOnce(ctx: BrokerContext, req: FetchRequest): Promise<Pass> {
       };
       partitions.push(response);
       try {
-        const { logStartOffset, highWatermark } = ctx.log.offsets(t.topic, p.partition);
+        const { logStartOffset, highWatermark } = ctx.log.offsets(name, p.partition);
         Object.assign(response, { highWatermark, lastStableOffset: highWatermark, logStartOffset });
         if (p.fetchOffset < logStartOffset || p.fetchOffset > highWatermark) {
           response.errorCode = ERROR_CODES.OFFSET_OUT_OF_RANGE;
           failed = true;
           continue;
         }
-        // Only the first partition with data may exceed the budget (by one batch), as in Kafka (KIP-74).
         if (p.fetchOffset === highWatermark || (budget <= 0 && bytes > 0)) {
-          waitable.push({ topic: t.topic, partition: p.partition, offset: highWatermark });
+          waitable.push({ topic: name, partition: p.partition, offset: highWatermark });
           continue;
         }
         const maxBytes = Math.max(1, Math.min(p.partitionMaxBytes, budget));
-        const read = await ctx.log.read(t.topic, p.partition, p.fetchOffset, { maxBytes, maxWaitMs: 0 });
+        const read = await ctx.log.read(name, p.partition, p.fetchOffset, { maxBytes, maxWaitMs: 0 });
         Object.assign(response, { highWatermark: read.highWatermark, lastStableOffset: read.highWatermark });
         response.logStartOffset = read.logStartOffset;
-        response.records = read.records;
-        budget -= read.records.length;
-        bytes += read.records.length;
-        waitable.push({ topic: t.topic, partition: p.partition, offset: read.highWatermark });
+        // The log returns at least one whole batch, however large: past the first partition with data, that
+        // batch must fit in what is left of max_bytes, or wait for the next fetch.
+        response.records = bytes > 0 ? wholeBatchesWithin(read.records, maxBytes) : read.records;
+        budget -= response.records.length;
+        bytes += response.records.length;
+        waitable.push({ topic: name, partition: p.partition, offset: read.highWatermark });
       } catch (err) {
         response.errorCode = errorCodeOf(err);
         failed = true;
@@ -74,7 +118,7 @@ async function readOnce(ctx: BrokerContext, req: FetchRequest): Promise<Pass> {
         if (err instanceof CorruptRecordError) {
           ctx.logger.error(
             {
-              topic: t.topic,
+              topic: name,
               partition: p.partition,
               offset: p.fetchOffset,
               file: err.file,
@@ -85,7 +129,7 @@ async function readOnce(ctx: BrokerContext, req: FetchRequest): Promise<Pass> {
         }
       }
     }
-    responses.push({ topic: t.topic, partitions });
+    responses.push({ ...topic, topicId: byId ? t.topicId : topicIdOf(name) });
   }
   return { responses, bytes, failed, waitable };
 }
@@ -131,17 +175,30 @@ async function waitForAny(
 /**
  * Serves stored batches as they are on disk. When less than `min_bytes` is available the request long-polls up
  * to `max_wait_ms` across all its partitions, answering as soon as enough data arrives; without this, consumers
- * would spin. Fetch sessions (KIP-227) are not kept: every response is a full one with session id 0.
+ * would spin. Fetch sessions (KIP-227) are not kept: every response is a full one with session id 0. Versions
+ * 0–3, listed only for librdkafka's sake, get UNSUPPORTED_VERSION on every partition: they would need the
+ * older message formats.
  */
 export const fetch = handler(Fetch, async (ctx, req, info) => {
+  if (info.apiVersion < FIRST_SERVED_VERSION) {
+    ctx.logger.warn(
+      { client: info.clientId, version: info.apiVersion },
+      `Fetch v${info.apiVersion} is not served; Fetch v${FIRST_SERVED_VERSION}+ (RecordBatch v2) is`,
+    );
+    const responses = req.topics.map((t) => ({
+      topic: t.topic,
+      partitions: t.partitions.map((p) => emptyPartition(p.partition, ERROR_CODES.UNSUPPORTED_VERSION)),
+    }));
+    return { throttleTimeMs: 0, responses };
+  }
   const deadline = Date.now() + req.maxWaitMs;
   const minBytes = Math.max(1, req.minBytes);
-  let pass = await readOnce(ctx, req);
+  let pass = await readOnce(ctx, req, info.apiVersion);
   for (;;) {
     const remaining = deadline - Date.now();
     if (pass.bytes >= minBytes || pass.failed || remaining <= 0 || info.signal.aborted) break;
     await waitForAny(ctx, pass, remaining, info.signal);
-    pass = await readOnce(ctx, req);
+    pass = await readOnce(ctx, req, info.apiVersion);
   }
   return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: pass.responses };
 });

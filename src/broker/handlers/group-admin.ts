@@ -1,11 +1,32 @@
 import { errorCodeOf } from '../protocol/error-codes.js';
 import { DeleteGroups, DescribeGroups, ListGroups } from '../protocol/messages/index.js';
+import { GROUP_OPERATIONS, OPERATIONS_NOT_ASKED } from './authorized-operations.js';
 import { handler } from './handler.js';
 
-export const listGroups = handler(ListGroups, async (ctx) => {
+/** Every group here runs the classic rebalance protocol (KIP-848 calls it that; its own groups are "consumer"). */
+const GROUP_TYPE = 'classic';
+
+/**
+ * Lists the groups, with their states (v4+) and types (v5+). A states or types filter keeps only the groups that
+ * match one of its entries, compared without regard to case as Kafka does; an empty filter keeps all.
+ */
+export const listGroups = handler(ListGroups, async (ctx, req) => {
   if (!ctx.groups) return { errorCode: 0, groups: [] };
-  const groups = await ctx.groups.listGroups();
-  return { errorCode: 0, groups: groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType })) };
+  const states = new Set(req.statesFilter.map((s) => s.toLowerCase()));
+  const types = new Set(req.typesFilter.map((t) => t.toLowerCase()));
+  const groups = (await ctx.groups.listGroups()).filter(
+    (g) =>
+      (states.size === 0 || states.has(g.state.toLowerCase())) && (types.size === 0 || types.has(GROUP_TYPE)),
+  );
+  return {
+    errorCode: 0,
+    groups: groups.map((g) => ({
+      groupId: g.groupId,
+      protocolType: g.protocolType,
+      groupState: g.state,
+      groupType: GROUP_TYPE,
+    })),
+  };
 });
 
 /** An unknown group is reported Dead with no members, as Kafka does. */
@@ -30,6 +51,7 @@ export const describeGroups = handler(DescribeGroups, async (ctx, req) => {
           memberMetadata: m.metadata,
           memberAssignment: m.assignment,
         })),
+        authorizedOperations: req.includeAuthorizedOperations ? GROUP_OPERATIONS : OPERATIONS_NOT_ASKED,
       })),
     };
   } catch (err) {

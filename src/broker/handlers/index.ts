@@ -1,10 +1,16 @@
 import { apiVersions } from './api-versions.js';
-import { alterConfigs, describeConfigs } from './configs.js';
+import {
+  describeCluster,
+  describeProducers,
+  describeTransactions,
+  listTransactions,
+} from './cluster-admin.js';
+import { alterConfigs, describeConfigs, incrementalAlterConfigs } from './configs.js';
 import { deleteRecords } from './delete-records.js';
 import { fetch } from './fetch.js';
 import { deleteGroups, describeGroups, listGroups } from './group-admin.js';
 import { findCoordinator, heartbeat, joinGroup, leaveGroup, syncGroup } from './group-membership.js';
-import { offsetCommit, offsetFetch } from './group-offsets.js';
+import { offsetCommit, offsetDelete, offsetFetch } from './group-offsets.js';
 import type { Handler } from './handler.js';
 import { initProducerId } from './init-producer-id.js';
 import { listOffsets } from './list-offsets.js';
@@ -40,5 +46,11 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map(
     alterConfigs,
     createPartitions,
     deleteGroups,
+    incrementalAlterConfigs,
+    offsetDelete,
+    describeCluster,
+    describeProducers,
+    describeTransactions,
+    listTransactions,
   ].map((h) => [h.api.apiKey, h]),
 );

@@ -10,6 +10,8 @@ import { INTERNAL_TOPICS } from './internal-topics.js';
 
 /** The smallest RecordBatch v2: its header. */
 const BATCH_HEADER_BYTES = 61;
+/** The first version served: v3 is the first to carry RecordBatch v2. */
+const FIRST_SERVED_VERSION = 3;
 
 interface PartitionResult {
   index: number;
@@ -104,22 +106,41 @@ async function producePartition(
 
 const ACKS: Record<number, Acks> = { 0: 0, 1: 1, [-1]: -1 };
 
+/** A partition's answer when the whole request is refused. */
+function refused(index: number, errorCode: number, errorMessage: string): PartitionResult {
+  return { index, errorCode, baseOffset: -1, errorMessage };
+}
+
+/**
+ * Appends each partition's batches. Versions 0–2, listed only for librdkafka's sake, carry the older message
+ * formats and get UNSUPPORTED_VERSION on every partition; a transactional producer gets
+ * TRANSACTIONAL_ID_AUTHORIZATION_FAILED: both are errors clients do not retry.
+ */
 export const produce = handler(Produce, async (ctx, req, info) => {
   const acks = ACKS[req.acks];
   const budget = new AutoCreateBudget(ctx, info.clientId);
+  let refusal: { errorCode: number; message: string } | null = null;
+  if (info.apiVersion < FIRST_SERVED_VERSION) {
+    const message = `Produce v${info.apiVersion} is not served; Produce v${FIRST_SERVED_VERSION}+ (RecordBatch v2) is`;
+    refusal = { errorCode: ERROR_CODES.UNSUPPORTED_VERSION, message };
+    ctx.logger.warn({ client: info.clientId }, message);
+  } else if (req.transactionalId !== null) {
+    const message = `transactions are not served by this broker (transactional.id ${JSON.stringify(req.transactionalId)})`;
+    refusal = { errorCode: ERROR_CODES.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, message };
+  }
   const responses = await Promise.all(
     req.topicData.map(async (t) => ({
       name: t.name,
       partitionResponses: await Promise.all(
         t.partitionData.map((p) =>
-          acks === undefined
-            ? { index: p.index, errorCode: ERROR_CODES.INVALID_REQUIRED_ACKS, baseOffset: -1 }
-            : req.transactionalId !== null
-              ? {
-                  index: p.index,
-                  errorCode: ERROR_CODES.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
-                  baseOffset: -1,
-                }
+          refusal !== null
+            ? refused(p.index, refusal.errorCode, refusal.message)
+            : acks === undefined
+              ? refused(
+                  p.index,
+                  ERROR_CODES.INVALID_REQUIRED_ACKS,
+                  `acks must be 0, 1 or -1, got ${req.acks}`,
+                )
               : producePartition(ctx, t.name, p.index, p.records, acks, budget),
         ),
       ),

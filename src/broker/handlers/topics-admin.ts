@@ -1,6 +1,8 @@
 import type { BrokerContext } from '../broker-context.js';
 import { ERROR_CODES, errorCodeOf } from '../protocol/error-codes.js';
 import { CreatePartitions, CreateTopics, DeleteTopics } from '../protocol/messages/index.js';
+import { isZeroId, topicIdOf, topicNameOf } from '../topic-ids.js';
+import { topicConfigEntries } from './configs.js';
 import { handler } from './handler.js';
 import { parseTopicConfigs } from './topic-config-values.js';
 
@@ -19,12 +21,45 @@ function failure(err: unknown): { errorCode: number; errorMessage: string } {
   return { errorCode: errorCodeOf(err), errorMessage: err instanceof Error ? err.message : String(err) };
 }
 
+interface CreatedTopic {
+  name: string;
+  errorCode: number;
+  errorMessage: string | null;
+  topicId?: Buffer;
+  numPartitions?: number;
+  replicationFactor?: number;
+  configs?:
+    | { name: string; value: string; readOnly: boolean; configSource: number; isSensitive: boolean }[]
+    | null;
+}
+
+/** What CreateTopics v5+ tells about a topic just created: its id, partitions, replication and settings. */
+function created(ctx: BrokerContext, name: string): CreatedTopic {
+  const { partitions, config } = ctx.log.describeTopic(name);
+  const configs = topicConfigEntries(config).map(([key, value, source]) => ({
+    name: key,
+    value,
+    readOnly: false,
+    configSource: source,
+    isSensitive: false,
+  }));
+  return {
+    name,
+    errorCode: 0,
+    errorMessage: null,
+    topicId: topicIdOf(name),
+    numPartitions: partitions,
+    replicationFactor: 1,
+    configs,
+  };
+}
+
 async function createTopic(
   ctx: BrokerContext,
   t: { name: string; numPartitions: number; replicationFactor: number; assignments: unknown[] },
   configs: { name: string; value: string | null }[],
   validateOnly: boolean,
-): Promise<{ name: string; errorCode: number; errorMessage: string | null }> {
+): Promise<CreatedTopic> {
   const { name } = t;
   if (ctx.log.hasTopic(name)) {
     return {
@@ -43,13 +78,20 @@ async function createTopic(
     return { name, errorCode: ERROR_CODES.INVALID_PARTITIONS, errorMessage };
   }
   if (partitions > MAX_PARTITIONS_PER_TOPIC) return tooMany(name, partitions);
-  if (validateOnly) return { name, errorCode: 0, errorMessage: null };
+  const count = partitions > 0 ? partitions : t.assignments.length;
+  if (validateOnly) {
+    return {
+      name,
+      errorCode: 0,
+      errorMessage: null,
+      numPartitions: count,
+      replicationFactor: 1,
+      configs: null,
+    };
+  }
   try {
-    await ctx.log.createTopic(name, {
-      partitions: partitions > 0 ? partitions : t.assignments.length,
-      config: parseTopicConfigs(configs),
-    });
-    return { name, errorCode: 0, errorMessage: null };
+    await ctx.log.createTopic(name, { partitions: count, config: parseTopicConfigs(configs) });
+    return created(ctx, name);
   } catch (err) {
     return { name, ...failure(err) };
   }
@@ -62,14 +104,26 @@ export const createTopics = handler(CreateTopics, async (ctx, req) => {
   return { topics };
 });
 
-export const deleteTopics = handler(DeleteTopics, async (ctx, req) => {
+/** Deletes topics by name, or from v6 by name or id (an unknown id is UNKNOWN_TOPIC_ID). */
+export const deleteTopics = handler(DeleteTopics, async (ctx, req, info) => {
+  const asked =
+    info.apiVersion >= 6 ? req.topics : req.topicNames.map((name) => ({ name, topicId: Buffer.alloc(16) }));
   const responses = [];
-  for (const name of req.topicNames) {
+  for (const t of asked) {
+    const byId = t.name === null && !isZeroId(t.topicId);
+    const name = byId ? topicNameOf(ctx.log, t.topicId) : t.name;
+    if (name === null) {
+      const errorMessage = byId ? 'no topic has this id' : 'give a topic name or id';
+      const errorCode = byId ? ERROR_CODES.UNKNOWN_TOPIC_ID : ERROR_CODES.INVALID_REQUEST;
+      responses.push({ name: null, topicId: t.topicId, errorCode, errorMessage });
+      continue;
+    }
+    const topicId = topicIdOf(name);
     try {
       await ctx.log.deleteTopic(name);
-      responses.push({ name, errorCode: 0 });
+      responses.push({ name, topicId, errorCode: 0 });
     } catch (err) {
-      responses.push({ name, errorCode: errorCodeOf(err) });
+      responses.push({ name, topicId, ...failure(err) });
     }
   }
   return { responses };

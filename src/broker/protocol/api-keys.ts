@@ -22,4 +22,10 @@ export enum ApiKey {
   AlterConfigs = 33,
   CreatePartitions = 37,
   DeleteGroups = 42,
+  IncrementalAlterConfigs = 44,
+  OffsetDelete = 47,
+  DescribeCluster = 60,
+  DescribeProducers = 61,
+  DescribeTransactions = 65,
+  ListTransactions = 66,
 }

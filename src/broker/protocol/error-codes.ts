@@ -101,6 +101,7 @@ export const ERROR_CODES = {
   SNAPSHOT_NOT_FOUND: 98,
   POSITION_OUT_OF_RANGE: 99,
   UNKNOWN_TOPIC_ID: 100,
+  TRANSACTIONAL_ID_NOT_FOUND: 105,
 } as const;
 
 export type ErrorName = keyof typeof ERROR_CODES;

@@ -76,6 +76,8 @@ describe('broker › protocol › kafkajs fixtures', () => {
       partition: 0,
       currentLeaderEpoch: -1,
       fetchOffset: 0,
+      // Absent before v12: its default.
+      lastFetchedEpoch: -1,
       logStartOffset: -1,
       partitionMaxBytes: 1048576,
     });

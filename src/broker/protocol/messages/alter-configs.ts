@@ -1,5 +1,5 @@
 /**
- * AlterConfigs (key 33), versions 0–1.
+ * AlterConfigs (key 33), versions 0–2; flexible from 2.
  *
  *   AlterConfigs Request => [resources => resource_type:int8 resource_name:string
  *                             [configs => name:string value:nullable_string]] validate_only:bool
@@ -14,8 +14,8 @@ import type { ApiSpec, MessageOf } from '../schema.js';
 const request = {
   name: 'AlterConfigsRequest',
   apiKey: 33,
-  validVersions: '0-1',
-  flexibleVersions: 'none',
+  validVersions: '0-2',
+  flexibleVersions: '2+',
   fields: [
     {
       name: 'resources',
@@ -42,8 +42,8 @@ const request = {
 const response = {
   name: 'AlterConfigsResponse',
   apiKey: 33,
-  validVersions: '0-1',
-  flexibleVersions: 'none',
+  validVersions: '0-2',
+  flexibleVersions: '2+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {

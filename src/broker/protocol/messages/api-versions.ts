@@ -1,5 +1,5 @@
 /**
- * ApiVersions (key 18), versions 0–3; flexible from 3.
+ * ApiVersions (key 18), versions 0–4; flexible from 3 (v4 changes nothing on the wire).
  *
  *   ApiVersions Request (v3) => client_software_name:compact_string client_software_version:compact_string _tagged
  *   ApiVersions Response => error_code:int16 [api_keys => api_key:int16 min_version:int16 max_version:int16]
@@ -13,7 +13,7 @@ import type { ApiSpec, MessageOf } from '../schema.js';
 const request = {
   name: 'ApiVersionsRequest',
   apiKey: 18,
-  validVersions: '0-3',
+  validVersions: '0-4',
   flexibleVersions: '3+',
   fields: [
     { name: 'clientSoftwareName', type: 'string', versions: '3+' },
@@ -24,7 +24,7 @@ const request = {
 const response = {
   name: 'ApiVersionsResponse',
   apiKey: 18,
-  validVersions: '0-3',
+  validVersions: '0-4',
   flexibleVersions: '3+',
   fields: [
     { name: 'errorCode', type: 'int16', versions: '0+' },

@@ -1,5 +1,5 @@
 /**
- * CreatePartitions (key 37), versions 0–1.
+ * CreatePartitions (key 37), versions 0–3; flexible from 2.
  *
  *   CreatePartitions Request => [topics => name:string count:int32 [assignments => [broker_ids:int32]] (nullable)]
  *                               timeout_ms:int32 validate_only:bool
@@ -13,8 +13,8 @@ import type { ApiSpec, MessageOf } from '../schema.js';
 const request = {
   name: 'CreatePartitionsRequest',
   apiKey: 37,
-  validVersions: '0-1',
-  flexibleVersions: 'none',
+  validVersions: '0-3',
+  flexibleVersions: '2+',
   fields: [
     {
       name: 'topics',
@@ -40,8 +40,8 @@ const request = {
 const response = {
   name: 'CreatePartitionsResponse',
   apiKey: 37,
-  validVersions: '0-1',
-  flexibleVersions: 'none',
+  validVersions: '0-3',
+  flexibleVersions: '2+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {

@@ -1,5 +1,5 @@
 /**
- * DeleteGroups (key 42), versions 0–1.
+ * DeleteGroups (key 42), versions 0–2; flexible from 2.
  *
  *   DeleteGroups Request => [groups_names:string]
  *   DeleteGroups Response => throttle_time_ms:int32 [results => group_id:string error_code:int16]
@@ -11,16 +11,16 @@ import type { ApiSpec, MessageOf } from '../schema.js';
 const request = {
   name: 'DeleteGroupsRequest',
   apiKey: 42,
-  validVersions: '0-1',
-  flexibleVersions: 'none',
+  validVersions: '0-2',
+  flexibleVersions: '2+',
   fields: [{ name: 'groupsNames', type: 'string[]', versions: '0+' }],
 } as const;
 
 const response = {
   name: 'DeleteGroupsResponse',
   apiKey: 42,
-  validVersions: '0-1',
-  flexibleVersions: 'none',
+  validVersions: '0-2',
+  flexibleVersions: '2+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {

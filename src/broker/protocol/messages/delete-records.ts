@@ -1,5 +1,5 @@
 /**
- * DeleteRecords (key 21), versions 0–1.
+ * DeleteRecords (key 21), versions 0–2; flexible from 2.
  *
  *   DeleteRecords Request => [topics => name:string [partitions => partition_index:int32 offset:int64]] timeout_ms:int32
  *   DeleteRecords Response => throttle_time_ms:int32
@@ -13,8 +13,8 @@ import type { ApiSpec, MessageOf } from '../schema.js';
 const request = {
   name: 'DeleteRecordsRequest',
   apiKey: 21,
-  validVersions: '0-1',
-  flexibleVersions: 'none',
+  validVersions: '0-2',
+  flexibleVersions: '2+',
   fields: [
     {
       name: 'topics',
@@ -40,8 +40,8 @@ const request = {
 const response = {
   name: 'DeleteRecordsResponse',
   apiKey: 21,
-  validVersions: '0-1',
-  flexibleVersions: 'none',
+  validVersions: '0-2',
+  flexibleVersions: '2+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {

@@ -1,14 +1,15 @@
 /**
- * DescribeConfigs (key 32), versions 0–2.
+ * DescribeConfigs (key 32), versions 0–4; flexible from 4.
  *
  *   DescribeConfigs Request => [resources => resource_type:int8 resource_name:string [configuration_keys:string] (nullable)]
- *                              include_synonyms:bool (v1+)
+ *                              include_synonyms:bool (v1+) include_documentation:bool (v3+)
  *   DescribeConfigs Response => throttle_time_ms:int32
  *                               [results => error_code:int16 error_message:nullable_string resource_type:int8
  *                                 resource_name:string
  *                                 [configs => name:string value:nullable_string read_only:bool is_default:bool (v0)
  *                                   config_source:int8 (v1+) is_sensitive:bool
- *                                   [synonyms => name:string value:nullable_string source:int8] (v1+)]]
+ *                                   [synonyms => name:string value:nullable_string source:int8] (v1+)
+ *                                   config_type:int8 (v3+) documentation:nullable_string (v3+)]]
  *
  * resource_type 2 is a topic, 4 a broker. config_source 1 is a topic override, 5 the static broker default.
  */
@@ -17,8 +18,8 @@ import type { ApiSpec, MessageOf } from '../schema.js';
 const request = {
   name: 'DescribeConfigsRequest',
   apiKey: 32,
-  validVersions: '0-2',
-  flexibleVersions: 'none',
+  validVersions: '0-4',
+  flexibleVersions: '4+',
   fields: [
     {
       name: 'resources',
@@ -31,14 +32,15 @@ const request = {
       ],
     },
     { name: 'includeSynonyms', type: 'bool', versions: '1+' },
+    { name: 'includeDocumentation', type: 'bool', versions: '3+' },
   ],
 } as const;
 
 const response = {
   name: 'DescribeConfigsResponse',
   apiKey: 32,
-  validVersions: '0-2',
-  flexibleVersions: 'none',
+  validVersions: '0-4',
+  flexibleVersions: '4+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '0+' },
     {
@@ -71,6 +73,8 @@ const response = {
                 { name: 'source', type: 'int8', versions: '1+' },
               ],
             },
+            { name: 'configType', type: 'int8', versions: '3+' },
+            { name: 'documentation', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
           ],
         },
       ],

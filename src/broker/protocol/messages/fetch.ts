@@ -1,28 +1,35 @@
 /**
- * Fetch (key 1), versions 4–11 (v4 is the first to return RecordBatch v2 and the last stable offset).
+ * Fetch (key 1), versions 0–17; flexible from 12. Only v4+ is served: v4 is the first to carry RecordBatch v2,
+ * and v0–3 are listed only because librdkafka enables its codecs when it sees them (see api-versions.ts); a
+ * request at v0–3 gets UNSUPPORTED_VERSION on every partition.
  *
- *   Fetch Request => replica_id:int32 max_wait_ms:int32 min_bytes:int32 max_bytes:int32 isolation_level:int8
- *                    session_id:int32 (v7+) session_epoch:int32 (v7+)
- *                    [topics => topic:string [partitions => partition:int32 current_leader_epoch:int32 (v9+)
- *                      fetch_offset:int64 log_start_offset:int64 (v5+) partition_max_bytes:int32]]
- *                    [forgotten_topics_data => topic:string [partitions:int32]] (v7+) rack_id:string (v11+)
- *   Fetch Response => throttle_time_ms:int32 error_code:int16 (v7+) session_id:int32 (v7+)
- *                     [responses => topic:string [partitions => partition_index:int32 error_code:int16
- *                       high_watermark:int64 last_stable_offset:int64 log_start_offset:int64 (v5+)
- *                       [aborted_transactions => producer_id:int64 first_offset:int64] (nullable)
- *                       preferred_read_replica:int32 (v11+) records:records]]
+ *   Fetch Request => replica_id:int32 (v0–14) max_wait_ms:int32 min_bytes:int32 max_bytes:int32 (v3+)
+ *                    isolation_level:int8 (v4+) session_id:int32 (v7+) session_epoch:int32 (v7+)
+ *                    [topics => topic:string (v0–12) topic_id:uuid (v13+)
+ *                      [partitions => partition:int32 current_leader_epoch:int32 (v9+) fetch_offset:int64
+ *                        last_fetched_epoch:int32 (v12+) log_start_offset:int64 (v5+) partition_max_bytes:int32]]
+ *                    [forgotten_topics_data => topic:string (v7–12) topic_id:uuid (v13+) [partitions:int32]] (v7+)
+ *                    rack_id:string (v11+)
+ *   Fetch Response => throttle_time_ms:int32 (v1+) error_code:int16 (v7+) session_id:int32 (v7+)
+ *                     [responses => topic:string (v0–12) topic_id:uuid (v13+)
+ *                       [partitions => partition_index:int32 error_code:int16 high_watermark:int64
+ *                         last_stable_offset:int64 (v4+) log_start_offset:int64 (v5+)
+ *                         [aborted_transactions => producer_id:int64 first_offset:int64] (v4+, nullable)
+ *                         preferred_read_replica:int32 (v11+) records:records]]
  *
- * Records are served as stored on disk; the last batch may be cut short by the byte limits, which clients expect.
+ * From v13 topics are named by id (KIP-516). The tagged fields a follower sends (replica state, directory id) and
+ * those a leader change needs in the response (diverging epoch, current leader, node endpoints) are left out: on
+ * one node they never apply, and unknown tags are skipped. Records are served as stored on disk.
  */
 import type { ApiSpec, MessageOf } from '../schema.js';
 
 const request = {
   name: 'FetchRequest',
   apiKey: 1,
-  validVersions: '4-11',
-  flexibleVersions: 'none',
+  validVersions: '0-17',
+  flexibleVersions: '12+',
   fields: [
-    { name: 'replicaId', type: 'int32', versions: '0+', default: -1 },
+    { name: 'replicaId', type: 'int32', versions: '0-14', default: -1 },
     { name: 'maxWaitMs', type: 'int32', versions: '0+' },
     { name: 'minBytes', type: 'int32', versions: '0+' },
     { name: 'maxBytes', type: 'int32', versions: '3+', default: 0x7fffffff },
@@ -34,7 +41,8 @@ const request = {
       type: 'struct[]',
       versions: '0+',
       fields: [
-        { name: 'topic', type: 'string', versions: '0+' },
+        { name: 'topic', type: 'string', versions: '0-12' },
+        { name: 'topicId', type: 'uuid', versions: '13+' },
         {
           name: 'partitions',
           type: 'struct[]',
@@ -43,6 +51,7 @@ const request = {
             { name: 'partition', type: 'int32', versions: '0+' },
             { name: 'currentLeaderEpoch', type: 'int32', versions: '9+', default: -1 },
             { name: 'fetchOffset', type: 'int64', versions: '0+' },
+            { name: 'lastFetchedEpoch', type: 'int32', versions: '12+', default: -1 },
             { name: 'logStartOffset', type: 'int64', versions: '5+', default: -1 },
             { name: 'partitionMaxBytes', type: 'int32', versions: '0+' },
           ],
@@ -54,7 +63,8 @@ const request = {
       type: 'struct[]',
       versions: '7+',
       fields: [
-        { name: 'topic', type: 'string', versions: '7+' },
+        { name: 'topic', type: 'string', versions: '7-12' },
+        { name: 'topicId', type: 'uuid', versions: '13+' },
         { name: 'partitions', type: 'int32[]', versions: '7+' },
       ],
     },
@@ -65,8 +75,8 @@ const request = {
 const response = {
   name: 'FetchResponse',
   apiKey: 1,
-  validVersions: '4-11',
-  flexibleVersions: 'none',
+  validVersions: '0-17',
+  flexibleVersions: '12+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '1+' },
     { name: 'errorCode', type: 'int16', versions: '7+' },
@@ -76,7 +86,8 @@ const response = {
       type: 'struct[]',
       versions: '0+',
       fields: [
-        { name: 'topic', type: 'string', versions: '0+' },
+        { name: 'topic', type: 'string', versions: '0-12' },
+        { name: 'topicId', type: 'uuid', versions: '13+' },
         {
           name: 'partitions',
           type: 'struct[]',

@@ -6,18 +6,24 @@ import { CreateTopics } from './create-topics.js';
 import { DeleteGroups } from './delete-groups.js';
 import { DeleteRecords } from './delete-records.js';
 import { DeleteTopics } from './delete-topics.js';
+import { DescribeCluster } from './describe-cluster.js';
 import { DescribeConfigs } from './describe-configs.js';
 import { DescribeGroups } from './describe-groups.js';
+import { DescribeProducers } from './describe-producers.js';
+import { DescribeTransactions } from './describe-transactions.js';
 import { Fetch } from './fetch.js';
 import { FindCoordinator } from './find-coordinator.js';
 import { Heartbeat } from './heartbeat.js';
+import { IncrementalAlterConfigs } from './incremental-alter-configs.js';
 import { InitProducerId } from './init-producer-id.js';
 import { JoinGroup } from './join-group.js';
 import { LeaveGroup } from './leave-group.js';
 import { ListGroups } from './list-groups.js';
 import { ListOffsets } from './list-offsets.js';
+import { ListTransactions } from './list-transactions.js';
 import { Metadata } from './metadata.js';
 import { OffsetCommit } from './offset-commit.js';
+import { OffsetDelete } from './offset-delete.js';
 import { OffsetFetch } from './offset-fetch.js';
 import { Produce } from './produce.js';
 import { SyncGroup } from './sync-group.js';
@@ -29,18 +35,27 @@ export type { CreateTopicsRequest, CreateTopicsResponse } from './create-topics.
 export type { DeleteGroupsRequest, DeleteGroupsResponse } from './delete-groups.js';
 export type { DeleteRecordsRequest, DeleteRecordsResponse } from './delete-records.js';
 export type { DeleteTopicsRequest, DeleteTopicsResponse } from './delete-topics.js';
+export type { DescribeClusterRequest, DescribeClusterResponse } from './describe-cluster.js';
 export type { DescribeConfigsRequest, DescribeConfigsResponse } from './describe-configs.js';
 export type { DescribeGroupsRequest, DescribeGroupsResponse } from './describe-groups.js';
+export type { DescribeProducersRequest, DescribeProducersResponse } from './describe-producers.js';
+export type { DescribeTransactionsRequest, DescribeTransactionsResponse } from './describe-transactions.js';
 export type { FetchRequest, FetchResponse } from './fetch.js';
 export type { FindCoordinatorRequest, FindCoordinatorResponse } from './find-coordinator.js';
 export type { HeartbeatRequest, HeartbeatResponse } from './heartbeat.js';
+export type {
+  IncrementalAlterConfigsRequest,
+  IncrementalAlterConfigsResponse,
+} from './incremental-alter-configs.js';
 export type { InitProducerIdRequest, InitProducerIdResponse } from './init-producer-id.js';
 export type { JoinGroupRequest, JoinGroupResponse } from './join-group.js';
 export type { LeaveGroupRequest, LeaveGroupResponse } from './leave-group.js';
 export type { ListGroupsRequest, ListGroupsResponse } from './list-groups.js';
 export type { ListOffsetsRequest, ListOffsetsResponse } from './list-offsets.js';
+export type { ListTransactionsRequest, ListTransactionsResponse } from './list-transactions.js';
 export type { MetadataRequest, MetadataResponse } from './metadata.js';
 export type { OffsetCommitRequest, OffsetCommitResponse } from './offset-commit.js';
+export type { OffsetDeleteRequest, OffsetDeleteResponse } from './offset-delete.js';
 export type { OffsetFetchRequest, OffsetFetchResponse } from './offset-fetch.js';
 export type { ProduceRequest, ProduceResponse } from './produce.js';
 export type { SyncGroupRequest, SyncGroupResponse } from './sync-group.js';
@@ -53,18 +68,24 @@ export {
   DeleteGroups,
   DeleteRecords,
   DeleteTopics,
+  DescribeCluster,
   DescribeConfigs,
   DescribeGroups,
+  DescribeProducers,
+  DescribeTransactions,
   Fetch,
   FindCoordinator,
   Heartbeat,
+  IncrementalAlterConfigs,
   InitProducerId,
   JoinGroup,
   LeaveGroup,
   ListGroups,
   ListOffsets,
+  ListTransactions,
   Metadata,
   OffsetCommit,
+  OffsetDelete,
   OffsetFetch,
   Produce,
   SyncGroup,
@@ -95,5 +116,11 @@ export const APIS: ReadonlyMap<number, ApiSpec> = new Map<number, ApiSpec>(
     AlterConfigs,
     CreatePartitions,
     DeleteGroups,
+    IncrementalAlterConfigs,
+    OffsetDelete,
+    DescribeCluster,
+    DescribeProducers,
+    DescribeTransactions,
+    ListTransactions,
   ].map((api) => [api.apiKey, api as ApiSpec]),
 );

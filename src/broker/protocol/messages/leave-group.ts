@@ -1,8 +1,9 @@
 /**
- * LeaveGroup (key 13), versions 0–4; flexible from 4.
+ * LeaveGroup (key 13), versions 0–5; flexible from 4.
  *
  *   LeaveGroup Request => group_id:string member_id:string (v0–2)
- *                         [members => member_id:string group_instance_id:nullable_string] (v3+)
+ *                         [members => member_id:string group_instance_id:nullable_string
+ *                           reason:nullable_string (v5+)] (v3+)
  *   LeaveGroup Response => throttle_time_ms:int32 (v1+) error_code:int16
  *                          [members => member_id:string group_instance_id:nullable_string error_code:int16] (v3+)
  *
@@ -13,7 +14,7 @@ import type { ApiSpec, MessageOf } from '../schema.js';
 const request = {
   name: 'LeaveGroupRequest',
   apiKey: 13,
-  validVersions: '0-4',
+  validVersions: '0-5',
   flexibleVersions: '4+',
   fields: [
     { name: 'groupId', type: 'string', versions: '0+' },
@@ -25,6 +26,7 @@ const request = {
       fields: [
         { name: 'memberId', type: 'string', versions: '3+' },
         { name: 'groupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
+        { name: 'reason', type: 'string', versions: '5+', nullableVersions: '5+', default: null },
       ],
     },
   ],
@@ -33,7 +35,7 @@ const request = {
 const response = {
   name: 'LeaveGroupResponse',
   apiKey: 13,
-  validVersions: '0-4',
+  validVersions: '0-5',
   flexibleVersions: '4+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '1+' },

@@ -1,5 +1,5 @@
 /**
- * ListOffsets (key 2), versions 0–6; flexible from 6.
+ * ListOffsets (key 2), versions 0–9; flexible from 6.
  *
  *   ListOffsets Request => replica_id:int32 isolation_level:int8 (v2+)
  *                          [topics => name:string [partitions => partition_index:int32 current_leader_epoch:int32 (v4+)
@@ -9,14 +9,16 @@
  *                             [old_style_offsets:int64] (v0 only) timestamp:int64 (v1+) offset:int64 (v1+)
  *                             leader_epoch:int32 (v4+)]]
  *
- * A timestamp of -2 asks for the earliest offset, -1 for the latest (the high watermark).
+ * A timestamp of -2 asks for the earliest offset, -1 for the latest (the high watermark); from v7 -3 asks for the
+ * record with the largest timestamp (KIP-734), from v8 -4 for the earliest local offset and from v9 -5 for the
+ * latest tiered one (KIP-1005).
  */
 import type { ApiSpec, MessageOf } from '../schema.js';
 
 const request = {
   name: 'ListOffsetsRequest',
   apiKey: 2,
-  validVersions: '0-6',
+  validVersions: '0-9',
   flexibleVersions: '6+',
   fields: [
     { name: 'replicaId', type: 'int32', versions: '0+', default: -1 },
@@ -46,7 +48,7 @@ const request = {
 const response = {
   name: 'ListOffsetsResponse',
   apiKey: 2,
-  validVersions: '0-6',
+  validVersions: '0-9',
   flexibleVersions: '6+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '2+' },

@@ -1,5 +1,6 @@
 /**
- * OffsetCommit (key 8), versions 0–8; flexible from 8.
+ * OffsetCommit (key 8), versions 0–9; flexible from 8 (v9 only changes what a new-protocol member sends in
+ * generation_id: its member epoch).
  *
  *   OffsetCommit Request => group_id:string generation_id:int32 (v1+) member_id:string (v1+)
  *                           group_instance_id:nullable_string (v7+) retention_time_ms:int64 (v2–4)
@@ -16,7 +17,7 @@ import type { ApiSpec, MessageOf } from '../schema.js';
 const request = {
   name: 'OffsetCommitRequest',
   apiKey: 8,
-  validVersions: '0-8',
+  validVersions: '0-9',
   flexibleVersions: '8+',
   fields: [
     { name: 'groupId', type: 'string', versions: '0+' },
@@ -50,7 +51,7 @@ const request = {
 const response = {
   name: 'OffsetCommitResponse',
   apiKey: 8,
-  validVersions: '0-8',
+  validVersions: '0-9',
   flexibleVersions: '8+',
   fields: [
     { name: 'throttleTimeMs', type: 'int32', versions: '3+' },

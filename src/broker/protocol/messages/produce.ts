@@ -1,14 +1,17 @@
 /**
- * Produce (key 0), versions 3–9 (v3 is the first to carry RecordBatch v2); flexible from 9.
+ * Produce (key 0), versions 0–11; flexible from 9. Only v3+ is served: v3 is the first to carry RecordBatch v2,
+ * and v0–2 are listed only because librdkafka enables its codecs when it sees them (see api-versions.ts); a
+ * request at v0–2 gets UNSUPPORTED_VERSION on every partition. v10 and v11 change nothing on the wire but tagged
+ * leader hints, which on one node never apply.
  *
- *   Produce Request => transactional_id:nullable_string acks:int16 timeout_ms:int32
+ *   Produce Request => transactional_id:nullable_string (v3+) acks:int16 timeout_ms:int32
  *                      [topic_data => name:string [partition_data => index:int32 records:records]]
  *   Produce Response => [responses => name:string
  *                          [partition_responses => index:int32 error_code:int16 base_offset:int64
- *                            log_append_time_ms:int64 log_start_offset:int64 (v5+)
+ *                            log_append_time_ms:int64 (v2+) log_start_offset:int64 (v5+)
  *                            [record_errors => batch_index:int32 batch_index_error_message:nullable_string] (v8+)
  *                            error_message:nullable_string (v8+)]]
- *                      throttle_time_ms:int32
+ *                      throttle_time_ms:int32 (v1+)
  *
  * A request with acks=0 gets no response at all.
  */
@@ -17,7 +20,7 @@ import type { ApiSpec, MessageOf } from '../schema.js';
 const request = {
   name: 'ProduceRequest',
   apiKey: 0,
-  validVersions: '3-9',
+  validVersions: '0-11',
   flexibleVersions: '9+',
   fields: [
     { name: 'transactionalId', type: 'string', versions: '3+', nullableVersions: '3+', default: null },
@@ -46,7 +49,7 @@ const request = {
 const response = {
   name: 'ProduceResponse',
   apiKey: 0,
-  validVersions: '3-9',
+  validVersions: '0-11',
   flexibleVersions: '9+',
   fields: [
     {
