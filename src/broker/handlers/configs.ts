@@ -164,7 +164,8 @@ function listValue(current: unknown, operation: ConfigOperation, value: string):
     operation === ConfigOperation.Append
       ? [...items, ...given.filter((g) => !items.includes(g))]
       : items.filter((i) => !given.includes(i));
-  return result.join(',');
+  // In sorted order: the log spells cleanup.policy's two values `compact,delete`, as Kafka documents it.
+  return result.sort().join(',');
 }
 
 /**
