@@ -236,6 +236,39 @@ describe('broker › protocol versions', () => {
     expect(after.groups[0].topics[0].partitions[0].committedOffset).toBe(-1);
   });
 
+  it('reports authorized operations when asked, and the producers a partition has seen', async () => {
+    const topic = await topicWith(1);
+    const READ = 1 << 3;
+    const IDEMPOTENT_WRITE = 1 << 12;
+    const meta = await client.request<Any>(3, 8, {
+      topics: [{ name: topic }],
+      includeClusterAuthorizedOperations: true,
+      includeTopicAuthorizedOperations: true,
+    });
+    expect(meta.topics[0].topicAuthorizedOperations & READ).toBe(READ);
+    expect(meta.clusterAuthorizedOperations & IDEMPOTENT_WRITE).toBe(IDEMPOTENT_WRITE);
+    const notAsked = await client.request<Any>(3, 12, { topics: [{ name: topic }] });
+    expect(notAsked.topics[0].topicAuthorizedOperations).toBe(-2147483648);
+    const cluster = await client.request<Any>(60, 1, { includeClusterAuthorizedOperations: true });
+    expect(cluster.clusterAuthorizedOperations & IDEMPOTENT_WRITE).toBe(IDEMPOTENT_WRITE);
+
+    const idempotent = encodeRecordBatch([{ value: Buffer.from('once') }, { value: Buffer.from('twice') }], {
+      producerId: 4242,
+      producerEpoch: 3,
+      baseSequence: 0,
+    });
+    expect((await produce(11, topic, 0, idempotent)).responses[0].partitionResponses[0].errorCode).toBe(0);
+    const producers = await client.request<Any>(61, 0, {
+      topics: [{ name: topic, partitionIndexes: [0, 9] }],
+    });
+    const [p0, p9] = producers.topics[0].partitions;
+    expect(p0).toMatchObject({
+      errorCode: 0,
+      activeProducers: [{ producerId: 4242, producerEpoch: 3, lastSequence: 1 }],
+    });
+    expect(p9.errorCode).toBe(3);
+  });
+
   it('IncrementalAlterConfigs sets, appends to and deletes only the keys named', async () => {
     const topic = await topicWith(1);
     const alter = (configs: { name: string; configOperation: number; value: string | null }[]) =>
