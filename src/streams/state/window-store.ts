@@ -37,7 +37,11 @@ export interface WindowStoreOptions<K, V> {
 export class WindowStore<K, V> implements ReadOnlyWindowStore<K, V>, StateStore {
   /** key identity → window start → entry. Windows of one key have distinct starts. */
   readonly #entries = new Map<string, Map<number, WindowEntry<K, V>>>();
-  readonly #dirty = new Map<string, { key: K; window: Window }>();
+  /**
+   * Windows changed since the last `takeChanges`, by key identity then window start: a record costs two lookups on
+   * the key and a number, where one string id per record (start and key) cost building and hashing it.
+   */
+  readonly #dirty = new Map<string, Map<number, { key: K; window: Window }>>();
   readonly #keySerde: Serde<K>;
   readonly #valueSerde: Serde<V>;
   #size = 0;
@@ -72,7 +76,7 @@ export class WindowStore<K, V> implements ReadOnlyWindowStore<K, V>, StateStore 
     }
     if (!windows.has(window.start)) this.#size++;
     windows.set(window.start, { key, window, value, timestamp });
-    this.#dirty.set(`${window.start}|${id}`, { key, window });
+    this.#markDirty(id, key, window);
   }
 
   /** Removes the window of `key` starting at `start`. */
@@ -84,7 +88,16 @@ export class WindowStore<K, V> implements ReadOnlyWindowStore<K, V>, StateStore 
     windows.delete(start);
     if (windows.size === 0) this.#entries.delete(id);
     this.#size--;
-    this.#dirty.set(`${start}|${id}`, { key, window: entry.window });
+    this.#markDirty(id, key, entry.window);
+  }
+
+  #markDirty(id: string, key: K, window: Window): void {
+    let changed = this.#dirty.get(id);
+    if (changed === undefined) {
+      changed = new Map();
+      this.#dirty.set(id, changed);
+    }
+    changed.set(window.start, { key, window });
   }
 
   fetch(key: K, from = -Infinity, to = Infinity): WindowEntry<K, V>[] {
@@ -122,15 +135,17 @@ export class WindowStore<K, V> implements ReadOnlyWindowStore<K, V>, StateStore 
 
   takeChanges(): ChangelogRecord[] {
     const out: ChangelogRecord[] = [];
-    for (const { key, window } of this.#dirty.values()) {
-      const keyBytes = this.#keySerde.serialize(key, this.name);
-      if (keyBytes === null) continue;
-      const entry = this.getEntry(key, window.start);
-      out.push({
-        key: encodeWindowKey(keyBytes, window),
-        value: entry === undefined ? null : this.#valueSerde.serialize(entry.value, this.name),
-        timestamp: entry?.timestamp ?? window.end,
-      });
+    for (const changed of this.#dirty.values()) {
+      for (const { key, window } of changed.values()) {
+        const keyBytes = this.#keySerde.serialize(key, this.name);
+        if (keyBytes === null) continue;
+        const entry = this.getEntry(key, window.start);
+        out.push({
+          key: encodeWindowKey(keyBytes, window),
+          value: entry === undefined ? null : this.#valueSerde.serialize(entry.value, this.name),
+          timestamp: entry?.timestamp ?? window.end,
+        });
+      }
     }
     this.#dirty.clear();
     return out;
