@@ -19,6 +19,11 @@ export interface CsvFormat {
   encoding: BufferEncoding;
   /** Keep rows whose column count differs from the header (they become bad rows otherwise). */
   relaxColumnCount: boolean;
+  /**
+   * The record delimiter, when a reader that read the start of the file hands the rest on: csv-parse otherwise takes
+   * the first line break it meets, which then would be that of the rest.
+   */
+  recordDelimiter?: string;
 }
 
 /** Where reading resumes: the byte just after the last row handed out, and that row's line. */
@@ -85,6 +90,7 @@ function parserOptions(format: CsvFormat, extra: ParseOptions): ParseOptions {
     trim: format.trim,
     skip_empty_lines: true,
     encoding: format.encoding,
+    ...(format.recordDelimiter !== undefined ? { record_delimiter: format.recordDelimiter } : {}),
     ...extra,
   };
 }

@@ -6,8 +6,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { type CsvFormat, type CsvPosition, readRows } from './csv-reader.js';
 import type { FieldSpec } from './field-types.js';
+import { readJsonRows, readsFast } from './json-row-reader.js';
 import { RowJsonWriter } from './row-json.js';
-import { encodeRows, transferList } from './row-transfer.js';
+import { encodeRows, type RowTransfer, transferList } from './row-transfer.js';
 
 export interface ParseThreadInput {
   file: string;
@@ -34,10 +35,19 @@ port.on('message', (n: number) => {
   wake?.();
 });
 
-const json = input.fields && input.json ? new RowJsonWriter(input.fields) : undefined;
+/** The batches to post: straight from the bytes when the rows are wanted as JSON (see {@link readJsonRows}). */
+async function* transfers(): AsyncGenerator<RowTransfer> {
+  const { file, format, columns, from, fields } = input;
+  if (fields && input.json && readsFast(format)) {
+    yield* readJsonRows(file, format, columns, fields, from);
+    return;
+  }
+  const json = fields && input.json ? new RowJsonWriter(fields) : undefined;
+  for await (const batch of readRows(file, format, columns, from)) yield encodeRows(batch, fields, json);
+}
+
 try {
-  for await (const batch of readRows(input.file, input.format, input.columns, input.from)) {
-    const transfer = encodeRows(batch, input.fields, json);
+  for await (const transfer of transfers()) {
     while (credits <= 0) await new Promise<void>((resolve) => (wake = resolve));
     credits--;
     port.postMessage(transfer, transferList(transfer));

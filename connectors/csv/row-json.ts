@@ -68,7 +68,7 @@ export class RowJsonWriter {
     private readonly initialBytes = 256 * 1024,
   ) {
     this.kinds = fields.map((f) => KINDS[f.type]);
-    this.prefixes = fields.map((f, i) => Buffer.from(`${i === 0 ? '{' : ','}${quote(f.name)}:`, 'utf8'));
+    this.prefixes = prefixesOf(fields);
     this.buffer = Buffer.allocUnsafeSlow(initialBytes);
   }
 
@@ -101,42 +101,45 @@ export class RowJsonWriter {
     for (let i = 0; i < kinds.length && p !== FULL; i++) {
       p = writeBytes(b, p, this.prefixes[i]!);
       if (p === FULL) break;
-      const v = values[i] ?? null;
-      if (v === null) {
-        p = writeNull(b, p);
-        continue;
-      }
-      switch (kinds[i]) {
-        case Kind.Text:
-          p = writeString(b, p, v as string);
-          break;
-        case Kind.Integer:
-          p = writeLong(b, p, v as number);
-          break;
-        case Kind.Double:
-          p = Number.isFinite(v)
-            ? writeDouble(b, p, v as number)
-            : writeText(b, p, quote(javaDouble(v as number)));
-          break;
-        case Kind.Float: {
-          const text = javaDouble(v as number, true);
-          p = writeText(b, p, Number.isFinite(v) ? text : quote(text));
-          break;
-        }
-        case Kind.Boolean:
-          p = writeBoolean(b, p, v as boolean);
-          break;
-        case Kind.Date:
-          p = writeLong(b, p, Math.floor((v as Date).getTime() / MS_PER_DAY));
-          break;
-        case Kind.Timestamp:
-          p = writeLong(b, p, (v as Date).getTime());
-          break;
-      }
+      p = writeKind(b, p, kinds[i]!, values[i] ?? null);
     }
     if (p === FULL) return FULL;
     // A file of no columns has the value {}.
     if (kinds.length === 0) p = writeBytes(b, p, Uint8Array.of(0x7b));
     return p === FULL ? FULL : writeBytes(b, p, CLOSE);
+  }
+}
+
+/** `{"name":` for the first field, `,"name":` for the others, as UTF-8: what precedes each field's value. */
+export function prefixesOf(fields: readonly FieldSpec[]): Uint8Array[] {
+  return fields.map((f, i) => Buffer.from(`${i === 0 ? '{' : ','}${quote(f.name)}:`, 'utf8'));
+}
+
+/** Writes one typed value of a field of this type, as {@link RowJsonWriter} does; FULL when it does not fit. */
+export function writeCell(b: Buffer, p: number, type: FieldType, v: CellValue): number {
+  return writeKind(b, p, KINDS[type], v);
+}
+
+function writeKind(b: Buffer, p: number, kind: Kind, v: CellValue): number {
+  if (v === null) return writeNull(b, p);
+  switch (kind) {
+    case Kind.Text:
+      return writeString(b, p, v as string);
+    case Kind.Integer:
+      return writeLong(b, p, v as number);
+    case Kind.Double:
+      return Number.isFinite(v)
+        ? writeDouble(b, p, v as number)
+        : writeText(b, p, quote(javaDouble(v as number)));
+    case Kind.Float: {
+      const text = javaDouble(v as number, true);
+      return writeText(b, p, Number.isFinite(v) ? text : quote(text));
+    }
+    case Kind.Boolean:
+      return writeBoolean(b, p, v as boolean);
+    case Kind.Date:
+      return writeLong(b, p, Math.floor((v as Date).getTime() / MS_PER_DAY));
+    case Kind.Timestamp:
+      return writeLong(b, p, (v as Date).getTime());
   }
 }

@@ -43,10 +43,13 @@ export interface RowTyping {
   json?: boolean;
 }
 
-const FIELDS = 6;
-const BAD_ROW = -1;
-const TYPED = -2;
-const JSON_ROW = -3;
+/** Numbers per row in `meta`, and the kinds of row besides a text row's count of cells. */
+export const META_FIELDS = 6;
+export const RowKind = { Bad: -1, Typed: -2, Json: -3 } as const;
+const FIELDS = META_FIELDS;
+const BAD_ROW = RowKind.Bad;
+const TYPED = RowKind.Typed;
+const JSON_ROW = RowKind.Json;
 /** Nulls of a typed row are kept as bits of a 32-bit integer: a row with a null beyond crosses as text. */
 const NULL_BITS = 30;
 const SEPARATOR = '\x1f';

@@ -16,8 +16,10 @@ import {
 import { type CsvSourceTaskConfig, csvSourceConfig } from './config.js';
 import { type CsvFormat, type CsvPosition, type CsvRow, readHeader, readRows } from './csv-reader.js';
 import { type CellValue, type FieldSpec, inferField, parseFieldType } from './field-types.js';
+import { readJsonRows, readsFast } from './json-row-reader.js';
 import { objectBuilder } from './object-builder.js';
 import { CsvHeaders, jsonRows, type OpenFile, rowToRecord, schemaOf } from './row-to-record.js';
+import { decodeRows, type RowTransfer } from './row-transfer.js';
 import { type ClaimedFile, SpoolDirectory } from './spool-directory.js';
 import { readRowsThreaded } from './threaded-reader.js';
 
@@ -273,18 +275,31 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
           : keyFields.length === 1
             ? schemaOfField(keyFields[0]!)
             : struct(keyFields.map((k) => [k, schemaOfField(k)!] as const)),
-      rows: parseOnThread(file.size, this.config, os.loadavg()[0], os.availableParallelism())
-        ? readRowsThreaded(file.path, this.format, columns, from, {
-            fields,
-            build,
-            json: jsonRows(this.config, this.context),
-          })
-        : readRows(file.path, this.format, columns, from),
+      rows: this.rowsOf(file, columns, from, fields, build),
       pending: [],
       next: 0,
       last: from,
       handed: false,
     };
+  }
+
+  /**
+   * The rows of a file from `from` on: on a thread of their own or not (see {@link parseOnThread}), and when their
+   * values go to the JSON converter, read straight from the bytes into its bytes where the format allows.
+   */
+  private rowsOf(
+    file: ClaimedFile,
+    columns: readonly string[],
+    from: CsvPosition,
+    fields: FieldSpec[],
+    build: OpenFile['build'],
+  ): AsyncGenerator<CsvRow[]> {
+    const json = jsonRows(this.config, this.context);
+    if (parseOnThread(file.size, this.config, os.loadavg()[0], os.availableParallelism()))
+      return readRowsThreaded(file.path, this.format, columns, from, { fields, build, json });
+    if (json && readsFast(this.format))
+      return decoded(readJsonRows(file.path, this.format, columns, fields, from));
+    return readRows(file.path, this.format, columns, from);
   }
 
   private async fieldsFor(
@@ -336,6 +351,11 @@ export class CsvSourceTask implements SourceTask<CsvSourceTaskConfig> {
     );
     await this.spool.fail(open.file, reason);
   }
+}
+
+/** Rows as the reader of bytes hands them out, one batch per chunk. */
+async function* decoded(batches: AsyncGenerator<RowTransfer>): AsyncGenerator<CsvRow[]> {
+  for await (const t of batches) yield decodeRows(t);
 }
 
 /**
