@@ -67,7 +67,16 @@ export class FileSourceTask implements SourceTask<FileSourceConfig> {
       )
         continue;
       const offset = parseOffset(await this.context.offsetReader.offset({ filename: p }));
-      this.files.set(p, await TailedFile.open(p, offset, this.config.topic, this.context.logger));
+      this.files.set(
+        p,
+        await TailedFile.open(
+          p,
+          offset,
+          this.config.topic,
+          this.context.logger,
+          this.context.textValuesAsBytes === true,
+        ),
+      );
     }
   }
 

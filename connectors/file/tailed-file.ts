@@ -58,6 +58,8 @@ export class TailedFile {
     readonly sizeAtOpen: number,
     private readonly topic: string,
     private readonly logger: TaskLogger,
+    /** Hand each line as its bytes (see SourceTaskContext.textValuesAsBytes) rather than as a string. */
+    private readonly bytes: boolean,
   ) {
     this.partition = { filename: path };
   }
@@ -68,6 +70,7 @@ export class TailedFile {
     offset: FileOffset | null,
     topic: string,
     logger: TaskLogger,
+    bytes = false,
   ): Promise<TailedFile> {
     const handle = await open(path, 'r');
     const info = await handle.stat();
@@ -87,7 +90,7 @@ export class TailedFile {
       );
       position = 0;
     }
-    return new TailedFile(path, handle, info.ino, position, info.size, topic, logger);
+    return new TailedFile(path, handle, info.ino, position, info.size, topic, logger, bytes);
   }
 
   /** Keeps the head checksum current for offsets up to `end`; only the first lines of a file pay for it. */
@@ -98,14 +101,15 @@ export class TailedFile {
     this.headLength = length;
   }
 
-  private record(text: string, end: number): SourceRecord {
+  /** The line `view[start, end)` ending at file position `lineEnd`, as a record. */
+  private record(view: Buffer, start: number, end: number, lineEnd: number): SourceRecord {
     return {
       topic: this.topic,
       sourcePartition: this.partition,
-      sourceOffset: { position: end, inode: this.inode, head: this.head, headLength: this.headLength },
+      sourceOffset: { position: lineEnd, inode: this.inode, head: this.head, headLength: this.headLength },
       key: null,
       keySchema: null,
-      value: text,
+      value: this.bytes ? view.subarray(start, end) : view.toString('utf8', start, end),
       valueSchema: Schemas.STRING,
     };
   }
@@ -126,7 +130,7 @@ export class TailedFile {
         const end = nl > start && view[nl - 1] === CR ? nl - 1 : nl;
         const lineEnd = this.position + nl + 1;
         if (this.headLength < HEAD_BYTES) await this.fingerprint(lineEnd);
-        out.push(this.record(view.toString('utf8', start, end), lineEnd));
+        out.push(this.record(view, start, end, lineEnd));
         count++;
         start = nl + 1;
         nl = view.indexOf(NEWLINE, start);
@@ -139,13 +143,16 @@ export class TailedFile {
         }
         if (final) {
           await this.fingerprint(this.position + bytesRead);
-          out.push(this.record(view.toString('utf8', 0, bytesRead), this.position + bytesRead));
+          out.push(this.record(view, 0, bytesRead, this.position + bytesRead));
           this.position += bytesRead;
           count++;
+          if (this.bytes) this.buffer = Buffer.allocUnsafe(this.buffer.length);
         }
         break;
       }
       this.position += start;
+      // Lines handed as bytes are views of the buffer: the next read goes into a buffer of its own.
+      if (this.bytes) this.buffer = Buffer.allocUnsafe(this.buffer.length);
       if (bytesRead < this.buffer.length && nl === -1 && !final) break;
     }
     return count;

@@ -26,6 +26,12 @@ import type { SinkTaskContext } from './task-context.js';
  *   `errors.tolerance=all` it goes to the dead-letter queue. Any other error fails the task.
  */
 export interface SinkTask<C = Record<string, unknown>> {
+  /**
+   * Set (by `start` at the latest) by a task that can take a string value as its UTF-8 bytes: when the value
+   * converter is the string converter reading UTF-8 and no transform runs, the runtime then hands each value as the
+   * bytes it was read from (a Buffer, or null), without decoding it. Optional.
+   */
+  takesTextBytes?: boolean;
   start(config: C, context: SinkTaskContext): Promise<void>;
   /** Called when partitions are assigned to this task (first, and after each rebalance). Optional. */
   open?(partitions: TopicPartition[]): Promise<void>;

@@ -42,6 +42,12 @@ export interface SourceTaskContext extends TaskContext {
    * JSON), instead of building it. Unset otherwise; a task must then hand out values.
    */
   valueFormat?: 'json';
+  /**
+   * True when every record value goes unchanged (no transform) to the string converter writing UTF-8: the task may
+   * then hand a string value as its UTF-8 bytes (a Buffer, which the converter writes as it is) instead of decoding
+   * text only for the converter to encode it again. Unset otherwise.
+   */
+  textValuesAsBytes?: true;
 }
 
 export interface SinkTaskContext extends TaskContext {

@@ -6,8 +6,15 @@ import type { Converter, ConverterDefinition, SchemaAndValue } from './converter
 export class StringConverter implements Converter {
   constructor(private readonly encoding: BufferEncoding) {}
 
+  /** Whether text is written and read as UTF-8: a value handed as UTF-8 bytes is then written as it is. */
+  get utf8(): boolean {
+    return this.encoding === 'utf8';
+  }
+
   fromConnectData(_topic: string, _schema: Schema | null | undefined, value: unknown): Buffer | null {
     if (value === null || value === undefined) return null;
+    // Bytes are taken for UTF-8 text (see SourceTaskContext.textValuesAsBytes): as they are, in UTF-8.
+    if (this.encoding === 'utf8' && Buffer.isBuffer(value)) return value;
     return Buffer.from(asText(value), this.encoding);
   }
 

@@ -2,7 +2,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Consumer, ConsumerBatch, TopicPartition, TopicPartitionOffset } from '../../client/index.js';
 import { SluiceError } from '../../errors.js';
 import type { SchemaAndValue } from '../converters/converter.js';
+import { StringConverter } from '../converters/string-converter.js';
 import type { SinkRecord } from '../data/connect-record.js';
+import { Schemas } from '../data/schema.js';
 import { RetriableError } from '../errors.js';
 import type { SinkTask } from '../sink-task.js';
 import type { SinkTaskContext } from '../task-context.js';
@@ -153,6 +155,12 @@ export class SinkTaskRunner extends TaskRunner {
     const { keyConverter, valueConverter } = parsed;
     // An empty chain hands every record on unchanged: it costs nothing per record.
     const transforms = parsed.transforms.steps.length > 0 ? parsed.transforms : null;
+    // A task that takes text as bytes gets the bytes the string converter would decode (see SinkTask).
+    const textBytes =
+      transforms === null &&
+      this.task?.takesTextBytes === true &&
+      valueConverter instanceof StringConverter &&
+      valueConverter.utf8;
     for (const m of batch.records) {
       const raw: ConsumedRecord = m;
       let key: SchemaAndValue | typeof SKIPPED;
@@ -163,14 +171,17 @@ export class SinkTaskRunner extends TaskRunner {
       }
       if (key === SKIPPED) continue;
       let value: SchemaAndValue | typeof SKIPPED;
-      try {
-        value = valueConverter.toConnectData(m.topic, m.value);
-      } catch (err) {
-        value = await this.recover('VALUE_CONVERTER', raw, err, () =>
-          valueConverter.toConnectData(m.topic, m.value),
-        );
+      if (textBytes) value = { schema: Schemas.OPTIONAL_STRING, value: m.value };
+      else {
+        try {
+          value = valueConverter.toConnectData(m.topic, m.value);
+        } catch (err) {
+          value = await this.recover('VALUE_CONVERTER', raw, err, () =>
+            valueConverter.toConnectData(m.topic, m.value),
+          );
+        }
+        if (value === SKIPPED) continue;
       }
-      if (value === SKIPPED) continue;
       const record: SinkRecord = {
         topic: m.topic,
         kafkaPartition: m.partition,

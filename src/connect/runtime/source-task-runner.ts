@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Producer, ProducerRecord, RecordMetadata, TopicMessages } from '../../client/index.js';
 import { SluiceError } from '../../errors.js';
 import { JsonConverter } from '../converters/json-converter.js';
+import { StringConverter } from '../converters/string-converter.js';
 import type { SourceRecord } from '../data/connect-record.js';
 import { EndOfInputError, RetriableError } from '../errors.js';
 import type { SourceTask } from '../source-task.js';
@@ -78,6 +79,13 @@ export class SourceTaskRunner extends TaskRunner {
           ? 'json'
           : undefined,
     };
+    // Values go untouched to the string converter in UTF-8: a task may hand text as its bytes.
+    if (
+      parsed.transforms.steps.length === 0 &&
+      parsed.valueConverter instanceof StringConverter &&
+      parsed.valueConverter.utf8
+    )
+      context.textValuesAsBytes = true;
     const producer = client.producer({
       acks: 'all',
       'linger.ms': worker['producer.linger.ms'],
