@@ -5,7 +5,9 @@
  * Beside it, in the same run, the log alone: the same lines appended with acks=all and read back by the compiled
  * log in this process. Goals: 150 MiB/s on a quiet machine, at least 50% of the log's own append + read rate, and
  * RSS under 200 MB. The CPU time per line (user + system: the worker's from /proc, the log's from this process)
- * is printed beside the wall rates: on a shared machine it is the steadier figure.
+ * is printed beside the wall rates: on a shared machine it is the steadier figure. Both split by thread: the main
+ * thread (for the worker: the source and sink tasks, the converters, the producer, the consumer and the log, which
+ * share it) and the others (V8's garbage-collection helpers, libuv's file-system pool: reads, writes, fsyncs).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -24,6 +26,7 @@ import {
   timed,
   wantsJson,
 } from './report.js';
+import { ThreadCpu } from './worker.js';
 
 const LINE = 100;
 
@@ -47,11 +50,19 @@ async function writeInput(file: string, bytes: number): Promise<number> {
  * The log's own cost for the same records: the file's lines appended in chunks of the source's batch size with
  * acks=all (as the source task's producer), then read back, with the compiled log from dist/ in this process.
  */
-async function logAppendRead(input: string, dir: string): Promise<{ ms: number; cpuMicros: number }> {
+async function logAppendRead(
+  input: string,
+  dir: string,
+  ticks: number,
+): Promise<{ ms: number; cpuMicros: number; mainMicros: number }> {
   const { Log } = (await import(pathToFileURL(path.join(root, 'dist/src/log/index.js')).href)) as {
     Log: typeof import('../../src/log/index.js').Log;
   };
   const text = await readFile(input);
+  // Sampled only before and after, so that no sampling runs beside the log.
+  const threads = new ThreadCpu(process.pid, ticks);
+  await threads.stop();
+  const before = await threads.sample();
   const cpu = process.cpuUsage();
   const start = performance.now();
   const log = await Log.open({ dir });
@@ -80,7 +91,9 @@ async function logAppendRead(input: string, dir: string): Promise<{ ms: number; 
     await log.close();
   }
   const used = process.cpuUsage(cpu);
-  return { ms: performance.now() - start, cpuMicros: used.user + used.system };
+  const ms = performance.now() - start;
+  const split = threads.split(before, await threads.sample());
+  return { ms, cpuMicros: used.user + used.system, mainMicros: split.main };
 }
 
 function cat(from: string, to: string): Promise<void> {
@@ -121,7 +134,7 @@ export async function run(args: string[]): Promise<void> {
 
     const ceiling = await timed(() => cat(input, path.join(dir, 'cat.txt')));
     await rm(path.join(dir, 'cat.txt'));
-    const logPeer = await logAppendRead(input, path.join(dir, 'peer-log'));
+    const logPeer = await logAppendRead(input, path.join(dir, 'peer-log'), ticks);
     await rm(path.join(dir, 'peer-log'), { recursive: true, force: true });
 
     // A real worker process, so that its RSS is the worker's alone: file source -> topic (acks=all) -> file sink.
@@ -146,6 +159,7 @@ export async function run(args: string[]): Promise<void> {
     );
     let rss = 0;
     let cpu = 0;
+    let mainCpu = 0;
     const sluice = await timed(async () => {
       const child = spawn(
         process.execPath,
@@ -158,6 +172,8 @@ export async function run(args: string[]): Promise<void> {
         { stdio: ['ignore', 'ignore', 'inherit'] },
       );
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const threads = new ThreadCpu(child.pid!, ticks);
+      const before = await threads.sample();
       try {
         for (;;) {
           const written = (await stat(output).catch(() => ({ size: 0 }))).size;
@@ -167,7 +183,10 @@ export async function run(args: string[]): Promise<void> {
         }
         rss = await peakRss(child.pid!);
         cpu = await cpuMicros(child.pid!, ticks);
+        // The main thread's time from its start: the sample before may come before the process had any.
+        mainCpu = threads.split({ ...before, threads: new Map() }, await threads.sample()).main;
       } finally {
+        await threads.stop();
         child.kill('SIGTERM');
         await exited;
       }
@@ -194,13 +213,17 @@ export async function run(args: string[]): Promise<void> {
     ];
     const cpuPerLine = cpu / lines;
     const logCpuPerLine = logPeer.cpuMicros / lines;
+    const stages = [
+      `main thread ${(logPeer.mainMicros / lines).toFixed(2)}, other threads ${((logPeer.cpuMicros - logPeer.mainMicros) / lines).toFixed(2)}`,
+      `main thread (tasks, clients, log) ${(mainCpu / lines).toFixed(2)}, other threads ${((cpu - mainCpu) / lines).toFixed(2)}`,
+    ];
     const loadAfter = os.loadavg()[0] ?? 0;
     const sluiceResult = results[2]!;
     const ratio = mbPerSec(sluiceResult) / mbPerSec(results[0]!);
     const ofLog = mbPerSec(sluiceResult) / mbPerSec(results[1]!);
     if (wantsJson(args)) {
       process.stdout.write(
-        `${JSON.stringify({ results, ratio, ofLog, peakRssBytes: peak, workerCpuMicrosPerLine: cpuPerLine, logCpuMicrosPerLine: logCpuPerLine, loadBefore, loadAfter })}\n`,
+        `${JSON.stringify({ results, ratio, ofLog, peakRssBytes: peak, workerCpuMicrosPerLine: cpuPerLine, workerMainThreadCpuMicrosPerLine: mainCpu / lines, logCpuMicrosPerLine: logCpuPerLine, logMainThreadCpuMicrosPerLine: logPeer.mainMicros / lines, loadBefore, loadAfter })}\n`,
       );
       return;
     }
@@ -210,10 +233,11 @@ export async function run(args: string[]): Promise<void> {
       mbPerSec(m).toFixed(1),
       (m.ms / 1000).toFixed(2),
       i === 2 ? cpuPerLine.toFixed(2) : i === 1 ? logCpuPerLine.toFixed(2) : '',
+      i >= 1 ? stages[i - 1]! : '',
       m.note ?? '',
     ]);
     process.stdout.write(
-      `${formatTable(['subject', 'records/s', 'MiB/s', 'seconds', 'CPU µs/line', 'note'], rows)}\n`,
+      `${formatTable(['subject', 'records/s', 'MiB/s', 'seconds', 'CPU µs/line', 'CPU µs/line by thread', 'note'], rows)}\n`,
     );
     process.stdout.write(
       `\nsluice moves ${mbPerSec(sluiceResult).toFixed(0)} MiB/s (goal ≥ 150 MiB/s on a quiet machine): ` +
