@@ -14,6 +14,14 @@ import { Lock } from './lock.js';
 import { TaskRunner } from './task-runner.js';
 
 const RETRY_BACKOFF_MS = 1000;
+/**
+ * A sink reads a partition 256 KiB at a time and puts all of a fetch at once (for records of 26 bytes or more):
+ * with the consumer's defaults (1 MiB, 500 records a put) the records of a fetch waited through many puts, long
+ * enough to be promoted out of the young generation. In the connect benchmark (100 B lines) the worker's CPU on
+ * threads other than its main one, mostly the garbage collector's, fell from about 1.1-1.6 to 0.8-1.0 µs a line.
+ */
+const FETCH_BYTES = 256 * 1024;
+const POLL_RECORDS = 10_000;
 
 const tpKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
@@ -66,6 +74,8 @@ export class SinkTaskRunner extends TaskRunner {
       'enable.auto.commit': false,
       'auto.offset.reset': 'earliest',
       'allow.auto.create.topics': true,
+      'max.partition.fetch.bytes': FETCH_BYTES,
+      'max.poll.records': POLL_RECORDS,
     });
     this.consumer = consumer;
     const task = parsed.definition.createTask() as SinkTask<unknown>;
