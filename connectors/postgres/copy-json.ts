@@ -1,18 +1,21 @@
 import { JsonBytes, JsonConverter } from '../../src/connect/index.js';
+import type { CopyOut } from './copy-out.js';
 import { type StartedCopy, unescapeField } from './copy-rows.js';
 import { parsesAsText, TypeOid, type ValueParser, valueParser } from './pg-values.js';
 
-/** How a column's COPY text becomes JSON. */
+/** How a column's COPY text becomes JSON. The kinds up to Timestamptz are JSON strings. */
 enum Kind {
-  /** A string the text is (text, varchar, numeric, date, uuid, ...): quoted as it is when nothing needs escaping. */
+  /** A string the text is (text, varchar, ...): quoted as it is when nothing needs escaping. */
   Text,
-  /** An integer: its text is its JSON. */
-  Integer,
-  Bool,
+  /** A string whose type never prints a character JSON escapes (numeric, date, uuid): quoted as it is. */
+  Token,
   /** `2024-01-02 03:04:05` → `"2024-01-02T03:04:05"`. */
   Timestamp,
   /** As Timestamp, and a zone `+05` becomes `+05:00`. */
   Timestamptz,
+  /** An integer: its text is its JSON. */
+  Integer,
+  Bool,
   Float,
   /** Everything else (json, bytea, arrays): parsed as the row path parses it, and written by the converter. */
   Parsed,
@@ -34,6 +37,10 @@ function kindOf(oid: number): Kind {
     case TypeOid.Float4:
     case TypeOid.Float8:
       return Kind.Float;
+    case TypeOid.Numeric:
+    case TypeOid.Date:
+    case TypeOid.Uuid:
+      return Kind.Token;
     default:
       return parsesAsText(oid) ? Kind.Text : Kind.Parsed;
   }
@@ -50,7 +57,6 @@ const BACKSLASH = 0x5c;
 const TRUE = Buffer.from('true');
 const FALSE = Buffer.from('false');
 const NULL = Buffer.from('null');
-const ZONE_MINUTES = Buffer.from(':00');
 
 /**
  * Whether a float's COPY text is already its JSON: the text the converter writes for the number is the number's
@@ -88,11 +94,12 @@ function isPlainFloat(data: Buffer, at: number, end: number): boolean {
  * timestamp columns for its offsets.
  */
 export class CopyJsonRows {
-  private readonly chunks: AsyncIterator<Buffer>;
   private readonly kinds: Kind[];
   private readonly parsers: ValueParser[];
   /** `{"name":` for the first column, `,"name":` for the others, as the converter spells the keys. */
   private readonly prefixes: Buffer[];
+  /** Room a row takes beyond its text: its keys, and what the plain kinds add to each field (32 bytes at most). */
+  private readonly rowRoom: number;
   /** Per column, its index in `keep`, or -1. */
   private readonly keptIndex: Int32Array;
   private readonly fallback = new JsonConverter(false);
@@ -107,7 +114,7 @@ export class CopyJsonRows {
   private kept: unknown[][];
 
   private constructor(
-    private readonly stream: NodeJS.ReadableStream & { destroy(): void },
+    private readonly copyOut: CopyOut,
     private readonly names: string[],
     oids: number[],
     keep: string[],
@@ -120,12 +127,12 @@ export class CopyJsonRows {
       const key = text.subarray(1, text.length - 2);
       return Buffer.concat([Buffer.from(i === 0 ? '{' : ','), key]);
     });
+    this.rowRoom = this.prefixes.reduce((n, prefix) => n + prefix.length + 32, 1);
     this.keptIndex = new Int32Array(names.length).fill(-1);
     keep.forEach((name, k) => {
       this.keptIndex[names.indexOf(name)] = k;
     });
     this.kept = keep.map(() => []);
-    this.chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   }
 
   /**
@@ -143,7 +150,7 @@ export class CopyJsonRows {
 
   /** Reads a started COPY whose columns {@link handles} takes. */
   static from(copy: StartedCopy, keep: string[]): CopyJsonRows {
-    return new CopyJsonRows(copy.stream, copy.names, copy.oids, keep);
+    return new CopyJsonRows(copy.out, copy.names, copy.oids, keep);
   }
 
   /**
@@ -152,13 +159,13 @@ export class CopyJsonRows {
    */
   async read(max: number): Promise<{ values: JsonBytes[]; kept: unknown[][] }> {
     while (this.values.length < max && !this.ended) {
-      const next = await this.chunks.next();
-      if (next.done) {
+      const next = await this.copyOut.next();
+      if (next === null) {
         this.ended = true;
         if (this.pending !== null && this.pending.length > 0)
           throw new Error('the COPY stream ended inside a row: the server closed it early');
       } else {
-        this.parse(next.value);
+        this.parse(next);
       }
     }
     if (this.values.length <= max) {
@@ -170,9 +177,9 @@ export class CopyJsonRows {
     return { values: this.values.splice(0, max), kept: this.kept.map((k) => k.splice(0, max)) };
   }
 
-  /** Abandons the stream; the connection is left mid-COPY and must be closed by the caller. */
+  /** Abandons the COPY; the connection is left mid-COPY and must be closed by the caller. */
   close(): void {
-    this.stream.destroy();
+    this.copyOut.close();
   }
 
   /** Room for `n` more bytes of the row being written: a row that does not fit moves to a fresh slab. */
@@ -186,112 +193,154 @@ export class CopyJsonRows {
     this.p = written;
   }
 
-  private copy(from: Buffer, start: number, end: number): void {
-    const out = this.out;
-    let p = this.p;
-    if (end - start <= 16) for (let i = start; i < end; i++) out[p++] = from[i]!;
-    else p += from.copy(out, p, start, end);
-    this.p = p;
+  /**
+   * Writes the chunk's whole rows. A row is taken only once its newline is in, with room in the slab for its
+   * text, its keys and what the plain kinds add to a field; each field's bytes are copied while they are scanned
+   * (a byte loop: `Buffer#copy` makes a view of its source per call, which for fields of 10 to 40 bytes cost
+   * more than the copy), then finished in place by the column's kind, or written again parsed.
+   */
+  private parse(chunk: Buffer): void {
+    let from = 0;
+    const pending = this.pending;
+    if (pending !== null) {
+      // The row cut by the last chunk's end, whole: its start, and this chunk up to its newline (if it has one).
+      const eol = chunk.indexOf(NEWLINE);
+      if (eol === -1) {
+        this.pending = Buffer.concat([pending, chunk]);
+        return;
+      }
+      this.pending = null;
+      from = eol + 1;
+      const rest = this.parseRows(Buffer.concat([pending, chunk.subarray(0, from)]), 0);
+      if (rest !== null) throw new Error('a COPY row was not parsed whole');
+    }
+    this.pending = this.parseRows(chunk, from);
   }
 
-  private parse(chunk: Buffer): void {
-    const data =
-      this.pending !== null && this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+  /** Writes the rows of `data` from `row` on; returns the start of a row its end cuts, or null. */
+  private parseRows(data: Buffer, row: number): Buffer | null {
     const n = data.length;
     const kinds = this.kinds;
+    const prefixes = this.prefixes;
+    const keptIndex = this.keptIndex;
     const last = kinds.length - 1;
-    let row = 0;
-    rows: while (row < n) {
+    while (row < n) {
+      const eol = data.indexOf(NEWLINE, row);
+      if (eol === -1) break;
       this.rowStart = this.p;
+      this.ensure(eol - row + this.rowRoom);
+      let out = this.out;
+      let p = this.p;
       let at = row;
       for (let c = 0; c <= last; c++) {
-        // The field's end, and whether it holds anything a JSON string cannot take as it is (or an escape).
+        const prefix = prefixes[c]!;
+        for (let i = 0; i < prefix.length; i++) out[p++] = prefix[i]!;
+        const kind = kinds[c]!;
+        const valueAt = p;
+        if (kind <= Kind.Timestamptz) out[p++] = QUOTE;
+        const textAt = p;
+        // The field's end, and whether it holds anything a JSON string cannot take as it is (or an escape). The
+        // kinds between Text and Parsed print none of those, and only `\N` (NULL) starts with a backslash there.
         let e = at;
         let plain = true;
-        for (; e < n; e++) {
-          const b = data[e]!;
-          if (b < 0x23) {
-            if (b === TAB || b === NEWLINE) break;
-            if (b < 0x20 || b === QUOTE) plain = false;
-          } else if (b === BACKSLASH) plain = false;
+        if (kind !== Kind.Text && kind !== Kind.Parsed && data[at] !== BACKSLASH) {
+          for (; e < eol; e++) {
+            const b = data[e]!;
+            if (b === TAB) break;
+            out[p++] = b;
+          }
+        } else {
+          for (; e < eol; e++) {
+            const b = data[e]!;
+            if (b < 0x23) {
+              if (b === TAB) break;
+              if (b < 0x20 || b === QUOTE) plain = false;
+            } else if (b === BACKSLASH) plain = false;
+            out[p++] = b;
+          }
         }
-        if (e === n) {
-          // The row goes on in the next chunk: it is written again from its start then.
-          this.p = this.rowStart;
-          for (const k of this.kept) k.length = this.values.length;
-          break rows;
+        if ((e === eol) !== (c === last)) {
+          throw new Error(`a COPY row has ${e === eol ? c + 1 : 'more than'} ${kinds.length} fields`);
         }
-        if ((data[e] === NEWLINE) !== (c === last)) {
-          throw new Error(
-            `a COPY row has ${data[e] === NEWLINE ? c + 1 : 'more than'} ${kinds.length} fields`,
-          );
-        }
-        const prefix = this.prefixes[c]!;
-        // Room for what the plain kinds add: quotes, `:00`, `false` for `f`, a float's digits for `1e+15`.
-        this.ensure(prefix.length + (e - at) + 32);
-        this.copy(prefix, 0, prefix.length);
         const isNull = !plain && e - at === 2 && data[at] === BACKSLASH && data[at + 1] === 0x4e; // \N
-        if (isNull) this.copy(NULL, 0, 4);
-        else if (!plain || !this.writePlain(kinds[c]!, data, at, e)) this.writeParsed(c, data, at, e, plain);
-        const k = this.keptIndex[c]!;
+        if (isNull) {
+          p = valueAt;
+          for (let i = 0; i < 4; i++) out[p++] = NULL[i]!;
+        } else {
+          const end = plain ? this.finishPlain(kind, data, at, e, valueAt, textAt, p) : -1;
+          if (end >= 0) p = end;
+          else {
+            this.p = valueAt;
+            this.writeParsed(c, data, at, e, plain, eol - e + this.rowRoom);
+            out = this.out;
+            p = this.p;
+          }
+        }
+        const k = keptIndex[c]!;
         if (k >= 0) this.kept[k]!.push(isNull ? null : this.parseField(c, data, at, e, plain));
         at = e + 1;
       }
-      this.ensure(1);
-      this.out[this.p++] = 0x7d; // }
-      this.values.push(new JsonBytes(this.out.subarray(this.rowStart, this.p)));
+      out[p++] = 0x7d; // }
+      this.p = p;
+      this.values.push(new JsonBytes(out.subarray(this.rowStart, p)));
       row = at;
     }
-    this.pending = row < n ? data.subarray(row) : null;
+    return row < n ? data.subarray(row) : null;
   }
 
-  /** Writes a field whose bytes need no escape by its column's kind; false when it must be parsed instead. */
-  private writePlain(kind: Kind, data: Buffer, at: number, end: number): boolean {
+  /**
+   * Finishes a field whose bytes, needing no escape, were copied to `textAt` .. `p` (after an opening quote for the
+   * kinds that take one, at `valueAt`): returns where its JSON ends, or -1 when it must be parsed instead.
+   */
+  private finishPlain(
+    kind: Kind,
+    data: Buffer,
+    at: number,
+    end: number,
+    valueAt: number,
+    textAt: number,
+    p: number,
+  ): number {
     const out = this.out;
     switch (kind) {
       case Kind.Integer:
-        this.copy(data, at, end);
-        return true;
+        return p;
       case Kind.Text:
-        out[this.p++] = QUOTE;
-        this.copy(data, at, end);
-        out[this.p++] = QUOTE;
-        return true;
-      case Kind.Bool:
-        if (data[at] === 0x74)
-          this.copy(TRUE, 0, 4); // t
-        else this.copy(FALSE, 0, 5);
-        return true;
+      case Kind.Token:
+        out[p] = QUOTE;
+        return p + 1;
+      case Kind.Bool: {
+        const word = data[at] === 0x74 ? TRUE : FALSE; // t
+        for (let i = 0; i < word.length; i++) out[valueAt + i] = word[i]!;
+        return valueAt + word.length;
+      }
       case Kind.Timestamp:
       case Kind.Timestamptz: {
         // As isoTimestamp: only `YYYY-MM-DD hh:mm:ss...` of the common era; BC and infinity are parsed.
         const bc = data[end - 3] === 0x20 && data[end - 2] === 0x42 && data[end - 1] === 0x43;
-        if (end - at < 19 || data[at + 10] !== 0x20 || bc) return false;
-        out[this.p++] = QUOTE;
-        const t = this.p + 10;
-        this.copy(data, at, end);
-        out[t] = 0x54; // T
+        if (end - at < 19 || data[at + 10] !== 0x20 || bc) return -1;
+        out[textAt + 10] = 0x54; // T
         const sign = data[end - 3];
-        if (kind === Kind.Timestamptz && (sign === 0x2b || sign === 0x2d)) this.copy(ZONE_MINUTES, 0, 3);
-        out[this.p++] = QUOTE;
-        return true;
+        if (kind === Kind.Timestamptz && (sign === 0x2b || sign === 0x2d)) {
+          out[p++] = 0x3a; // :
+          out[p++] = 0x30;
+          out[p++] = 0x30;
+        }
+        out[p] = QUOTE;
+        return p + 1;
       }
       case Kind.Float: {
-        if (isPlainFloat(data, at, end)) {
-          this.copy(data, at, end);
-          return true;
-        }
+        if (isPlainFloat(data, at, end)) return p;
         // Integers as their digits; other doubles in Java's plain range as JS prints them (the converter's rule).
         const value = Number(data.toString('latin1', at, end));
         const abs = Math.abs(value);
         if (Number.isSafeInteger(value) || (abs >= 1e-3 && abs < 1e7 && !Number.isInteger(value))) {
-          this.p += out.write(String(value), this.p, 'latin1');
-          return true;
+          return valueAt + out.write(String(value), valueAt, 'latin1');
         }
-        return false;
+        return -1;
       }
       default:
-        return false;
+        return -1;
     }
   }
 
@@ -307,10 +356,11 @@ export class CopyJsonRows {
     return this.parsers[c]!(plain ? text : unescapeField(text));
   }
 
-  /** A field as the row path reads it, written by the converter. */
-  private writeParsed(c: number, data: Buffer, at: number, end: number, plain: boolean): void {
+  /** A field as the row path reads it, written by the converter at `p`, with room after it for `rest` bytes. */
+  private writeParsed(c: number, data: Buffer, at: number, end: number, plain: boolean, rest: number): void {
     const bytes = this.fallback.fromConnectData('', null, this.parseField(c, data, at, end, plain)) ?? NULL;
-    this.ensure(bytes.length);
-    this.copy(bytes, 0, bytes.length);
+    this.ensure(bytes.length + rest);
+    this.out.set(bytes, this.p);
+    this.p += bytes.length;
   }
 }

@@ -1,11 +1,11 @@
 import { StringDecoder } from 'node:string_decoder';
 import type pg from 'pg';
-import { pgCopyStreams } from './pg-modules.js';
+import { CopyOut } from './copy-out.js';
 import { type ValueParser, valueParser } from './pg-values.js';
 
 /** A `COPY (query) TO STDOUT` under way, with the names and type OIDs of the query's columns. */
 export interface StartedCopy {
-  stream: NodeJS.ReadableStream & { destroy(): void };
+  out: CopyOut;
   names: string[];
   oids: number[];
 }
@@ -16,9 +16,10 @@ export interface StartedCopy {
  */
 export async function startCopy(client: pg.Client, query: string): Promise<StartedCopy> {
   const described = await client.query({ text: `${query} LIMIT 0`, rowMode: 'array' });
-  const stream = client.query(pgCopyStreams().to(`COPY (${query}) TO STDOUT`));
+  const out = new CopyOut(`COPY (${query}) TO STDOUT`);
+  client.query(out);
   return {
-    stream,
+    out,
     names: described.fields.map((f) => f.name),
     oids: described.fields.map((f) => f.dataTypeID),
   };
@@ -36,19 +37,17 @@ export async function startCopy(client: pg.Client, query: string): Promise<Start
  */
 export class CopyRows {
   private readonly decoder = new StringDecoder('utf8');
-  private readonly chunks: AsyncIterator<Buffer>;
   private readonly parsers: ValueParser[];
   private pending = '';
   private rows: Record<string, unknown>[] = [];
   private ended = false;
 
   private constructor(
-    private readonly stream: NodeJS.ReadableStream & { destroy(): void },
+    private readonly out: CopyOut,
     private readonly names: string[],
     oids: number[],
   ) {
     this.parsers = oids.map(valueParser);
-    this.chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   }
 
   /** Starts streaming `query` (see {@link startCopy}) into row objects. */
@@ -57,18 +56,18 @@ export class CopyRows {
   }
 
   static from(copy: StartedCopy): CopyRows {
-    return new CopyRows(copy.stream, copy.names, copy.oids);
+    return new CopyRows(copy.out, copy.names, copy.oids);
   }
 
   /** Up to `max` rows; fewer only when the query's rows are exhausted. */
   async read(max: number): Promise<Record<string, unknown>[]> {
     while (this.rows.length < max && !this.ended) {
-      const next = await this.chunks.next();
-      if (next.done) {
+      const next = await this.out.next();
+      if (next === null) {
         this.ended = true;
         this.parse(this.decoder.end());
       } else {
-        this.parse(this.decoder.write(next.value));
+        this.parse(this.decoder.write(next));
       }
     }
     if (this.rows.length <= max) {
@@ -79,9 +78,9 @@ export class CopyRows {
     return this.rows.splice(0, max);
   }
 
-  /** Abandons the stream; the connection is left mid-COPY and must be closed by the caller. */
+  /** Abandons the COPY; the connection is left mid-COPY and must be closed by the caller. */
   close(): void {
-    this.stream.destroy();
+    this.out.close();
   }
 
   private parse(text: string): void {

@@ -18,7 +18,8 @@
  * CPU µs per row (user + system, from /proc, split into its main thread, where the tasks and converters run, and
  * its other threads: garbage collection, the file-system pool), and its peak RSS (VmHWM) at the end of the case.
  * The server's own CPU is not in these figures. Options: `--rows N` (default 1,000,000), `--url postgres://...`,
- * `--only source,insert,upsert,cdc` (a subset of the cases, each with its ceiling), `--json`.
+ * `--only source,insert,upsert,cdc` (a subset of the cases, each with its ceiling), `--json`, `--cpu-prof DIR`
+ * (each worker writes a V8 CPU profile into DIR when it stops; the figures of such a run are the profiler's too).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -87,6 +88,7 @@ export async function run(args: string[]): Promise<void> {
   const rows = Number(flag(args, 'rows') ?? 1_000_000);
   const only = flag(args, 'only')?.split(',');
   const wanted = (name: string) => !only || only.includes(name);
+  const profileDir = flag(args, 'cpu-prof');
   const url = flag(args, 'url') ?? process.env.SLUICE_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const progress = (msg: string) => json || process.stderr.write(`${msg}\n`);
   const schema = `bench_${Date.now().toString(36)}`;
@@ -157,6 +159,7 @@ export async function run(args: string[]): Promise<void> {
           'topic.prefix=warmup-',
           'poll.interval.ms=60000',
         ],
+        profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
       );
       const pid = worker.child.pid!;
       const cpu = new ThreadCpu(pid, ticks);

@@ -98,13 +98,22 @@ export class WorkerProcess {
     child.stderr!.on('data', (s: string) => (this.log = (this.log + s).slice(-20_000)));
   }
 
-  /** Starts the worker with `connector` (one is required) and waits for its REST API. */
-  static async start(dir: string, workerProps: string[], connector: string[]): Promise<WorkerProcess> {
+  /**
+   * Starts the worker with `connector` (one is required) and waits for its REST API; `nodeArgs` go to node before
+   * the CLI (e.g. `--cpu-prof`, which NODE_OPTIONS does not take).
+   */
+  static async start(
+    dir: string,
+    workerProps: string[],
+    connector: string[],
+    nodeArgs: string[] = [],
+  ): Promise<WorkerProcess> {
     await writeFile(path.join(dir, 'worker.properties'), workerProps.join('\n'));
     await writeFile(path.join(dir, 'warmup.properties'), connector.join('\n'));
     const child = spawn(
       process.execPath,
       [
+        ...nodeArgs,
         sluiceBin,
         'connect',
         'standalone',
