@@ -52,6 +52,8 @@ export class CopyOut implements pg.Submittable {
   /** Socket chunks not yet read, oldest first, from `head` on. */
   private queue: Buffer[] = [];
   private head = 0;
+  /** Where the head chunk's unread bytes start. */
+  private offset = 0;
   private queued = 0;
   private paused = false;
   /** The start of a message cut by the end of the last chunk. */
@@ -132,10 +134,45 @@ export class CopyOut implements pg.Submittable {
     this.next().then(waiter.resolve, waiter.reject);
   }
 
-  /** The text of the next queued chunk's whole CopyData messages, framing cut out, in the chunk itself. */
+  /**
+   * The text of the next queued chunk's whole CopyData messages, framing cut out, in the chunk itself. A message
+   * cut by the end of the last chunk is completed alone first (copying only its own bytes) and its text returned
+   * by itself; the rest of the chunk comes with the next call.
+   */
   private take(): Buffer | null {
     const chunk = this.queue[this.head]!;
+    const from = this.offset;
+    const partial = this.partial;
+    if (partial === null) {
+      this.consumeHead();
+      return this.deframe(chunk, from);
+    }
+    // The cut message's length, once its header is in.
+    let head = partial;
+    let at = from;
+    if (head.length < 5) {
+      const more = Math.min(5 - head.length, chunk.length - at);
+      head = Buffer.concat([head, chunk.subarray(at, at + more)]);
+      at += more;
+    }
+    const need = head.length < 5 ? Number.POSITIVE_INFINITY : 1 + head.readUInt32BE(1) - head.length;
+    if (chunk.length - at < need) {
+      this.partial = Buffer.concat([head, chunk.subarray(at)]);
+      this.consumeHead();
+      return null;
+    }
+    this.partial = null;
+    const message = Buffer.concat([head, chunk.subarray(at, at + need)]);
+    if (at + need === chunk.length) this.consumeHead();
+    else this.offset = at + need;
+    return this.deframe(message, 0);
+  }
+
+  /** Drops the head chunk from the queue, resuming the socket once half the queued bytes are read. */
+  private consumeHead(): void {
+    const chunk = this.queue[this.head]!;
     this.queue[this.head++] = undefined as unknown as Buffer;
+    this.offset = 0;
     if (this.head > 64 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
@@ -145,11 +182,17 @@ export class CopyOut implements pg.Submittable {
       this.paused = false;
       this.connection!.stream.resume();
     }
-    const data = this.partial === null ? chunk : Buffer.concat([this.partial, chunk]);
-    this.partial = null;
+  }
+
+  /**
+   * Cuts the framing out of the messages of `data` from `from` on, moving their text to `from` onwards; keeps
+   * the start of a message its end cuts in `partial`, and hands the socket back to pg after CopyDone or at an
+   * ErrorResponse.
+   */
+  private deframe(data: Buffer, from: number): Buffer {
     const n = data.length;
-    let r = 0;
-    let w = 0;
+    let r = from;
+    let w = from;
     let messages = 0;
     while (r + 5 <= n) {
       const code = data[r]!;
@@ -164,12 +207,12 @@ export class CopyOut implements pg.Submittable {
         this.messages += messages;
         this.state = 'done';
         this.detach(data.subarray(end));
-        return data.subarray(0, w);
+        return data.subarray(from, w);
       } else if (code === Message.ErrorResponse) {
         this.messages += messages;
         this.state = 'failing';
         this.detach(data.subarray(r));
-        return data.subarray(0, w);
+        return data.subarray(from, w);
       } else {
         // CopyOutResponse, or a notice, parameter status or notification in between.
         if (end > n) break;
@@ -178,7 +221,7 @@ export class CopyOut implements pg.Submittable {
     }
     this.messages += messages;
     if (r < n) this.partial = data.subarray(r);
-    return data.subarray(0, w);
+    return data.subarray(from, w);
   }
 
   /** Gives the socket back to pg, with what is left of the chunk being read and every chunk queued after it. */
@@ -187,9 +230,13 @@ export class CopyOut implements pg.Submittable {
     const pgListener = this.pgListener!;
     stream.removeListener('data', this.onData);
     stream.on('data', pgListener);
+    // What follows `rest`: the unread part of the head chunk (when `rest` is a message completed apart), then
+    // every chunk after it.
     const queued = this.queue.slice(this.head);
+    if (queued.length > 0 && this.offset > 0) queued[0] = queued[0]!.subarray(this.offset);
     this.queue = [];
     this.head = 0;
+    this.offset = 0;
     this.queued = 0;
     if (rest !== null && rest.length > 0) pgListener(rest);
     for (const chunk of queued) pgListener(chunk);

@@ -20,6 +20,10 @@
  * The server's own CPU is not in these figures. Options: `--rows N` (default 1,000,000), `--url postgres://...`,
  * `--only source,insert,upsert,cdc` (a subset of the cases, each with its ceiling), `--json`, `--cpu-prof DIR`
  * (each worker writes a V8 CPU profile into DIR when it stops; the figures of such a run are the profiler's too).
+ *
+ * The query source's CPU µs per row is also split by stage: the COPY read off the connection and the task's polls
+ * turning it into records each run alone in a process of its own over the same table (postgres-stages.ts), and
+ * what the worker's main thread spends beyond the polls is the runtime (converter, producer) and the log.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -126,6 +130,16 @@ export async function run(args: string[]): Promise<void> {
     results.push(m);
     progress(`  ${m.case}, ${m.subject}: ${human(recordsPerSec(m))} rows/s`);
   };
+  /** CPU µs per row of one stage of the query source over the `src` table (see postgres-stages.ts). */
+  const sourceStage = (name: 'copy' | 'records') =>
+    step(async () => {
+      const script = path.join(import.meta.dirname, 'postgres-stages.ts');
+      const out = execFileSync(process.execPath, ['--import', 'tsx', script, name, url, schema, 'src'], {
+        encoding: 'utf8',
+      });
+      const m = JSON.parse(out) as { rows: number; cpuUs: number };
+      return m.cpuUs / m.rows;
+    });
   const psql = (command: string) => execFileSync('psql', [scoped, '-q', '-c', command], { stdio: 'ignore' });
 
   /**
@@ -245,6 +259,20 @@ export async function run(args: string[]): Promise<void> {
       );
       const n = await recordsIn(logDir, 'pg-');
       if (n !== rows) throw new Error(`the query source wrote ${n} records, expected ${rows}`);
+      // The worker's stages, each alone in a process of its own over the same table (postgres-stages.ts): the
+      // COPY read off the connection, then the task's polls turning it into records; what the worker's main
+      // thread spends beyond those is the runtime's converting and producing and the log's appending.
+      const worker = results.at(-1)!;
+      progress('table → topic: the query source by stage');
+      const copy = await sourceStage('copy');
+      const polls = await sourceStage('records');
+      const main = worker.stages!['main thread']!;
+      worker.stages = {
+        'COPY read': copy,
+        'to records': polls - copy,
+        'runtime + log': main - polls,
+        ...worker.stages,
+      };
     }
 
     if (wanted('insert')) {
@@ -397,7 +425,7 @@ export async function run(args: string[]): Promise<void> {
     ];
   });
   process.stdout.write(
-    `${formatTable(['case', 'subject', 'rows', 'time', 'rate', 'vs ceiling', 'CPU µs/row', 'by thread', 'worker peak RSS', 'note'], table)}\n\n`,
+    `${formatTable(['case', 'subject', 'rows', 'time', 'rate', 'vs ceiling', 'CPU µs/row', 'by stage and thread', 'worker peak RSS', 'note'], table)}\n\n`,
   );
   const goal = (c: string, label: string, of: string) => {
     const m = sluiceOf(c);
