@@ -100,8 +100,10 @@ export class CopyJsonRows {
   private readonly prefixes: Buffer[];
   /** Room a row takes beyond its text: its keys, and what the plain kinds add to each field (32 bytes at most). */
   private readonly rowRoom: number;
-  /** Per column, its index in `keep`, or -1. */
+  /** Per column, its index among the distinct names of `keep`, or -1. */
   private readonly keptIndex: Int32Array;
+  /** Per name of `keep`, the index of its distinct name: a name asked for twice is one column of values. */
+  private readonly keepOf: number[];
   private readonly fallback = new JsonConverter(false);
   private pending: Buffer | null = null;
   private ended = false;
@@ -110,7 +112,7 @@ export class CopyJsonRows {
   /** Start of the row being written, in `out`. */
   private rowStart = 0;
   private values: JsonBytes[] = [];
-  /** Per kept column, its values, row by row alongside `values`. */
+  /** Per distinct kept name, its values, row by row alongside `values`. */
   private kept: unknown[][];
 
   private constructor(
@@ -128,11 +130,14 @@ export class CopyJsonRows {
       return Buffer.concat([Buffer.from(i === 0 ? '{' : ','), key]);
     });
     this.rowRoom = this.prefixes.reduce((n, prefix) => n + prefix.length + 32, 1);
+    const distinct = [...new Set(keep)];
+    this.keepOf = keep.map((name) => distinct.indexOf(name));
     this.keptIndex = new Int32Array(names.length).fill(-1);
-    keep.forEach((name, k) => {
-      this.keptIndex[names.indexOf(name)] = k;
+    distinct.forEach((name, k) => {
+      const c = names.indexOf(name);
+      if (c >= 0) this.keptIndex[c] = k;
     });
-    this.kept = keep.map(() => []);
+    this.kept = distinct.map(() => []);
   }
 
   /**
@@ -168,13 +173,22 @@ export class CopyJsonRows {
         this.parse(next);
       }
     }
-    if (this.values.length <= max) {
-      const out = { values: this.values, kept: this.kept };
+    const values = this.values;
+    const kept = this.kept;
+    if (values.length <= max) {
       this.values = [];
-      this.kept = this.kept.map(() => []);
-      return out;
+      this.kept = kept.map(() => []);
+    } else {
+      // The rows past `max` (at most a chunk's) move to new arrays; the first `max` stay where they are.
+      this.values = values.slice(max);
+      values.length = max;
+      this.kept = kept.map((k) => {
+        const rest = k.slice(max);
+        k.length = max;
+        return rest;
+      });
     }
-    return { values: this.values.splice(0, max), kept: this.kept.map((k) => k.splice(0, max)) };
+    return { values, kept: this.keepOf.map((k) => kept[k]!) };
   }
 
   /** Abandons the COPY; the connection is left mid-COPY and must be closed by the caller. */

@@ -77,12 +77,9 @@ export class QuerySourceTask implements SourceTask<QuerySourceTaskConfig> {
       });
     } else {
       const { values, kept } = await rows.read(batch);
-      const columns = query.offsetColumns;
-      const offsetRow: Record<string, unknown> = {};
       records = new Array(values.length);
       for (let i = 0; i < values.length; i++) {
-        for (let k = 0; k < columns.length; k++) offsetRow[columns[k]!] = kept[k]![i];
-        const sourceOffset = query.advance(offsetRow);
+        const sourceOffset = query.advanceKept(kept, i);
         records[i] = { topic, key: null, value: values[i], sourcePartition: partition, sourceOffset };
       }
     }

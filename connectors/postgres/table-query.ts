@@ -140,6 +140,27 @@ export class TableQuery {
         if (ts !== null && ts !== undefined) break;
       }
     }
+    return this.advanceBy(inc, ts);
+  }
+
+  /**
+   * {@link advance} for row `i` of columns of values, one per {@link offsetColumns} in that order: the JSON path
+   * keeps those columns' values apart from the rows, and no row object is made for the offset.
+   */
+  advanceKept(kept: readonly (readonly unknown[])[], i: number): QueryOffset {
+    let k = 0;
+    const inc = this.hasIncrementing ? kept[k++]![i] : undefined;
+    let ts: unknown = null;
+    if (this.hasTimestamp) {
+      for (; k < kept.length; k++) {
+        ts = kept[k]![i];
+        if (ts !== null && ts !== undefined) break;
+      }
+    }
+    return this.advanceBy(inc, ts);
+  }
+
+  private advanceBy(inc: unknown, ts: unknown): QueryOffset {
     const mode = this.config.mode;
     // Offsets are replaced, never changed in place: records may share one.
     if (mode === 'bulk') return NO_OFFSET;
