@@ -14,9 +14,11 @@ import type pg from 'pg';
  * reads it and what follows. NoticeResponse, ParameterStatus and NotificationResponse may come in between and
  * are skipped. A length counts itself, not the code byte.
  *
- * Hand-written for speed, as pg-copy-streams' reader (which this replaces for COPY out) takes a slice of the
- * socket's chunk per row and copies every chunk once more; with its Readable and async iterator on top, reading
- * the COPY of 1M rows of 10 columns cost 0.8 µs per row, against 0.3 here (`npm run bench -- postgres`).
+ * Hand-written for speed, in place of pg-copy-streams' reader, which takes a slice of the socket's chunk per row
+ * (an object per row for the collector), copies every chunk once more and hands it through a Readable and its
+ * async iterator. Read alone, the COPY of 1M rows of 10 columns (121 MB of text) cost the same with either, 0.7
+ * to 1.1 µs per row, most of it the socket's reads; in the query source's worker, with the field-by-field
+ * writing of copy-json.ts, the CPU per row went from 4.14 to 3.17 µs (`npm run bench -- postgres`, same load).
  */
 
 enum Message {
