@@ -92,6 +92,10 @@ function isPlainFloat(data: Buffer, at: number, end: number): boolean {
  *
  * A few columns can be asked for as values too (`keep`), parsed as the row path would: the source needs the id and
  * timestamp columns for its offsets.
+ *
+ * Hand-written for speed: a row at a time, each field's bytes copied while they are scanned. Turning the COPY of
+ * 1M rows of 10 columns into records cost 1.63 µs per row beyond reading it when fields were scanned first and
+ * copied by `Buffer#copy` after, and 0.95 this way (`npm run bench -- postgres`, the same machine and load).
  */
 export class CopyJsonRows {
   private readonly kinds: Kind[];
