@@ -94,8 +94,9 @@ function isPlainFloat(data: Buffer, at: number, end: number): boolean {
  * timestamp columns for its offsets.
  *
  * Hand-written for speed: a row at a time, each field's bytes copied while they are scanned. Turning the COPY of
- * 1M rows of 10 columns into records cost 1.63 µs per row beyond reading it when fields were scanned first and
- * copied by `Buffer#copy` after, and 0.95 this way (`npm run bench -- postgres`, the same machine and load).
+ * 1M rows of 10 columns into records cost 0.95 to 1.63 µs per row beyond reading it when fields were scanned
+ * first and copied by `Buffer#copy` after, and 0.68 to 0.95 this way (`npm run bench -- postgres`, three runs of
+ * each side by side on a shared machine at a load average of 8 to 11).
  */
 export class CopyJsonRows {
   private readonly kinds: Kind[];

@@ -18,7 +18,8 @@ import type pg from 'pg';
  * (an object per row for the collector), copies every chunk once more and hands it through a Readable and its
  * async iterator. Read alone, the COPY of 1M rows of 10 columns (121 MB of text) cost the same with either, 0.7
  * to 1.1 µs per row, most of it the socket's reads; in the query source's worker, with the field-by-field
- * writing of copy-json.ts, the CPU per row went from 4.14 to 3.17 µs (`npm run bench -- postgres`, same load).
+ * writing of copy-json.ts, the CPU per row went from 3.75–4.70 µs to 3.06–3.91 (`npm run bench -- postgres`,
+ * three runs of each side by side at a load average of 8 to 11).
  */
 
 enum Message {
