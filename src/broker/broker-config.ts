@@ -17,6 +17,26 @@ export const brokerConfigSchema = z.strictObject({
     .describe(
       'host:port clients are told to connect to (Metadata, FindCoordinator). Defaults to the bound address.',
     ),
+  tlsCert: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'PEM certificate (chain) file: the broker listens with TLS only (security.protocol SSL or SASL_SSL).',
+    ),
+  tlsKey: z.string().min(1).optional().describe('PEM private key file of tlsCert.'),
+  tlsCa: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('PEM CA file: clients must present a certificate signed by it (ssl.client.auth=required).'),
+  saslUsers: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'JSON file of SASL users: clients must authenticate with PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 before any other request.',
+    ),
   nodeId: z.number().int().min(0).default(0).describe('The broker id reported to clients (node.id).'),
   clusterId: z.string().min(1).default('sluice').describe('The cluster id reported in Metadata responses.'),
   'socket.request.max.bytes': z
@@ -92,7 +112,19 @@ export type BrokerConfig = z.output<typeof brokerConfigSchema>;
 export type BrokerConfigInput = z.input<typeof brokerConfigSchema>;
 
 export function parseBrokerConfig(input: unknown): BrokerConfig {
-  return parseConfig(brokerConfigSchema, input, 'broker');
+  const config = parseConfig(brokerConfigSchema, input, 'broker');
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+    const missing = config.tlsCert === undefined ? 'tlsCert' : 'tlsKey';
+    throw new ConfigError(`TLS needs both a certificate and its key: ${missing} is missing`, {
+      key: missing,
+    });
+  }
+  if (config.tlsCa !== undefined && config.tlsCert === undefined) {
+    throw new ConfigError('tlsCa (client certificates) needs TLS: give tlsCert and tlsKey too', {
+      key: 'tlsCa',
+    });
+  }
+  return config;
 }
 
 /** Splits `host:port` (IPv6 hosts in brackets). */

@@ -12,6 +12,8 @@ import type {
 import type { BrokerConfig } from './broker-config.js';
 import type { ProducerStates } from './producer-states.js';
 import type { RequestMemory } from './request-memory.js';
+import type { SaslSession } from './security/sasl-session.js';
+import type { SaslUsers } from './security/sasl-users.js';
 
 /**
  * The part of the segment log the broker serves. `Log` from src/log satisfies it; a method may answer directly or
@@ -60,6 +62,8 @@ export interface BrokerContext {
   /** `queued.max.request.bytes`, shared by every connection. */
   memory: RequestMemory;
   logger: Logger;
+  /** The users clients authenticate as; null when the broker does not ask for SASL. */
+  saslUsers: SaslUsers | null;
 }
 
 /** What a handler knows about the request beyond its body. */
@@ -69,4 +73,6 @@ export interface RequestInfo {
   clientHost: string;
   /** Aborted when the connection closes or the broker shuts down: long polls end early. */
   signal: AbortSignal;
+  /** The connection's SASL exchange; null when the broker does not ask for SASL. */
+  sasl: SaslSession | null;
 }

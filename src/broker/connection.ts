@@ -9,6 +9,7 @@ import { ProtocolError } from './protocol/protocol-error.js';
 import { Reader } from './protocol/reader.js';
 import { inVersions, parseVersions } from './protocol/schema.js';
 import { Writer } from './protocol/writer.js';
+import { SaslSession, SaslStateError } from './security/sasl-session.js';
 
 /** Requests in progress beyond this pause reading from the socket until responses catch up. */
 const MAX_IN_FLIGHT = 64;
@@ -30,6 +31,8 @@ export class Connection {
   private draining = false;
   private closed = false;
   private waitingForMemory = false;
+  /** The SASL exchange, when the broker asks for one; requests wait for it to succeed. */
+  private readonly sasl: SaslSession | null;
   /** Settles once the socket is closed. */
   readonly closedPromise: Promise<void>;
 
@@ -41,6 +44,7 @@ export class Connection {
       ctx.memory.tryReserve(size),
     );
     this.clientHost = `/${socket.remoteAddress ?? 'unknown'}`;
+    this.sasl = ctx.saslUsers ? new SaslSession(ctx.saslUsers) : null;
     this.closedPromise = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     socket.setNoDelay(true);
     // connections.max.idle.ms: the timer restarts with every byte in or out.
@@ -92,6 +96,14 @@ export class Connection {
       try {
         const response = await this.inFlight[0];
         if (response && !this.closed) this.write(response);
+        if (this.sasl?.closeAfterAnswer) {
+          // A failed SASL exchange: its error is answered, then the connection closes, as Kafka does.
+          this.ctx.logger.info({ client: this.clientHost }, 'closing connection: SASL authentication failed');
+          this.inFlight.length = 0;
+          this.socket.end();
+          this.socket.destroySoon?.();
+          return;
+        }
       } catch (err) {
         this.fail(err);
         return;
@@ -110,11 +122,13 @@ export class Connection {
 
   /** Decodes, serves and encodes one request; null when no response is due (acks=0). */
   private async handle(frame: Buffer): Promise<Writer | null> {
+    if (this.sasl?.rawTokens) return this.rawSaslToken(frame);
     const r = new Reader(frame);
     const header = readRequestHeader(r);
     const entry = HANDLERS.get(header.apiKey);
     if (!entry) throw new ProtocolError(`unknown API key ${header.apiKey} from client ${header.clientId}`);
     const { api } = entry;
+    this.sasl?.check(header.apiKey, api.name);
     const w = new Writer();
     if (!inVersions(api.request.validVersions, header.apiVersion)) {
       if (header.apiKey !== ApiKey.ApiVersions) {
@@ -124,7 +138,7 @@ export class Connection {
         );
       }
       writeResponseHeader(w, header.correlationId, 0);
-      writeUnsupportedApiVersions(w);
+      writeUnsupportedApiVersions(w, this.sasl !== null);
       return w;
     }
     const flexible = inVersions(api.request.flexibleVersions, header.apiVersion);
@@ -135,6 +149,7 @@ export class Connection {
       clientId: header.clientId,
       clientHost: this.clientHost,
       signal: this.aborter.signal,
+      sasl: this.sasl,
     };
     const response = await entry.handle(this.ctx, request as never, info);
     if (response === null) return null;
@@ -143,6 +158,13 @@ export class Connection {
     writeResponseHeader(w, header.correlationId, flexible && header.apiKey !== ApiKey.ApiVersions ? 1 : 0);
     codecFor(api.response, header.apiVersion).encode(w, response as Record<string, unknown>);
     return w;
+  }
+
+  /** After SaslHandshake v0 a frame is a bare SASL token, answered with a bare token; a failure just closes. */
+  private async rawSaslToken(frame: Buffer): Promise<Writer> {
+    const answer = await this.sasl!.authenticate(frame);
+    if (answer.errorCode !== 0) throw new SaslStateError(answer.errorMessage ?? 'SASL authentication failed');
+    return new Writer().raw(answer.authBytes);
   }
 
   private write(w: Writer): void {
@@ -155,6 +177,14 @@ export class Connection {
   }
 
   private fail(err: unknown): void {
+    if (err instanceof SaslStateError) {
+      this.ctx.logger.warn(
+        { client: this.clientHost, reason: err.message },
+        'closing connection: not authenticated',
+      );
+      this.destroy();
+      return;
+    }
     const protocol = err instanceof ProtocolError;
     this.ctx.logger.warn(
       { client: this.clientHost, err: protocol ? (err as Error).message : err },

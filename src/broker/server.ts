@@ -1,4 +1,5 @@
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import pino, { type Logger } from 'pino';
 import type { GroupCoordinator } from '../group/index.js';
 import {
@@ -11,6 +12,8 @@ import type { AdvertisedAddress, BrokerContext, BrokerLog } from './broker-conte
 import { Connection } from './connection.js';
 import { ProducerStates } from './producer-states.js';
 import { RequestMemory } from './request-memory.js';
+import { loadSaslUsers, type SaslUsers } from './security/sasl-users.js';
+import { brokerTlsOptions } from './security/tls-options.js';
 
 export interface BrokerServerOptions {
   /** The log to serve; the server never closes it (its owner does, after {@link BrokerServer.close}). */
@@ -38,11 +41,15 @@ export class BrokerServer {
   private readonly perIp = new Map<string, number>();
   private readonly context: BrokerContext;
   private closing: Promise<void> | null = null;
+  /** The security.protocol clients must use: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL. */
+  readonly protocol: string;
 
   private constructor(
     readonly config: BrokerConfig,
     options: BrokerServerOptions,
     logger: Logger,
+    tls: TlsOptions | null,
+    saslUsers: SaslUsers | null,
   ) {
     this.context = {
       log: options.log,
@@ -52,15 +59,26 @@ export class BrokerServer {
       producers: new ProducerStates(),
       memory: new RequestMemory(config['queued.max.request.bytes']),
       logger,
+      saslUsers,
     };
-    this.server = createServer((socket) => this.accept(socket));
+    this.server = tls
+      ? createTlsServer(tls, (socket) => this.accept(socket)).on('tlsClientError', (err, socket) =>
+          // A failed handshake (wrong CA, no client certificate, plaintext on the TLS port) costs only its socket.
+          logger.debug({ client: socket.remoteAddress, err: err.message }, 'TLS handshake failed'),
+        )
+      : createServer((socket) => this.accept(socket));
+    this.protocol = `${saslUsers ? 'SASL_' : ''}${tls ? 'SSL' : 'PLAINTEXT'}`;
   }
 
   /** Validates the config, binds the listener and starts serving. Rejects when the address is taken. */
   static async start(options: BrokerServerOptions): Promise<BrokerServer> {
     const config = parseBrokerConfig(options.config ?? {});
     const logger = options.logger ?? pino({ name: 'sluice-broker' }, pino.destination(2));
-    const broker = new BrokerServer(config, options, logger);
+    const [tls, saslUsers] = await Promise.all([
+      brokerTlsOptions(config),
+      config.saslUsers === undefined ? null : loadSaslUsers(config.saslUsers),
+    ]);
+    const broker = new BrokerServer(config, options, logger, tls, saslUsers);
     const { host, port } = splitHostPort(config.listen);
     await new Promise<void>((resolve, reject) => {
       broker.server.once('error', reject);
@@ -69,7 +87,10 @@ export class BrokerServer {
         resolve();
       });
     });
-    logger.info({ listen: broker.address, advertised: broker.advertised() }, 'broker listening');
+    logger.info(
+      { listen: broker.address, advertised: broker.advertised(), protocol: broker.protocol },
+      'broker listening',
+    );
     return broker;
   }
 

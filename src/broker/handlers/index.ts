@@ -16,6 +16,7 @@ import { initProducerId } from './init-producer-id.js';
 import { listOffsets } from './list-offsets.js';
 import { metadata } from './metadata.js';
 import { produce } from './produce.js';
+import { saslAuthenticate, saslHandshake } from './sasl.js';
 import { createPartitions, createTopics, deleteTopics } from './topics-admin.js';
 
 export { supportedVersions, writeUnsupportedApiVersions } from './api-versions.js';
@@ -37,6 +38,7 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map(
     syncGroup,
     describeGroups,
     listGroups,
+    saslHandshake,
     apiVersions,
     createTopics,
     deleteTopics,
@@ -44,6 +46,7 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map(
     initProducerId,
     describeConfigs,
     alterConfigs,
+    saslAuthenticate,
     createPartitions,
     deleteGroups,
     incrementalAlterConfigs,

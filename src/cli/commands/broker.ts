@@ -35,6 +35,13 @@ export function registerBrokerCommand(program: Command): void {
       'largest request accepted (socket.request.max.bytes)',
       integer('--max-request-bytes'),
     )
+    .option('--tls-cert <file>', 'PEM certificate: listen with TLS (clients use security.protocol=SSL)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .option('--tls-ca <file>', 'PEM CA: require client certificates signed by it')
+    .option(
+      '--sasl-users <file>',
+      'JSON users file: require SASL PLAIN or SCRAM-SHA-256/512 (see docs/broker.md)',
+    )
     .addHelpText(
       'after',
       '\nExample:\n  sluice broker --log-dir ./data --listen 127.0.0.1:9092\n  kcat -b 127.0.0.1:9092 -L',
@@ -52,6 +59,10 @@ export function registerBrokerCommand(program: Command): void {
           'num.partitions': opts.partitions,
           'auto.create.topics.enable': opts.autoCreateTopics,
           ...(opts.maxRequestBytes ? { 'socket.request.max.bytes': opts.maxRequestBytes } : {}),
+          ...(opts.tlsCert ? { tlsCert: opts.tlsCert } : {}),
+          ...(opts.tlsKey ? { tlsKey: opts.tlsKey } : {}),
+          ...(opts.tlsCa ? { tlsCa: opts.tlsCa } : {}),
+          ...(opts.saslUsers ? { saslUsers: opts.saslUsers } : {}),
         },
       });
       await new Promise<void>((resolve) => {

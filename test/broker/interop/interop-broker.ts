@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { type RunningBroker, runBroker } from '../../../src/broker/index.js';
+import { type BrokerConfigInput, type RunningBroker, runBroker } from '../../../src/broker/index.js';
 import { verifyLogDir } from '../../../src/log/index.js';
 
 /** A broker over a real log in a temp dir, on a random loopback port, for tests with real clients. */
@@ -14,11 +14,11 @@ export interface InteropBroker extends RunningBroker {
   verify(): Promise<void>;
 }
 
-export async function startInteropBroker(): Promise<InteropBroker> {
+export async function startInteropBroker(config: BrokerConfigInput = {}): Promise<InteropBroker> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-broker-'));
   const broker = await runBroker({
     logDir: dir,
-    config: { listen: '127.0.0.1:0' },
+    config: { listen: '127.0.0.1:0', ...config },
     logger: pino({ level: process.env.SLUICE_TEST_LOG ?? 'silent' }),
   });
   return {

@@ -26,6 +26,8 @@ import { OffsetCommit } from './offset-commit.js';
 import { OffsetDelete } from './offset-delete.js';
 import { OffsetFetch } from './offset-fetch.js';
 import { Produce } from './produce.js';
+import { SaslAuthenticate } from './sasl-authenticate.js';
+import { SaslHandshake } from './sasl-handshake.js';
 import { SyncGroup } from './sync-group.js';
 
 export type { AlterConfigsRequest, AlterConfigsResponse } from './alter-configs.js';
@@ -58,6 +60,8 @@ export type { OffsetCommitRequest, OffsetCommitResponse } from './offset-commit.
 export type { OffsetDeleteRequest, OffsetDeleteResponse } from './offset-delete.js';
 export type { OffsetFetchRequest, OffsetFetchResponse } from './offset-fetch.js';
 export type { ProduceRequest, ProduceResponse } from './produce.js';
+export type { SaslAuthenticateRequest, SaslAuthenticateResponse } from './sasl-authenticate.js';
+export type { SaslHandshakeRequest, SaslHandshakeResponse } from './sasl-handshake.js';
 export type { SyncGroupRequest, SyncGroupResponse } from './sync-group.js';
 
 export {
@@ -88,6 +92,8 @@ export {
   OffsetDelete,
   OffsetFetch,
   Produce,
+  SaslAuthenticate,
+  SaslHandshake,
   SyncGroup,
 };
 
@@ -107,6 +113,7 @@ export const APIS: ReadonlyMap<number, ApiSpec> = new Map<number, ApiSpec>(
     SyncGroup,
     DescribeGroups,
     ListGroups,
+    SaslHandshake,
     ApiVersions,
     CreateTopics,
     DeleteTopics,
@@ -114,6 +121,7 @@ export const APIS: ReadonlyMap<number, ApiSpec> = new Map<number, ApiSpec>(
     InitProducerId,
     DescribeConfigs,
     AlterConfigs,
+    SaslAuthenticate,
     CreatePartitions,
     DeleteGroups,
     IncrementalAlterConfigs,
