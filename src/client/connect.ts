@@ -1,6 +1,7 @@
 import { Log } from '../log/index.js';
 import { embeddedClient } from './embedded/embedded-client.js';
 import { kafkaClient } from './kafka/kafka-client.js';
+import { pickKafkaSecurity } from './options.js';
 import type { Client, ClientOptions } from './types.js';
 
 /**
@@ -23,5 +24,9 @@ export async function connect(options: ClientOptions): Promise<Client> {
       ownsLog: true,
     });
   }
-  return kafkaClient({ brokers: log.brokers, clientId: options.clientId });
+  return kafkaClient({
+    brokers: log.brokers,
+    clientId: options.clientId,
+    security: pickKafkaSecurity({ ...log }),
+  });
 }

@@ -8,8 +8,19 @@ export type { KafkaClientOptions } from './kafka/index.js';
 export { kafkaClient } from './kafka/index.js';
 export type { ResetPosition } from './offset-reset-plan.js';
 export { planOffsetReset } from './offset-reset-plan.js';
-export type { ResolvedConsumerOptions, ResolvedProducerOptions } from './options.js';
-export { consumerOptions, producerOptions } from './options.js';
+export type {
+  KafkaSecurity,
+  KafkaSecurityInput,
+  ResolvedConsumerOptions,
+  ResolvedProducerOptions,
+} from './options.js';
+export {
+  consumerOptions,
+  kafkaSecurity,
+  kafkaSecurityShape,
+  pickKafkaSecurity,
+  producerOptions,
+} from './options.js';
 export { serdes } from './serde.js';
 export type {
   Admin,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseConfig } from '../config/index.js';
+import { ConfigError } from '../errors.js';
 import { COMPRESSION_TYPES } from '../log/codec/compression.js';
 import type { ConsumerOptions } from './consumer.js';
 import type { ProducerOptions } from './producer.js';
@@ -96,4 +97,156 @@ export function consumerOptions<K, V>(
     keySerde: (parsed.keySerde ?? defaults.keySerde) as Serde<K>,
     valueSerde: (parsed.valueSerde ?? defaults.valueSerde) as Serde<V>,
   } as ResolvedConsumerOptions<K, V>;
+}
+
+/**
+ * How the kafka backend reaches a secured cluster, with the Kafka client's key names. Declared once here for
+ * `connect()`, a pipeline's `log:` section and `sluice connect`'s worker file; the values are secrets and never
+ * appear in errors or logs.
+ */
+export const kafkaSecurityShape = {
+  'security.protocol': z
+    .enum(['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'])
+    .optional()
+    .meta({ description: 'PLAINTEXT (default), SSL, SASL_PLAINTEXT or SASL_SSL' }),
+  'ssl.ca.location': z.string().min(1).optional().meta({
+    description: "PEM file of the CA that signed the brokers' certificates (default: the system's)",
+  }),
+  'ssl.certificate.location': z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: 'PEM client certificate, for brokers that require one' }),
+  'ssl.key.location': z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: 'PEM private key of the client certificate' }),
+  'ssl.key.password': z.string().optional().meta({ description: 'Passphrase of ssl.key.location' }),
+  'sasl.mechanism': z
+    .enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])
+    .optional()
+    .meta({ description: 'SASL mechanism (default PLAIN)' }),
+  'sasl.username': z.string().min(1).optional(),
+  'sasl.password': z.string().optional(),
+  'sasl.jaas.config': z.string().optional().meta({
+    description:
+      'Java-style login: org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";',
+  }),
+} as const;
+
+const kafkaSecuritySchema = z.strictObject(kafkaSecurityShape);
+
+/** The security keys of a Kafka connection, as written. */
+export type KafkaSecurityInput = z.input<typeof kafkaSecuritySchema>;
+
+/** Security settings made whole: the protocol, and SASL credentials when it uses SASL. */
+export interface KafkaSecurity {
+  protocol: 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
+  ssl: { ca?: string; certificate?: string; key?: string; keyPassword?: string } | null;
+  sasl: { mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; username: string; password: string } | null;
+}
+
+const SECURITY_KEYS = Object.keys(kafkaSecurityShape);
+
+/** The security keys among `input`'s (a pipeline's `log:`, a worker file), leaving the others out. */
+export function pickKafkaSecurity(input: Record<string, unknown>): KafkaSecurityInput {
+  return Object.fromEntries(Object.entries(input).filter(([k]) => SECURITY_KEYS.includes(k)));
+}
+
+/** `username="…"` and `password="…"` of a PlainLoginModule or ScramLoginModule line. */
+function parseJaas(jaas: string, where: string): { username: string; password: string; module: string } {
+  const m = /^\s*([\w.$]+)\s+(required|requisite|sufficient|optional)\b([^;]*);?\s*$/s.exec(jaas);
+  const module = m?.[1] ?? '';
+  if (!m || !/(PlainLoginModule|ScramLoginModule)$/.test(module)) {
+    throw new ConfigError(
+      `${where}: sasl.jaas.config must be "org.apache.kafka.common.security.plain.PlainLoginModule required username=\\"…\\" password=\\"…\\";" (or ScramLoginModule)`,
+      { key: 'sasl.jaas.config' },
+    );
+  }
+  const options = new Map<string, string>();
+  for (const o of m[3]!.matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|(\S+))/g)) {
+    options.set(o[1]!, (o[2] ?? o[3] ?? '').replace(/\\(.)/g, '$1'));
+  }
+  const username = options.get('username');
+  const password = options.get('password');
+  if (!username || password === undefined) {
+    throw new ConfigError(`${where}: sasl.jaas.config needs username="…" and password="…"`, {
+      key: 'sasl.jaas.config',
+    });
+  }
+  return { username, password, module };
+}
+
+/**
+ * Validates the security keys and resolves them: the protocol (SSL when only ssl.* keys are given, SASL_PLAINTEXT
+ * when only sasl.* keys are), and the SASL credentials from sasl.username/sasl.password or sasl.jaas.config.
+ */
+export function kafkaSecurity(input: KafkaSecurityInput, where = 'kafka connection'): KafkaSecurity {
+  const o = parseConfig(kafkaSecuritySchema, input, where);
+  const anySsl = SECURITY_KEYS.some((k) => k.startsWith('ssl.') && o[k as keyof typeof o] !== undefined);
+  const anySasl = SECURITY_KEYS.some((k) => k.startsWith('sasl.') && o[k as keyof typeof o] !== undefined);
+  const protocol =
+    o['security.protocol'] ??
+    (anySasl ? (anySsl ? 'SASL_SSL' : 'SASL_PLAINTEXT') : anySsl ? 'SSL' : 'PLAINTEXT');
+  const usesSsl = protocol === 'SSL' || protocol === 'SASL_SSL';
+  const usesSasl = protocol.startsWith('SASL_');
+  if (!usesSsl && anySsl) {
+    throw new ConfigError(`${where}: ssl.* keys need security.protocol SSL or SASL_SSL, not ${protocol}`, {
+      key: 'security.protocol',
+    });
+  }
+  if (!usesSasl && anySasl) {
+    throw new ConfigError(
+      `${where}: sasl.* keys need security.protocol SASL_PLAINTEXT or SASL_SSL, not ${protocol}`,
+      {
+        key: 'security.protocol',
+      },
+    );
+  }
+  if ((o['ssl.certificate.location'] === undefined) !== (o['ssl.key.location'] === undefined)) {
+    const missing = o['ssl.key.location'] === undefined ? 'ssl.key.location' : 'ssl.certificate.location';
+    throw new ConfigError(
+      `${where}: a client certificate needs both ssl.certificate.location and ssl.key.location`,
+      {
+        key: missing,
+      },
+    );
+  }
+  let sasl: KafkaSecurity['sasl'] = null;
+  if (usesSasl) {
+    const mechanism = o['sasl.mechanism'] ?? 'PLAIN';
+    const jaas = o['sasl.jaas.config'] === undefined ? null : parseJaas(o['sasl.jaas.config'], where);
+    if (jaas && (o['sasl.username'] !== undefined || o['sasl.password'] !== undefined)) {
+      throw new ConfigError(`${where}: give sasl.jaas.config or sasl.username/sasl.password, not both`, {
+        key: 'sasl.jaas.config',
+      });
+    }
+    if (jaas && (mechanism === 'PLAIN') !== jaas.module.endsWith('PlainLoginModule')) {
+      throw new ConfigError(
+        `${where}: sasl.mechanism ${mechanism} needs ${mechanism === 'PLAIN' ? 'PlainLoginModule' : 'ScramLoginModule'} in sasl.jaas.config`,
+        { key: 'sasl.jaas.config' },
+      );
+    }
+    const username = jaas?.username ?? o['sasl.username'];
+    const password = jaas?.password ?? o['sasl.password'];
+    if (username === undefined || password === undefined) {
+      throw new ConfigError(
+        `${where}: ${protocol} needs sasl.username and sasl.password (or sasl.jaas.config)`,
+        { key: username === undefined ? 'sasl.username' : 'sasl.password' },
+      );
+    }
+    sasl = { mechanism, username, password };
+  }
+  const ssl = usesSsl
+    ? {
+        ...(o['ssl.ca.location'] !== undefined ? { ca: o['ssl.ca.location'] } : {}),
+        ...(o['ssl.certificate.location'] !== undefined
+          ? { certificate: o['ssl.certificate.location'] }
+          : {}),
+        ...(o['ssl.key.location'] !== undefined ? { key: o['ssl.key.location'] } : {}),
+        ...(o['ssl.key.password'] !== undefined ? { keyPassword: o['ssl.key.password'] } : {}),
+      }
+    : null;
+  return { protocol, ssl, sasl };
 }

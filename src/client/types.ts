@@ -6,6 +6,7 @@
 
 import type { Admin } from './admin.js';
 import type { Consumer, ConsumerOptions } from './consumer.js';
+import type { KafkaSecurityInput } from './options.js';
 import type { Producer, ProducerOptions } from './producer.js';
 import type { Bytes } from './serde.js';
 
@@ -19,7 +20,7 @@ export interface EmbeddedLogOptions {
 }
 
 /** Any Kafka-protocol cluster: `sluice broker`, Apache Kafka, Redpanda. */
-export interface KafkaLogOptions {
+export interface KafkaLogOptions extends KafkaSecurityInput {
   /** `host:port` bootstrap addresses. */
   brokers: string[];
 }

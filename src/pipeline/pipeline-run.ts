@@ -4,6 +4,7 @@ import { builtinConnectors } from '../../connectors/index.js';
 import { connect } from '../client/connect.js';
 import { embeddedClient } from '../client/embedded/index.js';
 import type { Admin, Client } from '../client/index.js';
+import { pickKafkaSecurity } from '../client/options.js';
 import type { AnyConnectorDefinition } from '../connect/index.js';
 import { parseWorkerConfig, Worker } from '../connect/runtime/index.js';
 import { SluiceError } from '../errors.js';
@@ -111,7 +112,7 @@ export class PipelineRun {
         ? await Log.open({ dir, autoCreateTopics: true, defaultPartitions: 1 })
         : undefined;
     const client = spec.log.brokers
-      ? await connect({ log: { brokers: spec.log.brokers }, clientId })
+      ? await connect({ log: { ...pickKafkaSecurity(spec.log), brokers: spec.log.brokers }, clientId })
       : served
         ? embeddedClient(served, { clientId, ownsLog: true })
         : await connect({ log: { dir }, clientId });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kafkaSecurityShape } from '../client/options.js';
 import { duration } from './duration.js';
 
 /**
@@ -26,8 +27,12 @@ export const logSchema = z
       .optional()
       .meta({ description: 'Kafka bootstrap servers; when set, the pipeline runs against a Kafka cluster' }),
     clientId: z.string().optional(),
+    ...kafkaSecurityShape,
   })
-  .refine((log) => !(log.dir && log.brokers), { message: 'set either log.dir or log.brokers, not both' });
+  .refine((log) => !(log.dir && log.brokers), { message: 'set either log.dir or log.brokers, not both' })
+  .refine((log) => log.brokers || !Object.keys(kafkaSecurityShape).some((k) => k in log), {
+    message: 'security.protocol, ssl.* and sasl.* are for log.brokers; an embedded log.dir takes none',
+  });
 
 export const topicSchema = z.strictObject({
   partitions: z.number().int().positive().default(1),

@@ -33,7 +33,7 @@ export function registerConnectCommand(program: Command): void {
         // Loaded here, not at the top: the runtime and every connector (pg, chokidar...) would slow every command.
         const [
           { builtinConnectors },
-          { connect, embeddedClient },
+          { connect, embeddedClient, pickKafkaSecurity },
           { parseWorkerConfig, readConfigFile, startStandalone, loadPluginPath },
         ] = await Promise.all([
           import('../../../connectors/index.js'),
@@ -78,7 +78,9 @@ export function registerConnectCommand(program: Command): void {
           );
         } else {
           client = await connect({
-            log: servers ? { brokers: servers.split(',').map((s) => s.trim()) } : { dir },
+            log: servers
+              ? { ...pickKafkaSecurity(config), brokers: servers.split(',').map((s) => s.trim()) }
+              : { dir },
             clientId: 'sluice-connect',
           });
         }

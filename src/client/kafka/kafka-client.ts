@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { ConfigError } from '../../errors.js';
 import type { Admin } from '../admin.js';
 import type { Consumer, ConsumerOptions } from '../consumer.js';
-import { consumerOptions, producerOptions } from '../options.js';
+import { consumerOptions, type KafkaSecurityInput, kafkaSecurity, producerOptions } from '../options.js';
 import type { Producer, ProducerOptions } from '../producer.js';
 import type { Bytes } from '../serde.js';
 import { serdes } from '../serde.js';
@@ -12,6 +12,7 @@ import { KafkaConsumer } from './kafka-consumer.js';
 import { KafkaContext } from './kafka-context.js';
 import { kafkaJsLogCreator } from './kafka-logger.js';
 import { KafkaProducer } from './kafka-producer.js';
+import { kafkaJsSecurity } from './kafka-security.js';
 import { kafkajs } from './kafkajs.js';
 
 export interface KafkaClientOptions {
@@ -21,6 +22,8 @@ export interface KafkaClientOptions {
   clientId?: string;
   /** Where kafkajs's warnings and errors go; default pino on stderr at warn. */
   logger?: Logger;
+  /** TLS and SASL with Kafka's client keys (security.protocol, ssl.*, sasl.*); default plaintext. */
+  security?: KafkaSecurityInput;
 }
 
 /**
@@ -28,9 +31,11 @@ export interface KafkaClientOptions {
  * same contract as the embedded backend. Connections open on first use.
  */
 export function kafkaClient(options: KafkaClientOptions): Client {
+  const security = kafkaSecurity(options.security ?? {});
   const kafka = new (kafkajs().Kafka)({
     clientId: options.clientId ?? 'sluice',
     brokers: options.brokers,
+    ...kafkaJsSecurity(security),
     logCreator: kafkaJsLogCreator(options.logger),
     retry: { retries: 5, initialRetryTime: 100 },
   });

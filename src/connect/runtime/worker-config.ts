@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kafkaSecurityShape } from '../../client/options.js';
 import { parseConfig, suggest } from '../../config/index.js';
 import { ConfigError } from '../../errors.js';
 import { field } from '../config-fields.js';
@@ -7,6 +8,8 @@ import { field } from '../config-fields.js';
 const workerShape = {
   'log.dir': field.optionalString('Directory of the embedded log (the default backend)'),
   'bootstrap.servers': field.optionalString('host:port list of a Kafka-protocol cluster, instead of log.dir'),
+  // TLS and SASL to bootstrap.servers, with the Kafka client's keys.
+  ...kafkaSecurityShape,
   'offset.storage.topic': field.stringDefault('connect-offsets', 'Compacted topic holding source offsets'),
   'offset.storage.partitions': field.int(
     1,
