@@ -6,7 +6,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningBroker, runBroker } from '../../../src/broker/index.js';
 import { connect } from '../../../src/client/connect.js';
-import { kafkaSecurity } from '../../../src/client/options.js';
+import { kafkaSecurity, pickKafkaSecurity } from '../../../src/client/options.js';
+import { parseWorkerConfig } from '../../../src/connect/runtime/index.js';
 import { logSchema } from '../../../src/pipeline/schema.js';
 import { makeCerts, type TestCerts } from '../../broker/security/certs.js';
 
@@ -146,5 +147,18 @@ describe('client › kafka › security', { timeout: 60_000 }, () => {
     const withDir = logSchema.safeParse({ dir: './data', 'sasl.username': 'u' });
     expect(withDir.success).toBe(false);
     expect(withDir.error?.issues[0]?.message).toMatch(/are for log.brokers/);
+  });
+
+  it('a connect worker file takes the keys next to bootstrap.servers, without warnings', () => {
+    const keys = {
+      'security.protocol': 'SASL_SSL',
+      'ssl.ca.location': '/ca.pem',
+      'sasl.mechanism': 'SCRAM-SHA-256',
+      'sasl.username': 'u',
+      'sasl.password': PASSWORD,
+    };
+    const worker = parseWorkerConfig({ 'bootstrap.servers': 'h:9093', ...keys });
+    expect(worker.warnings).toEqual([]);
+    expect(pickKafkaSecurity(worker)).toEqual(keys);
   });
 });
