@@ -192,6 +192,37 @@ describe('broker › security › SASL', () => {
     expect(broker.log.listTopics()).not.toContain('never-created');
   });
 
+  it('after SaslHandshake v0 takes a bare PLAIN token, then serves requests', async () => {
+    const client = await WireClient.connect(Number(broker.bootstrap.split(':')[1]));
+    const handshake = await client.request<{ errorCode: number }>(17, 0, { mechanism: 'PLAIN' });
+    expect(handshake.errorCode).toBe(0);
+    const token = Buffer.from(`\u0000alice\u0000${ALICE}`);
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(token.length);
+    const answer = client.nextFrame();
+    client.sendRaw(Buffer.concat([size, token]));
+    expect((await answer).length).toBe(0);
+    const metadata = await client.request<{ brokers: unknown[] }>(3, 1, { topics: [] });
+    expect(metadata.brokers).toHaveLength(1);
+    client.close();
+
+    const refused = await WireClient.connect(Number(broker.bootstrap.split(':')[1]));
+    await refused.request(17, 0, { mechanism: 'PLAIN' });
+    const wrong = Buffer.from(`\u0000alice\u0000${WRONG}`);
+    size.writeInt32BE(wrong.length);
+    refused.sendRaw(Buffer.concat([size, wrong]));
+    await refused.closed;
+  });
+
+  it('refuses an unknown mechanism with UNSUPPORTED_SASL_MECHANISM and the enabled list', async () => {
+    const client = await WireClient.connect(Number(broker.bootstrap.split(':')[1]));
+    const res = await client.request<{ errorCode: number; mechanisms: string[] }>(17, 1, {
+      mechanism: 'GSSAPI',
+    });
+    expect(res).toEqual({ errorCode: 33, mechanisms: ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] });
+    await client.closed;
+  });
+
   it('the brokers logged no password', () => {
     expect(logged.length).toBeGreaterThan(0);
     noSecrets(logged.join('\n'));
