@@ -114,15 +114,17 @@ export type BrokerConfigInput = z.input<typeof brokerConfigSchema>;
 export function parseBrokerConfig(input: unknown): BrokerConfig {
   const config = parseConfig(brokerConfigSchema, input, 'broker');
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
-    const missing = config.tlsCert === undefined ? 'tlsCert' : 'tlsKey';
-    throw new ConfigError(`TLS needs both a certificate and its key: ${missing} is missing`, {
+    const [missing, flag] =
+      config.tlsCert === undefined ? ['tlsCert', '--tls-cert'] : ['tlsKey', '--tls-key'];
+    throw new ConfigError(`TLS needs both a certificate and its key: ${missing} (${flag}) is missing`, {
       key: missing,
     });
   }
   if (config.tlsCa !== undefined && config.tlsCert === undefined) {
-    throw new ConfigError('tlsCa (client certificates) needs TLS: give tlsCert and tlsKey too', {
-      key: 'tlsCa',
-    });
+    throw new ConfigError(
+      'tlsCa (--tls-ca, client certificates) needs TLS: give tlsCert and tlsKey (--tls-cert, --tls-key) too',
+      { key: 'tlsCa' },
+    );
   }
   return config;
 }

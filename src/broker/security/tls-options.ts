@@ -9,7 +9,8 @@ export async function readPem(path: string, key: string): Promise<Buffer> {
     return await readFile(path);
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new ConfigError(`cannot read ${key} file "${path}": ${reason}`, { key, cause: err });
+    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new ConfigError(`cannot read ${key} (${flag}) file "${path}": ${reason}`, { key, cause: err });
   }
 }
 

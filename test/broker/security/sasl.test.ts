@@ -223,6 +223,20 @@ describe('broker › security › SASL', () => {
     await client.closed;
   });
 
+  it('a bad users file is refused naming the file and the field, not the secret', async () => {
+    const file = join(dir, 'bad-users.json');
+    await writeFile(
+      file,
+      JSON.stringify({ users: { eve: { password: ALICE, 'SCRAM-SHA-256': { salt: 'x', iterations: 10 } } } }),
+    );
+    const error: Error = await runBroker({ logDir: join(dir, 'bad'), config: { saslUsers: file } }).then(
+      () => new Error('started'),
+      (e: Error) => e,
+    );
+    expect(error.message).toMatch(/saslUsers file ".*bad-users.json": users\.eve\.SCRAM-SHA-256\./);
+    noSecrets(error.message);
+  });
+
   it('the brokers logged no password', () => {
     expect(logged.length).toBeGreaterThan(0);
     noSecrets(logged.join('\n'));

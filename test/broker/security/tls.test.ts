@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryLog } from '../helpers/memory-log.js';
+import { startBroker } from '../helpers/start-broker.js';
 import { type InteropBroker, startInteropBroker } from '../interop/interop-broker.js';
 import { run } from '../interop/run-process.js';
 import { makeCerts, type TestCerts } from './certs.js';
@@ -86,5 +88,14 @@ describe('broker › security › TLS', () => {
     ]);
     expect(withCert.code).toBe(0);
     expect(JSON.parse(withCert.stdout).brokers).toEqual([{ id: 0, name: mutual.bootstrap }]);
+  });
+
+  it('refuses a certificate without its key, and names a file it cannot read', async () => {
+    await expect(startBroker(new MemoryLog(), { tlsCert: certs.cert })).rejects.toThrow(
+      /tlsKey \(--tls-key\) is missing/,
+    );
+    await expect(
+      startBroker(new MemoryLog(), { tlsCert: certs.cert, tlsKey: `${certs.dir}/missing.key` }),
+    ).rejects.toThrow(/cannot read tlsKey \(--tls-key\) file ".*missing.key": ENOENT/);
   });
 });
