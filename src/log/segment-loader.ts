@@ -106,6 +106,9 @@ export function loadSegment(dir: string, baseOffset: number, options: LoadOption
     );
   }
   if (rebuild) {
+    // A segment before the last one took no appends since it was rolled: its time index gets the final entry a
+    // roll gives it (Segment.deactivate), so the rebuilt file is the one that was lost.
+    if (!options.last) segment.deactivate();
     // Written back now (and fsynced with the next commit), so that damaged or missing files are fixed on disk too.
     segment.index.write();
     segment.timeIndex.write();
