@@ -342,8 +342,20 @@ async function fetchTopicOffsets(
     try {
       return await kafkaCall({ topic }, () => admin.fetchTopicOffsets(topic));
     } catch (error) {
-      if (attempt >= 5 || !((error as { cause?: unknown }).cause instanceof TypeError)) throw error;
+      if (attempt >= 8 || !causedByTypeError(error)) throw error;
+      // Another caller's refresh may land again: wait a little longer each time before asking once more.
+      await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
       await kafkaCall({ topic }, () => admin.fetchTopicMetadata({ topics: [topic] }));
     }
   }
+}
+
+/** True when a TypeError is in `error`'s cause chain: kafkajs wraps it in one of its own errors, or does not. */
+function causedByTypeError(error: unknown): boolean {
+  let e: unknown = (error as { cause?: unknown }).cause;
+  for (let depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    if (e instanceof TypeError) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
